@@ -1,0 +1,195 @@
+"""The ``briefgen`` command. Each command parses its options and calls the core;
+no site logic lives here. Errors under :class:`BriefgenError` become a message
+and an exit status (1 content, 2 usage), never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .diagnostics import BriefgenError, ContentError, UsageError, format_all
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises :class:`UsageError` instead of exiting, so usage errors share one path."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
+
+
+def _print_diagnostics(diagnostics) -> None:
+    if diagnostics:
+        print(format_all(diagnostics), file=sys.stderr)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import BuildOptions, build
+
+    result = build(
+        BuildOptions(
+            site_dir=Path(args.dir),
+            out_dir=Path(args.out) if args.out else None,
+            drafts=args.drafts,
+            strict=args.strict,
+            base_url=args.base_url,
+            jobs=args.jobs,
+            progress=not args.quiet,
+        )
+    )
+    _print_diagnostics(result.diagnostics)
+    if not args.quiet:
+        print(result.summary())
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .build import check
+
+    diagnostics = check(Path(args.dir), strict=args.strict, drafts=args.drafts)
+    _print_diagnostics(diagnostics)
+    errors = sum(d.severity == "error" for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    failed = errors or (args.strict and warnings)
+    print(f"{'FAILED' if failed else 'OK'}: {errors} error(s), {warnings} warning(s)")
+    return 1 if failed else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(
+        Path(args.dir), host=args.host, port=args.port, drafts=args.drafts, open_browser=args.open
+    )
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import new_file
+
+    path = new_file(Path(args.dir), args.kind, " ".join(args.name))
+    print(f"created {path}")
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .scaffold import init_site
+
+    created = init_site(Path(args.dir), force=args.force)
+    for path in created:
+        print(f"created {path}")
+    print(f"\nNext: cd {args.dir} && briefgen serve")
+    return 0
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from .deploy import DeployOptions, deploy
+
+    message = deploy(
+        DeployOptions(
+            site_dir=Path(args.dir),
+            out_dir=Path(args.out) if args.out else None,
+            branch=args.branch,
+            remote=args.remote,
+            push=not args.no_push,
+            build=not args.no_build,
+            force=args.force,
+            cname=args.cname,
+            message=args.message,
+        )
+    )
+    print(message)
+    return 0
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="briefgen",
+        description="Build a static briefing site from annotated news briefs.",
+        epilog="Run 'briefgen COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"briefgen {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def site_dir(p: argparse.ArgumentParser) -> None:
+        p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the site folder (default: .)")
+
+    p = sub.add_parser("build", help="build the site", description="Build the site into site/ (or --out).")
+    site_dir(p)
+    p.add_argument("--out", metavar="PATH", help="output folder (default: output_dir from briefgen.yaml, site/)")
+    p.add_argument("--drafts", action="store_true", help="include briefs marked draft: true")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument("--base-url", metavar="URL", help="override base_url (absolute URLs in feeds, sitemap)")
+    p.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: number of CPUs)")
+    p.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("check", help="validate the content; writes nothing",
+                       description="Load and validate every file and report every problem. Writes nothing.")
+    site_dir(p)
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument("--drafts", action="store_true", help="validate as if building with drafts")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("serve", help="preview with live reload",
+                       description="Build, serve on localhost, rebuild on change and reload open pages.")
+    site_dir(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    p.add_argument("--drafts", action="store_true", help="include drafts")
+    p.add_argument("--open", action="store_true", help="open the site in a web browser")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("new", help="create a brief or entity file",
+                       description="Create content/briefs/<date>-<slug>.md or content/<kind>/<id>.yaml.")
+    p.add_argument("kind", metavar="KIND", help="brief, or an entity kind (people, ships, events, ...)")
+    p.add_argument("name", nargs="+", metavar="NAME", help="the brief's title or the entity's name")
+    p.add_argument("--dir", default=".", help="the site folder (default: .)")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("init", help="create a new site",
+                       description="Create a new site: config, sample content, GitHub Pages workflow.")
+    p.add_argument("dir", metavar="DIR", help="folder to create the site in")
+    p.add_argument("--force", action="store_true", help="allow a non-empty folder (never overwrites files)")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("deploy", help="publish the built site to a gh-pages branch",
+                       description="Build (strict) and commit the site to a branch for GitHub Pages.")
+    site_dir(p)
+    p.add_argument("--out", metavar="PATH", help="output folder to deploy (default: the configured one)")
+    p.add_argument("--branch", default="gh-pages", help="branch to commit to (default: gh-pages)")
+    p.add_argument("--remote", default="origin", help="remote to push to (default: origin)")
+    p.add_argument("--no-push", action="store_true", help="commit but do not push")
+    p.add_argument("--no-build", action="store_true", help="deploy the existing output without building")
+    p.add_argument("--force", action="store_true", help="force-push over a diverged remote branch")
+    p.add_argument("--cname", metavar="DOMAIN", help="write a CNAME file (default: cname from briefgen.yaml)")
+    p.add_argument("--message", "-m", metavar="TEXT", help="commit message (default: Deploy <sha> from <branch>)")
+    p.set_defaults(func=cmd_deploy)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    try:
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 2
+        return args.func(args)
+    except ContentError as exc:
+        _print_diagnostics(exc.diagnostics)
+        errors = sum(d.severity == "error" for d in exc.diagnostics)
+        print(f"FAILED: {errors} error(s), {len(exc.diagnostics) - errors} warning(s); nothing was written",
+              file=sys.stderr)
+        return exc.exit_code
+    except BriefgenError as exc:
+        print(f"briefgen: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("briefgen: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
