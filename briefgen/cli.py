@@ -76,9 +76,11 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_init(args: argparse.Namespace) -> int:
     from .scaffold import init_site
 
-    created = init_site(Path(args.dir), force=args.force)
-    for path in created:
+    result = init_site(Path(args.dir), force=args.force)
+    for path in result.created:
         print(f"created {path}")
+    for path in result.skipped:
+        print(f"skipped {path} (already exists)")
     print(f"\nNext: cd {args.dir} && briefgen serve")
     return 0
 

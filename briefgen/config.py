@@ -1,0 +1,194 @@
+"""Site configuration (``briefgen.yaml``): declared keys, defaults, validation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import schema
+from .diagnostics import Diagnostics
+from .frontmatter import parse_yaml_file
+from .schema import Field, Reader
+
+CONFIG_FILE = "briefgen.yaml"
+
+# Top-level output paths the built-in pages use; entity kinds may not take them.
+RESERVED_PATHS = frozenset({"briefs", "claims", "timeline", "tags", "search", "assets", "static", "feed.xml",
+                            "sitemap.xml", "robots.txt", "404.html", "index.html", "page"})
+
+
+@dataclass(frozen=True)
+class KindConfig:
+    """An entity kind: the folder under ``content/`` and in the URL, and how to name it."""
+
+    key: str
+    label: str
+    singular: str
+
+
+@dataclass(frozen=True)
+class StatusConfig:
+    """A claim status of the site's vocabulary."""
+
+    key: str
+    label: str
+    description: str
+
+
+DEFAULT_KINDS = {
+    "people": KindConfig("people", "People", "Person"),
+    "ships": KindConfig("ships", "Ships", "Ship"),
+    "events": KindConfig("events", "Events", "Event"),
+    "organizations": KindConfig("organizations", "Organizations", "Organization"),
+    "places": KindConfig("places", "Places", "Place"),
+}
+
+DEFAULT_STATUSES = {
+    s.key: s
+    for s in (
+        StatusConfig("confirmed", "Confirmed",
+                     "Verified by independent sources or an on-record official confirmation."),
+        StatusConfig("reported", "Reported", "Reported by a named outlet; not independently confirmed."),
+        StatusConfig("claimed", "Claimed", "Asserted by an interested party; not independently verified."),
+        StatusConfig("disputed", "Disputed", "Contested by credible sources or evidence."),
+        StatusConfig("denied", "Denied", "Denied by the person or body it concerns."),
+        StatusConfig("unverified", "Unverified", "Could not be verified either way."),
+        StatusConfig("false", "False", "Shown to be false by credible evidence."),
+    )
+}
+
+# Statuses that are not a verdict: no ClaimReview structured data for them.
+NON_VERDICT_STATUSES = frozenset({"reported", "claimed"})
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Everything ``briefgen.yaml`` can set. Every field has a default."""
+
+    title: str = "Briefing"
+    description: str = ""
+    base_url: str = ""
+    language: str = "en"
+    theme: str = "default"
+    output_dir: str = "site"
+    summary_max_length: int = 300
+    entity_kinds: dict[str, KindConfig] = field(default_factory=lambda: dict(DEFAULT_KINDS))
+    claim_statuses: dict[str, StatusConfig] = field(default_factory=lambda: dict(DEFAULT_STATUSES))
+    markdown_html: bool = False
+    cname: str | None = None
+    max_file_size: int = 1_000_000
+    page_size: int = 100
+
+    def absolute(self, path: str) -> str:
+        """An absolute URL for a site-relative path (``''`` when no base_url is set)."""
+        if not self.base_url:
+            return ""
+        return self.base_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+def _read_kinds(node: yaml.Node, r: Reader, name: str) -> dict[str, KindConfig] | None:
+    entries = schema.mapping(node, r, name)
+    if entries is None:
+        return None
+    kinds: dict[str, KindConfig] = {}
+    for key, (key_node, value_node) in entries.items():
+        if not schema.is_id(key) or key in RESERVED_PATHS:
+            r.error(key_node, f"'{key}' cannot be an entity kind",
+                    "use lower-case letters, digits and hyphens, and not a built-in section name"
+                    f" ({', '.join(sorted(RESERVED_PATHS))})")
+            continue
+        values, _ = schema.read_fields(value_node, r, KIND_FIELDS, f"entity kind '{key}'")
+        label = values.get("label", key.replace("-", " ").title())
+        kinds[key] = KindConfig(key, label, values.get("singular", label))
+    if not kinds:
+        r.error(node, "entity_kinds must name at least one kind")
+        return None
+    return kinds
+
+
+def _read_statuses(node: yaml.Node, r: Reader, name: str) -> dict[str, StatusConfig] | None:
+    entries = schema.mapping(node, r, name)
+    if entries is None:
+        return None
+    statuses: dict[str, StatusConfig] = {}
+    for key, (key_node, value_node) in entries.items():
+        if not schema.is_id(key):
+            r.error(key_node, f"'{key}' cannot be a claim status", "use lower-case letters, digits and hyphens")
+            continue
+        values, _ = schema.read_fields(value_node, r, STATUS_FIELDS, f"claim status '{key}'")
+        statuses[key] = StatusConfig(key, values.get("label", key.title()), values.get("description", ""))
+    if not statuses:
+        r.error(node, "claim_statuses must name at least one status")
+        return None
+    return statuses
+
+
+def _read_markdown(node: yaml.Node, r: Reader, name: str) -> dict | None:
+    values, _ = schema.read_fields(node, r, MARKDOWN_FIELDS, "markdown")
+    return values
+
+
+def _read_base_url(node: yaml.Node, r: Reader, name: str) -> str | None:
+    value = schema.http_url(node, r, name)
+    if value is not None and not value.endswith("/"):
+        value += "/"
+    return value
+
+
+def _read_output_dir(node: yaml.Node, r: Reader, name: str) -> str | None:
+    value = schema.text(node, r, name)
+    if value is not None and "\x00" in value:
+        r.error(node, "output_dir contains a NUL character")
+        return None
+    return value
+
+
+KIND_FIELDS = {
+    "label": Field(schema.text, "plural name shown in menus, e.g. People"),
+    "singular": Field(schema.text, "singular name, e.g. Person"),
+}
+STATUS_FIELDS = {
+    "label": Field(schema.text, "name shown on badges, e.g. Confirmed"),
+    "description": Field(schema.text, "one sentence explaining the status"),
+}
+MARKDOWN_FIELDS = {
+    "html": Field(schema.boolean, "pass raw HTML in Markdown through (unsafe for untrusted content)"),
+}
+CONFIG_FIELDS = {
+    "title": Field(schema.text, "the site's name"),
+    "description": Field(schema.text, "one sentence shown on the home page and in metadata"),
+    "base_url": Field(_read_base_url, "absolute URL where the site is published, for feeds and sitemap"),
+    "language": Field(schema.text, "language code for <html lang>, e.g. en"),
+    "theme": Field(schema.text, "theme name: default or a folder under themes/"),
+    "output_dir": Field(_read_output_dir, "where the site is built, relative to the site folder"),
+    "summary_max_length": Field(lambda n, r, k: schema.integer(n, r, k, 1), "longest summary, in characters"),
+    "entity_kinds": Field(_read_kinds, "the entity kinds: folder → {label, singular}"),
+    "claim_statuses": Field(_read_statuses, "the claim status vocabulary, in order"),
+    "markdown": Field(_read_markdown, "Markdown options: {html: false}"),
+    "cname": Field(schema.text, "custom domain written to CNAME by briefgen deploy"),
+    "max_file_size": Field(lambda n, r, k: schema.integer(n, r, k, 1), "largest content file, in bytes"),
+    "page_size": Field(lambda n, r, k: schema.integer(n, r, k, 1), "items per page on long list pages"),
+}
+
+
+def load_config(site_dir: Path, diagnostics: Diagnostics) -> SiteConfig:
+    """Read ``briefgen.yaml`` if present; problems go to ``diagnostics``; defaults fill the rest."""
+    path = site_dir / CONFIG_FILE
+    if not path.is_file():
+        return SiteConfig()
+    from .sources import read_text  # local import: sources imports config for limits
+
+    text = read_text(path, CONFIG_FILE, diagnostics, max_size=1_000_000)
+    if text is None:
+        return SiteConfig()
+    doc = parse_yaml_file(text, CONFIG_FILE, diagnostics)
+    if doc is None or doc.node is None:
+        return SiteConfig()
+    r = Reader(CONFIG_FILE, diagnostics)
+    values, _ = schema.read_fields(doc.node, r, CONFIG_FIELDS, CONFIG_FILE)
+    markdown = values.pop("markdown", {})
+    if "html" in markdown:
+        values["markdown_html"] = markdown["html"]
+    return SiteConfig(**values)

@@ -1,0 +1,311 @@
+"""``briefgen deploy``: commit the built site to a branch (``gh-pages``) and push it.
+
+Only git plumbing is used: file contents are stored with ``hash-object``, the tree
+is assembled in a temporary index file (``GIT_INDEX_FILE``), the commit is made
+with ``commit-tree`` and only ``refs/heads/<branch>`` moves (``update-ref``). The
+user's working tree, index, HEAD, current branch and stash are never touched."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import BriefgenError, ContentError, Diagnostics, UsageError
+
+MARKER = ".briefgen-output"  # written by the build into its output folder; never deployed
+SKIPPED_DIRS = frozenset({".briefgen-cache", ".git"})  # at any depth
+DEFAULT_NAME, DEFAULT_EMAIL = "briefgen", "briefgen@localhost"
+FILE_MODE = "100644"
+_DOMAIN = re.compile(r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}", re.I)
+
+
+@dataclass(frozen=True)
+class DeployOptions:
+    """What ``briefgen deploy`` was asked to do (see ``briefgen deploy --help``)."""
+
+    site_dir: Path
+    out_dir: Path | None = None  # default: the configured output_dir of the site
+    branch: str = "gh-pages"
+    remote: str = "origin"
+    push: bool = True
+    build: bool = True  # build with --strict first; False deploys the existing output
+    force: bool = False  # force-push over a diverged remote branch
+    cname: str | None = None  # default: cname from briefgen.yaml
+    message: str | None = None  # default: "Deploy <sha> from <branch>"
+
+
+class Git:
+    """Runs git in one repository and turns failures into :class:`BriefgenError`."""
+
+    def __init__(self, cwd: Path):
+        self.cwd = cwd
+
+    def run(self, *args: str, input: bytes | None = None, env: Mapping[str, str] | None = None,
+            check: bool = True) -> subprocess.CompletedProcess[bytes]:
+        full_env = {**os.environ, "GIT_TERMINAL_PROMPT": os.environ.get("GIT_TERMINAL_PROMPT", "0"),
+                    **(env or {})}
+        try:
+            proc = subprocess.run(["git", *args], cwd=self.cwd, input=input, capture_output=True,
+                                  env=full_env, check=False)
+        except FileNotFoundError:
+            raise BriefgenError("git is not installed (or not on PATH); deploy needs it") from None
+        if check and proc.returncode != 0:
+            raise BriefgenError(f"'git {args[0]}' failed: {_text(proc.stderr) or f'exit {proc.returncode}'}")
+        return proc
+
+    def out(self, *args: str, input: bytes | None = None, env: Mapping[str, str] | None = None) -> str:
+        return _text(self.run(*args, input=input, env=env).stdout)
+
+    def maybe(self, *args: str) -> str | None:
+        """Output of a query, or None when git says no (unknown ref, unset config, ...)."""
+        proc = self.run(*args, check=False)
+        if proc.returncode != 0:
+            return None
+        return _text(proc.stdout) or None
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "replace").strip()
+
+
+def deploy(options: DeployOptions) -> str:
+    """Build (unless ``options.build`` is False), commit the output to ``options.branch``
+    and push it. Returns a report for the user; raises on any failure."""
+    site_dir = options.site_dir
+    if not site_dir.is_dir():
+        raise UsageError(f"{site_dir} is not a folder; pass the site folder (default: .)")
+    git = Git(site_dir)
+    _require_work_tree(git)
+    ref = _check_branch(git, options.branch)
+    remote_missing = options.push and git.maybe("remote", "get-url", options.remote) is None
+    if options.remote.startswith("-") or remote_missing:
+        raise UsageError(f"there is no git remote named {options.remote!r} ('git remote -v' lists them); "
+                         "add one with 'git remote add origin URL', choose one with --remote, "
+                         "or commit without pushing with --no-push")
+
+    from .config import load_config
+
+    diagnostics = Diagnostics()
+    config = load_config(site_dir, diagnostics)
+    if diagnostics.errors:
+        raise ContentError(diagnostics.sorted())
+    cname = _check_cname(options.cname if options.cname is not None else config.cname)
+
+    report: list[str] = []
+    if options.build:
+        from .build import BuildOptions, build
+
+        result = build(BuildOptions(site_dir=site_dir, out_dir=options.out_dir, strict=True, progress=False))
+        problems = list(result.diagnostics)
+        if problems:  # under --strict any warning fails the build; never deploy it
+            raise ContentError(problems)
+        out_dir = result.out_dir
+        report.append(result.summary())
+    else:
+        out_dir = options.out_dir if options.out_dir is not None else site_dir / config.output_dir
+        if not (out_dir / MARKER).is_file():
+            raise UsageError(f"{out_dir} is not a briefgen build (no {MARKER} file in it); build it with "
+                             "'briefgen build', or drop --no-build to build and deploy in one step")
+
+    files = collect_files(out_dir)
+    if not files:
+        raise UsageError(f"{out_dir} has no files to deploy; build the site first")
+    tree = write_tree(git, out_dir, files, cname)
+
+    local = git.maybe("rev-parse", "--verify", "-q", f"{ref}^{{commit}}")
+    if options.push:
+        remote_tip = _fetch_remote_tip(git, options.remote, options.branch)
+    else:  # no network: what the last fetch saw, so the commit still follows the published history
+        tracking = f"refs/remotes/{options.remote}/{options.branch}"
+        remote_tip = git.maybe("rev-parse", "--verify", "-q", f"{tracking}^{{commit}}")
+    parent = _choose_parent(git, local, remote_tip)
+    where = _display(out_dir)
+    if parent is not None and git.out("rev-parse", f"{parent}^{{tree}}") == tree:
+        commit = parent
+        report.append(f"{options.branch} already holds this build of {where} ({commit[:7]}); no new commit")
+    else:
+        message = options.message or source_description(git)
+        args = ["commit-tree", tree, *(["-p", parent] if parent else []), "-F", "-"]
+        commit = git.out(*args, input=message.encode("utf-8") + b"\n", env=identity_env(git))
+        report.append(f"committed {where} to {options.branch} as {commit[:7]}: {message}")
+    if commit != local:
+        git.run("update-ref", "-m", "briefgen deploy", ref, commit, local or "")
+
+    if not options.push:
+        report.append(f"not pushed (--no-push); publish it with: git push {options.remote} {options.branch}")
+    elif commit == remote_tip:
+        report.append(f"{options.remote}/{options.branch} is up to date")
+    else:
+        _push(git, options.remote, options.branch, options.force)
+        report.append(f"pushed {options.branch} to {options.remote}" + (" (forced)" if options.force else ""))
+    return "\n".join(report)
+
+
+# ---- checks --------------------------------------------------------------------------
+
+
+def _require_work_tree(git: Git) -> None:
+    if git.maybe("rev-parse", "--is-inside-work-tree") != "true":
+        raise UsageError(f"{_display(git.cwd)} is not inside a git repository; deploy commits the site to a "
+                         "branch of the site's repository: create one with 'git init' and add your GitHub "
+                         "repository with 'git remote add origin URL'")
+
+
+def _check_branch(git: Git, branch: str) -> str:
+    """``refs/heads/<branch>`` after checking the name and that no worktree has it checked out."""
+    ref = f"refs/heads/{branch}"
+    if not branch or branch.startswith("-") or git.run("check-ref-format", ref, check=False).returncode:
+        raise UsageError(f"{branch!r} is not a valid branch name; the usual one is --branch gh-pages")
+    worktrees = git.out("worktree", "list", "--porcelain").splitlines()
+    for i, line in enumerate(worktrees):
+        if line == f"branch {ref}":
+            path = next((w[9:] for w in reversed(worktrees[:i]) if w.startswith("worktree ")), "a worktree")
+            raise UsageError(f"branch {branch!r} is checked out in {path}; deploying would change its files "
+                             "under you: switch that worktree to another branch, or deploy to another "
+                             "--branch")
+    return ref
+
+
+def _check_cname(cname: str | None) -> str | None:
+    if cname is None or not cname.strip():
+        return None
+    domain = cname.strip().rstrip(".").lower()
+    if not _DOMAIN.fullmatch(domain):
+        raise UsageError(f"CNAME must be a bare domain name like briefs.example.org, not {cname!r}")
+    return domain
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve())) or "."
+    except ValueError:
+        return str(path)
+
+
+# ---- the tree ------------------------------------------------------------------------
+
+
+def collect_files(out_dir: Path) -> list[str]:
+    """The files to deploy, as sorted POSIX paths relative to ``out_dir``: everything
+    except the build marker and cache folders. Symlinked files are deployed as their
+    contents; a symlinked folder is refused (GitHub Pages would not follow it)."""
+    files: list[str] = []
+    for root, dirs, names in os.walk(out_dir, onerror=_raise):
+        base = Path(root)
+        for d in list(dirs):
+            if d in SKIPPED_DIRS:
+                dirs.remove(d)
+            elif (base / d).is_symlink():
+                raise BriefgenError(f"{base / d} is a symbolic link to a folder; replace it with a copy")
+        for name in names:
+            path = base / name
+            rel = path.relative_to(out_dir).as_posix()
+            if rel == MARKER:
+                continue
+            if "\n" in rel or "\r" in rel:
+                raise BriefgenError(f"cannot deploy {path}: its name contains a line break")
+            if not path.is_file():
+                raise BriefgenError(f"cannot deploy {path}: not a regular file (or a broken link)")
+            files.append(rel)
+    return sorted(files)
+
+
+def _raise(error: OSError) -> None:
+    raise BriefgenError(f"cannot read {error.filename}: {error.strerror}")
+
+
+def write_tree(git: Git, out_dir: Path, files: list[str], cname: str | None) -> str:
+    """Store the files in the repository and return the id of a tree holding them,
+    plus ``.nojekyll`` (unless present) and ``CNAME`` (when ``cname`` is set)."""
+    root = out_dir.resolve()
+    paths = b"".join(os.fsencode(root / rel) + b"\n" for rel in files)
+    blobs = git.out("hash-object", "-w", "--no-filters", "--stdin-paths", input=paths).split()
+    entries = dict(zip(files, blobs, strict=True))
+    extra = {} if ".nojekyll" in entries else {".nojekyll": b""}
+    if cname:
+        extra["CNAME"] = cname.encode("ascii") + b"\n"
+    for name, data in extra.items():
+        entries[name] = git.out("hash-object", "-w", "--stdin", input=data)
+    index_info = b"".join(f"{FILE_MODE} {sha}\t".encode() + os.fsencode(rel) + b"\0"
+                          for rel, sha in sorted(entries.items()))
+    with tempfile.TemporaryDirectory(prefix="briefgen-deploy-") as tmp:
+        env = {"GIT_INDEX_FILE": os.path.join(tmp, "index")}
+        quiet = ("-c", "core.splitIndex=false", "-c", "core.fsmonitor=false")
+        git.run(*quiet, "update-index", "--add", "-z", "--index-info", input=index_info, env=env)
+        return git.out(*quiet, "write-tree", env=env)
+
+
+# ---- the commit ----------------------------------------------------------------------
+
+
+def source_description(git: Git) -> str:
+    """``Deploy <short-sha> from <branch>``, for the repository's HEAD."""
+    branch = git.maybe("symbolic-ref", "--short", "-q", "HEAD")
+    head = git.maybe("rev-parse", "--verify", "-q", "--short", "HEAD^{commit}")
+    if head is None:
+        return f"Deploy from {branch or 'HEAD'} (no commits yet)"
+    return f"Deploy {head} from {branch or 'detached HEAD'}"
+
+
+def identity_env(git: Git) -> dict[str, str]:
+    """Environment for commit-tree: git's own identity when it has one, otherwise
+    ``briefgen <briefgen@localhost>`` for the parts that are missing."""
+    env: dict[str, str] = {}
+    for role in ("AUTHOR", "COMMITTER"):
+        if git.run("var", f"GIT_{role}_IDENT", check=False).returncode == 0:
+            continue
+        env[f"GIT_{role}_NAME"] = (os.environ.get(f"GIT_{role}_NAME") or git.maybe("config", "user.name")
+                                   or DEFAULT_NAME)
+        env[f"GIT_{role}_EMAIL"] = (os.environ.get(f"GIT_{role}_EMAIL") or git.maybe("config", "user.email")
+                                    or DEFAULT_EMAIL)
+    return env
+
+
+def _fetch_remote_tip(git: Git, remote: str, branch: str) -> str | None:
+    """The commit of ``<remote>/<branch>``, fetched so it can be a parent; None when
+    the remote has no such branch yet."""
+    proc = git.run("ls-remote", "--exit-code", remote, f"refs/heads/{branch}", check=False)
+    if proc.returncode == 2:
+        return None
+    if proc.returncode != 0:
+        raise BriefgenError(f"cannot reach git remote {remote!r}: {_text(proc.stderr)} "
+                            "(check the network and your access, or commit without pushing with --no-push)")
+    tip = _text(proc.stdout).split()[0]
+    if git.run("cat-file", "-e", f"{tip}^{{commit}}", check=False).returncode != 0:
+        refspec = f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}"
+        git.run("fetch", "--quiet", "--no-tags", remote, refspec)
+    return tip
+
+
+def _choose_parent(git: Git, local: str | None, remote_tip: str | None) -> str | None:
+    """The local branch tip, unless the remote's is strictly newer (a deploy made
+    elsewhere): then build on the remote's. A diverged pair keeps the local tip,
+    and the push is refused unless --force."""
+    if remote_tip is None or remote_tip == local:
+        return local
+    if local is None:
+        return remote_tip
+    is_ancestor = git.run("merge-base", "--is-ancestor", local, remote_tip, check=False).returncode == 0
+    return remote_tip if is_ancestor else local
+
+
+def _push(git: Git, remote: str, branch: str, force: bool) -> None:
+    ref = f"refs/heads/{branch}"
+    flags = ["--porcelain", *(["--force"] if force else [])]
+    proc = git.run("push", *flags, remote, f"{ref}:{ref}", check=False)
+    if proc.returncode == 0:
+        return
+    rejected = any(line.startswith("!") for line in _text(proc.stdout).splitlines())
+    if rejected:
+        raise BriefgenError(
+            f"{remote} refused the push: its {branch} has commits your local {branch} does not have "
+            "(another deploy, or a rewritten branch). The new commit is on your local branch. To replace "
+            f"the published site with this build, run again with --force; to keep {remote}'s history, "
+            f"delete the local branch ('git branch -D {branch}') and deploy again: it then builds on "
+            f"{remote}/{branch}")
+    raise BriefgenError(f"git push to {remote} failed: {_text(proc.stderr) or _text(proc.stdout)}")

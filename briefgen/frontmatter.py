@@ -1,0 +1,153 @@
+"""Split front matter from a Markdown file and compose YAML into located nodes.
+
+YAML is composed (never constructed) with PyYAML's safe C composer when it is
+available, so every value keeps its line and column, nothing is instantiated
+from tags, and aliases stay shared nodes that :mod:`briefgen.schema` walks with
+a budget instead of expanding."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import yaml
+
+from .diagnostics import Diagnostics
+
+try:  # the C loader is several times faster; both are safe loaders
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+FENCE = re.compile(r"^---[ \t]*$")
+MAX_DEPTH = 50  # nesting deeper than this is never front matter; refuse before composing
+
+
+@dataclass
+class Document:
+    """A parsed front-matter file: the YAML root node and the Markdown body."""
+
+    node: yaml.Node | None
+    body: str
+    body_line: int  # 1-based line of the body's first line in the file
+
+
+def split(text: str, path: str, diagnostics: Diagnostics) -> tuple[str, int, str, int] | None:
+    """Split ``---`` front matter from the body.
+
+    Returns ``(yaml_text, yaml_first_line, body, body_first_line)`` or ``None``
+    (with a diagnostic) when the fences are missing or unclosed."""
+    lines = text.split("\n")
+    if not lines or not FENCE.match(lines[0]):
+        diagnostics.error(path, 1, 1, "the file does not start with front matter",
+                          "put '---' on the first line, then the YAML fields, then '---'")
+        return None
+    for i in range(1, len(lines)):
+        if FENCE.match(lines[i]) or lines[i].rstrip() == "...":
+            yaml_text = "\n".join(lines[1:i])
+            body = "\n".join(lines[i + 1:])
+            return yaml_text, 2, body, i + 2
+    diagnostics.error(path, 1, 1, "the front matter is never closed",
+                      "add a line with just '---' after the last front matter field")
+    return None
+
+
+def _too_deep(text: str) -> int:
+    """Line (1-based) where flow or block nesting passes :data:`MAX_DEPTH`, else 0."""
+    depth = 0
+    for lineno, line in enumerate(text.split("\n"), 1):
+        stripped = line.lstrip(" -")
+        indent = len(line) - len(stripped)
+        if indent // 2 > MAX_DEPTH:
+            return lineno
+        for ch in line:
+            if ch in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return lineno
+            elif ch in "]}":
+                depth = max(0, depth - 1)
+    return 0
+
+
+def compose(text: str, path: str, first_line: int, diagnostics: Diagnostics) -> yaml.Node | None:
+    """Compose YAML text into a node tree whose marks are shifted to file lines.
+
+    ``first_line`` is the 1-based file line of the text's first line. Syntax
+    errors become one diagnostic at the position YAML reports."""
+    deep = _too_deep(text)
+    if deep:
+        diagnostics.error(path, first_line + deep - 1, 1, f"YAML nested more than {MAX_DEPTH} levels deep",
+                          "front matter needs only a few levels of lists and mappings")
+        return None
+    if "\t" in text:
+        for lineno, line in enumerate(text.split("\n")):
+            stripped = line.lstrip(" ")
+            if stripped.startswith("\t"):
+                diagnostics.error(path, first_line + lineno, len(line) - len(stripped) + 1,
+                                  "a tab is used for indentation", "YAML indents with spaces only")
+                return None
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        col = (mark.column + 1) if mark else 1
+        problem = exc.problem or exc.context or "invalid YAML"
+        hint = "check the indentation and quote values that contain ': ' or start with a special character"
+        diagnostics.error(path, line, col, f"YAML syntax error: {problem}", hint)
+        return None
+    except yaml.YAMLError as exc:
+        diagnostics.error(path, first_line, 1, f"YAML error: {exc}")
+        return None
+    except RecursionError:
+        diagnostics.error(path, first_line, 1, "YAML nested too deeply")
+        return None
+    if node is not None and first_line != 1:
+        _shift(node, first_line - 1, set())
+    return node
+
+
+def _shift(node: yaml.Node, offset: int, seen: set[int]) -> None:
+    """Move marks down by ``offset`` lines (each shared node once)."""
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    node.start_mark = _Mark(node.start_mark.line + offset, node.start_mark.column)
+    if isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _shift(item, offset, seen)
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            _shift(key, offset, seen)
+            _shift(value, offset, seen)
+
+
+@dataclass(frozen=True)
+class _Mark:
+    line: int  # 0-based, like PyYAML's marks
+    column: int
+
+
+def parse_markdown_file(text: str, path: str, diagnostics: Diagnostics) -> Document | None:
+    """Front matter + body of a ``.md`` brief or entity."""
+    parts = split(text, path, diagnostics)
+    if parts is None:
+        return None
+    yaml_text, yaml_line, body, body_line = parts
+    if not yaml_text.strip():
+        return Document(None, body, body_line)
+    node = compose(yaml_text, path, yaml_line, diagnostics)
+    if node is None and diagnostics.errors and diagnostics.errors[-1].path == path:
+        return None
+    return Document(node, body, body_line)
+
+
+def parse_yaml_file(text: str, path: str, diagnostics: Diagnostics) -> Document | None:
+    """A whole ``.yaml`` file (config or entity)."""
+    if not text.strip():
+        return Document(None, "", 0)
+    node = compose(text, path, 1, diagnostics)
+    if node is None and diagnostics.errors and diagnostics.errors[-1].path == path:
+        return None
+    return Document(node, "", 0)

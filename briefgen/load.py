@@ -1,0 +1,247 @@
+"""Turn content files into model objects: the brief, claim, source and entity
+schemas, each field declared with its reader and a one-line doc."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+import yaml
+
+from . import schema
+from .config import SiteConfig
+from .diagnostics import Diagnostics
+from .frontmatter import parse_markdown_file, parse_yaml_file
+from .model import Brief, Claim, Entity, Ref, Source
+from .schema import Field, Reader
+
+SOURCE_FIELDS = {
+    "outlet": Field(schema.text, "who published it, e.g. CNN", required=True),
+    "url": Field(schema.http_url, "link to the article (http or https)"),
+    "title": Field(schema.text, "the article's headline"),
+    "date": Field(schema.date, "publication date, YYYY-MM-DD"),
+}
+CLAIM_FIELDS = {
+    "text": Field(schema.text, "the claim, one sentence", required=True),
+    "status": Field(schema.text, "how well it is verified, e.g. reported", required=True),
+    "by": Field(schema.text, "who asserts it: an entity or plain text"),
+    "about": Field(schema.text_list, "list of entity references the claim concerns"),
+    "source": Field(schema.text, "the outlet of one of this brief's sources"),
+    "note": Field(schema.text, "why it has this status (inline Markdown)"),
+    "id": Field(schema.text, "stable anchor, lower-case letters, digits and hyphens"),
+}
+
+
+def _list_of(fields: dict[str, Field], what: str):
+    def read(node: yaml.Node, r: Reader, name: str) -> list[tuple[dict, dict, yaml.Node]] | None:
+        if not isinstance(node, yaml.SequenceNode):
+            r.error(node, f"'{name}' must be a list of {what}s (each item starting with '- ')")
+            return None
+        items = []
+        for item in node.value:
+            if not r.spend(item):
+                return items
+            values, positions = schema.read_fields(item, r, fields, f"a {what}")
+            items.append((values, positions, item))
+        return items
+
+    return read
+
+
+BRIEF_FIELDS = {
+    "title": Field(schema.text, "the headline", required=True),
+    "date": Field(schema.date, "YYYY-MM-DD or a datetime with offset", required=True),
+    "updated": Field(schema.date, "date of the last substantive update"),
+    "summary": Field(schema.text, "one plain-text paragraph", required=True),
+    "slug": Field(schema.text, "the URL name; default: the file name less any leading date"),
+    "draft": Field(schema.boolean, "true keeps it out of builds without --drafts"),
+    "tags": Field(schema.text_list, "list of topic tags"),
+    "sources": Field(_list_of(SOURCE_FIELDS, "source"), "list of {outlet, url, title, date}"),
+    "claims": Field(_list_of(CLAIM_FIELDS, "claim"), "list of {text, status, by, about, source, note, id}"),
+}
+
+ENTITY_FIELDS = {
+    "name": Field(schema.text, "the display name", required=True),
+    "aliases": Field(schema.text_list, "other names the entity is referred to by"),
+    "summary": Field(schema.text, "one line of plain text"),
+    "links": Field(lambda n, r, k: _links(n, r, k), "label: http(s) URL pairs"),
+    "wikidata": Field(schema.text, "Wikidata id, e.g. Q57413"),
+}
+EVENT_FIELDS = {
+    **ENTITY_FIELDS,
+    "date": Field(schema.date, "when it happened (YYYY-MM-DD)", required=True),
+    "end_date": Field(schema.date, "when it ended, for events that lasted"),
+}
+# Fact fields whose value is a reference to an entity of a kind (when that kind exists).
+REFERENCE_FACTS = {"place": "places", "operator": "organizations"}
+
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]")
+
+
+def _links(node: yaml.Node, r: Reader, name: str) -> list[tuple[str, str]] | None:
+    entries = schema.mapping(node, r, "links")
+    if entries is None:
+        return None
+    out = []
+    for key, (_key_node, value_node) in entries.items():
+        url = schema.http_url(value_node, r, f"links.{key}")
+        if url is not None:
+            out.append((key, url))
+    return out
+
+
+def slug_from_filename(rel: str) -> str:
+    stem = PurePosixPath(rel).stem
+    return schema.slugify(_DATE_PREFIX.sub("", stem))
+
+
+def _claim_id(text: str, taken: set[str]) -> str:
+    words = schema.slugify(text).split("-")
+    base = ""
+    for word in words:
+        if len(base) + len(word) + 1 > 48:
+            break
+        base = f"{base}-{word}" if base else word
+    base = base or "claim"
+    ident, n = base, 2
+    while ident in taken:
+        ident, n = f"{base}-{n}", n + 1
+    return ident
+
+
+def load_brief(rel: str, text: str, config: SiteConfig, diagnostics: Diagnostics) -> Brief | None:
+    doc = parse_markdown_file(text, rel, diagnostics)
+    if doc is None:
+        return None
+    r = Reader(rel, diagnostics)
+    kind_fields = {k: Field(schema.text_list, f"list of {c.label.lower()} (ids, names or aliases)")
+                   for k, c in config.entity_kinds.items()}
+    fields = {**BRIEF_FIELDS, **kind_fields}
+    values, positions = schema.read_fields(doc.node, r, fields, "the brief's front matter")
+    if not all(k in values for k in ("title", "date", "summary")):
+        return None
+    start = schema.Pos(rel, 1, 1)
+
+    summary = values["summary"]
+    if len(summary) > config.summary_max_length:
+        p = positions["summary"]
+        diagnostics.warning(rel, p.line, p.col,
+                            f"summary is {len(summary)} characters, over summary_max_length "
+                            f"({config.summary_max_length})", "shorten it; the body holds the details")
+
+    slug_pos = positions.get("slug")
+    if "slug" in values:
+        slug = values["slug"]
+        if not schema.is_id(slug):
+            diagnostics.error(rel, slug_pos.line, slug_pos.col, f"slug {slug!r} is not a valid URL name",
+                              "use lower-case letters, digits and hyphens, e.g. "
+                              f"{schema.slugify(slug) or 'my-brief'!r}")
+            return None
+    else:
+        slug = slug_from_filename(rel)
+        if not slug:
+            diagnostics.error(rel, 1, 1, "cannot make a URL name from this file name",
+                              "rename the file with letters or digits, or set 'slug:' in the front matter")
+            return None
+
+    brief = Brief(path=rel, slug=slug, title=values["title"], date=values["date"], summary=summary,
+                  body=doc.body, body_line=doc.body_line, pos=start, updated=values.get("updated"),
+                  draft=values.get("draft", False), slug_pos=slug_pos)
+    seen_tags: set[str] = set()
+    for tag, pos in values.get("tags", []):
+        if not schema.slugify(tag):
+            diagnostics.error(rel, pos.line, pos.col, f"tag {tag!r} has no letters or digits")
+        elif tag not in seen_tags:
+            seen_tags.add(tag)
+            brief.tags.append(tag)
+    for kind in config.entity_kinds:
+        if kind in values:
+            brief.refs[kind] = [Ref(t, p) for t, p in values[kind]]
+
+    for v, _, node in values.get("sources", []):
+        if "outlet" in v:
+            brief.sources.append(Source(outlet=v["outlet"], pos=r.pos(node), url=v.get("url"),
+                                        title=v.get("title"), date=v.get("date")))
+    taken: set[str] = set()
+    explicit: dict[str, schema.Pos] = {}
+    for v, p, node in values.get("claims", []):
+        if "text" not in v or "status" not in v:
+            continue
+        claim_pos = r.pos(node)
+        ident = v.get("id")
+        if ident is not None:
+            ip = p["id"]
+            if not schema.is_id(ident):
+                diagnostics.error(rel, ip.line, ip.col, f"claim id {ident!r} is not a valid anchor",
+                                  f"use lower-case letters, digits and hyphens, e.g. {schema.slugify(ident)!r}")
+                ident = None
+            elif ident in explicit:
+                diagnostics.error(rel, ip.line, ip.col, f"claim id {ident!r} is used twice in this brief "
+                                  f"(first on line {explicit[ident].line})", "give each claim its own id")
+                ident = None
+            else:
+                explicit[ident] = ip
+        claim = Claim(text=v["text"], status=v["status"], pos=claim_pos, id=ident or "", brief_slug=slug,
+                      by=v.get("by"), by_pos=p.get("by"), source=v.get("source"), source_pos=p.get("source"),
+                      note=v.get("note"), note_pos=p.get("note"))
+        claim.about = [Ref(t, tp) for t, tp in v.get("about", [])]
+        sp = p["status"]
+        if claim.status not in config.claim_statuses:
+            diagnostics.error(rel, sp.line, sp.col, f"unknown claim status {claim.status!r}",
+                              schema_hint(claim.status, config.claim_statuses))
+        brief.claims.append(claim)
+    taken.update(explicit)
+    for claim in brief.claims:
+        if not claim.id:
+            claim.id = _claim_id(claim.text, taken)
+            taken.add(claim.id)
+    return brief
+
+
+def schema_hint(word: str, choices) -> str:
+    from .diagnostics import did_you_mean
+
+    return did_you_mean(word, choices) or "known statuses: " + ", ".join(choices)
+
+
+def load_entity(rel: str, kind: str, text: str, config: SiteConfig, diagnostics: Diagnostics) -> Entity | None:
+    path = PurePosixPath(rel)
+    ident = path.stem
+    if not schema.is_id(ident):
+        suggestion = schema.slugify(ident)
+        diagnostics.error(rel, 1, 1, f"{ident!r} is not a valid entity id (the file name is the id)",
+                          f"rename the file to {suggestion + path.suffix!r}" if suggestion
+                          else "use lower-case letters, digits and hyphens")
+        return None
+    if path.suffix == ".md":
+        doc = parse_markdown_file(text, rel, diagnostics)
+    else:
+        doc = parse_yaml_file(text, rel, diagnostics)
+    if doc is None:
+        return None
+    r = Reader(rel, diagnostics)
+    fields = EVENT_FIELDS if kind == "events" else ENTITY_FIELDS
+    facts: list[tuple[str, str]] = []
+    fact_refs: dict[str, Ref] = {}
+
+    def extra(key: str, key_node: yaml.Node, value_node: yaml.Node) -> bool:
+        if isinstance(value_node, yaml.ScalarNode):
+            value = schema.scalar_text(value_node, r, key)
+            if value:
+                facts.append((key, value))
+                ref_kind = REFERENCE_FACTS.get(key)
+                if ref_kind in config.entity_kinds:
+                    fact_refs[key] = Ref(value, r.pos(value_node))
+            return True
+        return False  # lists and mappings are not facts: reported as unknown fields
+
+    values, _ = schema.read_fields(doc.node, r, fields, f"the {config.entity_kinds[kind].singular.lower()}",
+                                   extra=extra)
+    if "name" not in values:
+        return None
+    entity = Entity(kind=kind, id=ident, path=rel, name=values["name"], pos=schema.Pos(rel, 1, 1),
+                    aliases=[a for a, _ in values.get("aliases", [])], summary=values.get("summary", ""),
+                    links=values.get("links", []), wikidata=values.get("wikidata"), facts=facts,
+                    fact_refs=fact_refs, date=values.get("date"), end_date=values.get("end_date"),
+                    body=doc.body, body_line=doc.body_line)
+    return entity

@@ -1,0 +1,254 @@
+"""The resolved site: every brief, entity and claim, every reference resolved,
+and the indexes pages are built from (backlinks, co-mentions, related briefs,
+claims by status, tags). Pure: no file I/O; :mod:`briefgen.build` feeds it."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from . import schema
+from .config import SiteConfig
+from .diagnostics import Diagnostics, did_you_mean
+from .markdown import LinkTarget, Mention
+from .model import Brief, Claim, Entity, EntityKey, Ref, sort_key
+
+
+def entity_path(key: EntityKey) -> str:
+    return f"{key[0]}/{key[1]}/"
+
+
+def brief_path(slug: str) -> str:
+    return f"briefs/{slug}/"
+
+
+@dataclass
+class Site:
+    """Everything a build renders, built once by :func:`resolve_site`."""
+
+    config: SiteConfig
+    briefs: list[Brief]  # newest first
+    entities: dict[EntityKey, Entity]  # in kind order, then by id
+    briefs_by_slug: dict[str, Brief] = field(default_factory=dict)
+    names: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # kind -> folded name -> ids
+    mentioned_in: dict[EntityKey, list[Brief]] = field(default_factory=dict)  # newest first
+    claims_by: dict[EntityKey, list[Claim]] = field(default_factory=dict)
+    claims_about: dict[EntityKey, list[Claim]] = field(default_factory=dict)
+    co_mentions: dict[EntityKey, list[tuple[EntityKey, int]]] = field(default_factory=dict)
+    related: dict[str, list[tuple[Brief, int]]] = field(default_factory=dict)
+    tags: dict[str, tuple[str, list[Brief]]] = field(default_factory=dict)  # tag slug -> (label, briefs)
+    claims_by_status: dict[str, list[Claim]] = field(default_factory=dict)
+
+    def kind_entities(self, kind: str) -> list[Entity]:
+        return [e for k, e in self.entities.items() if k[0] == kind]
+
+    def lookup(self, text: str, kinds: list[str] | None = None) -> list[EntityKey]:
+        """Entities a reference names: ``kind/id``, an id, a name or an alias."""
+        if "/" in text:
+            kind, _, ident = text.partition("/")
+            return [(kind, ident)] if (kind, ident) in self.entities else []
+        folded = schema.fold(text)
+        found: list[EntityKey] = []
+        for kind in kinds or list(self.config.entity_kinds):
+            if (kind, text) in self.entities:
+                found.append((kind, text))
+                continue
+            found += [(kind, i) for i in sorted(self.names.get(kind, {}).get(folded, ()))]
+        return found
+
+    def link_target(self, text: str) -> LinkTarget | None:
+        """What a ``[[text]]`` link points to: an entity, else a brief by slug."""
+        keys = self.lookup(text)
+        if len(keys) == 1:
+            e = self.entities[keys[0]]
+            return LinkTarget(entity_path(e.key), e.name)
+        brief = self.briefs_by_slug.get(text)
+        if brief is not None:
+            return LinkTarget(brief_path(brief.slug), brief.title)
+        return None
+
+    def mentions_for(self, brief: Brief) -> list[Mention]:
+        out = []
+        for key in brief.entities:
+            e = self.entities[key]
+            if not e.stub:
+                out.append(Mention(tuple(dict.fromkeys([e.name, *e.aliases])), LinkTarget(entity_path(key), e.name)))
+        return out
+
+
+def _index_names(config: SiteConfig, entities: dict[EntityKey, Entity], diagnostics: Diagnostics):
+    names: dict[str, dict[str, set[str]]] = {k: defaultdict(set) for k in config.entity_kinds}
+    owner: dict[tuple[str, str], Entity] = {}
+    for e in entities.values():
+        for label in dict.fromkeys([e.id, e.name, *e.aliases]):
+            folded = schema.fold(label)
+            if not folded:
+                continue
+            other = owner.get((e.kind, folded))
+            if other is not None and other.id != e.id:
+                diagnostics.error(e.path, 1, 1, f"the name or alias {label!r} also belongs to {other.path}",
+                                  "a name or alias must point to one entity of a kind; remove or change one")
+                continue
+            owner[(e.kind, folded)] = e
+            names[e.kind][folded].add(e.id)
+    return names
+
+
+def resolve_site(config: SiteConfig, briefs: list[Brief], entities: list[Entity],
+                 diagnostics: Diagnostics) -> Site:
+    """Index, resolve and cross-link. Unknown references become warnings and stub entities."""
+    by_key: dict[EntityKey, Entity] = {}
+    for e in entities:
+        if e.key in by_key:
+            diagnostics.error(e.path, 1, 1, f"duplicate {e.kind} id '{e.id}' (also {by_key[e.key].path})",
+                              "keep one file per id")
+            continue
+        by_key[e.key] = e
+    kind_order = {k: i for i, k in enumerate(config.entity_kinds)}
+    by_key = dict(sorted(by_key.items(), key=lambda kv: (kind_order[kv[0][0]], kv[0][1])))
+
+    briefs_by_slug: dict[str, Brief] = {}
+    for b in sorted(briefs, key=lambda b: b.path):
+        if b.slug in briefs_by_slug:
+            p = b.slug_pos or b.pos
+            diagnostics.error(b.path, p.line, p.col,
+                              f"duplicate brief slug '{b.slug}' (also {briefs_by_slug[b.slug].path})",
+                              "set a different 'slug:' in one of them")
+            continue
+        briefs_by_slug[b.slug] = b
+    ordered = sorted(briefs_by_slug.values(), key=lambda b: (sort_key(b.date), b.slug), reverse=True)
+
+    site = Site(config=config, briefs=ordered, entities=by_key, briefs_by_slug=briefs_by_slug,
+                names=_index_names(config, by_key, diagnostics))
+    _Resolver(site, diagnostics).run()
+    _cross_link(site)
+    return site
+
+
+class _Resolver:
+    def __init__(self, site: Site, diagnostics: Diagnostics):
+        self.site = site
+        self.diagnostics = diagnostics
+
+    def unknown(self, ref: Ref, kinds: list[str], what: str) -> None:
+        ids = sorted({k[1] for k, e in self.site.entities.items() if k[0] in kinds and not e.stub})
+        hint = did_you_mean(schema.slugify(ref.text) or ref.text, ids)
+        if not hint:
+            where = " or ".join(f"content/{k}/" for k in kinds[:2]) if len(kinds) <= 2 else "content/<kind>/"
+            hint = f"add an entity file in {where}, or fix the spelling"
+        self.diagnostics.warning(ref.pos.path, ref.pos.line, ref.pos.col, f"unknown {what} {ref.text!r}", hint)
+
+    def ambiguous(self, ref: Ref, keys: list[EntityKey]) -> None:
+        files = ", ".join(self.site.entities[k].path for k in keys)
+        self.diagnostics.error(ref.pos.path, ref.pos.line, ref.pos.col,
+                               f"{ref.text!r} matches more than one entity ({files})",
+                               "write the id, or kind/id, instead of the name")
+
+    def stub(self, kind: str, ref: Ref) -> EntityKey | None:
+        ident = schema.slugify(ref.text)
+        if not ident:
+            return None
+        key = (kind, ident)
+        if key not in self.site.entities:
+            self.site.entities[key] = Entity(kind=kind, id=ident, path=ref.pos.path, name=ref.text,
+                                             pos=ref.pos, stub=True)
+        return key
+
+    def run(self) -> None:
+        site = self.site
+        kinds = list(site.config.entity_kinds)
+        for brief in site.briefs:
+            listed: list[EntityKey] = []
+            for kind, refs in brief.refs.items():
+                for ref in refs:
+                    keys = site.lookup(ref.text, [kind])
+                    if len(keys) > 1:
+                        self.ambiguous(ref, keys)
+                        continue
+                    if not keys:
+                        self.unknown(ref, [kind], site.config.entity_kinds[kind].singular.lower())
+                        stub = self.stub(kind, ref)
+                        keys = [stub] if stub else []
+                    if keys:
+                        ref.key = keys[0]
+                        listed.append(keys[0])
+            brief.entities = list(dict.fromkeys(listed))
+            for source in brief.sources:
+                found = self.pick(site.lookup(source.outlet), brief)
+                source.entity = found
+            outlets = {s.outlet: i for i, s in enumerate(brief.sources)}
+            outlets_folded = {schema.fold(s.outlet): i for i, s in enumerate(brief.sources)}
+            for claim in brief.claims:
+                if claim.by:
+                    claim.by_entity = self.pick(site.lookup(claim.by), brief)
+                for ref in claim.about:
+                    keys = site.lookup(ref.text)
+                    key = self.pick(keys, brief)
+                    if key is None and len(keys) > 1:
+                        self.ambiguous(ref, keys)
+                    elif key is None:
+                        self.unknown(ref, kinds, "entity")
+                    ref.key = key
+                if claim.source is not None:
+                    index = outlets.get(claim.source, outlets_folded.get(schema.fold(claim.source)))
+                    if index is None:
+                        p = claim.source_pos or claim.pos
+                        known = [s.outlet for s in brief.sources]
+                        hint = did_you_mean(claim.source, known) if known else ""
+                        self.diagnostics.error(
+                            p.path, p.line, p.col, f"claim source {claim.source!r} is not one of this brief's sources",
+                            hint or ("add it under 'sources:' with '- outlet: " + claim.source + "'"))
+                    claim.source_index = index
+        for entity in list(site.entities.values()):
+            for name, ref in entity.fact_refs.items():
+                kind = "places" if name == "place" else "organizations"
+                keys = site.lookup(ref.text, [kind])
+                if len(keys) == 1:
+                    ref.key = keys[0]
+                elif len(keys) > 1:
+                    self.ambiguous(ref, keys)
+                else:
+                    self.unknown(ref, [kind], site.config.entity_kinds[kind].singular.lower())
+
+    def pick(self, keys: list[EntityKey], brief: Brief) -> EntityKey | None:
+        """One entity for a reference that may name several: prefer those the brief lists."""
+        if len(keys) == 1:
+            return keys[0]
+        listed = [k for k in keys if k in brief.entities]
+        return listed[0] if len(listed) == 1 else None
+
+
+def _cross_link(site: Site) -> None:
+    mentioned: dict[EntityKey, list[Brief]] = defaultdict(list)
+    co: dict[EntityKey, Counter] = defaultdict(Counter)
+    by_status: dict[str, list[Claim]] = {s: [] for s in site.config.claim_statuses}
+    tags: dict[str, tuple[str, list[Brief]]] = {}
+    for brief in site.briefs:  # newest first, so every list below is newest first
+        for key in brief.entities:
+            mentioned[key].append(brief)
+            for other in brief.entities:
+                if other != key:
+                    co[key][other] += 1
+        for claim in brief.claims:
+            if claim.by_entity:
+                site.claims_by.setdefault(claim.by_entity, []).append(claim)
+            for key in dict.fromkeys(r.key for r in claim.about if r.key):
+                site.claims_about.setdefault(key, []).append(claim)
+            if claim.status in by_status:
+                by_status[claim.status].append(claim)
+        for tag in brief.tags:
+            slug = schema.slugify(tag)
+            tags.setdefault(slug, (tag, []))[1].append(brief)
+    site.mentioned_in = dict(mentioned)
+    site.co_mentions = {k: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:12] for k, c in co.items()}
+    site.claims_by_status = by_status
+    site.tags = dict(sorted(tags.items()))
+    for brief in site.briefs:
+        shared: Counter = Counter()
+        for key in brief.entities:
+            for other in mentioned[key]:
+                if other is not brief:
+                    shared[other.slug] += 1
+        ranked = sorted(shared.items(), key=lambda kv: (-kv[1], -sort_key(site.briefs_by_slug[kv[0]].date).timestamp(),
+                                                        kv[0]))[:5]
+        site.related[brief.slug] = [(site.briefs_by_slug[s], n) for s, n in ranked]

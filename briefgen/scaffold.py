@@ -1,0 +1,238 @@
+"""``briefgen init`` (a new site) and ``briefgen new`` (a new brief or entity file).
+
+Neither ever overwrites a file: init skips files that exist, new picks a free name."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import __version__
+from . import scaffold_templates as t
+from .config import CONFIG_FILE, SiteConfig, load_config
+from .diagnostics import ContentError, Diagnostics, UsageError, did_you_mean
+from .schema import slugify
+
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]")
+# Entries that do not make a folder "non-empty" for init: a fresh `git init` or an
+# empty clone of a new GitHub repository is where most sites start.
+_IGNORED_ENTRIES = frozenset({".git"})
+
+
+@dataclass
+class InitResult:
+    """What ``init_site`` did: files written, and files left alone because they existed."""
+
+    created: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+
+
+# ---- init ----------------------------------------------------------------------------
+
+
+def init_site(dir: Path, force: bool = False) -> InitResult:
+    """Create a new site in ``dir``: config, sample content, README, .gitignore and
+    a GitHub Pages workflow. ``dir`` must be empty (a ``.git`` folder is allowed)
+    unless ``force``; existing files are never overwritten, only skipped."""
+    if dir.exists() and not dir.is_dir():
+        raise UsageError(f"{dir} is a file, not a folder; choose a folder name for the new site")
+    if dir.is_dir() and not force:
+        entries = sorted(e.name for e in dir.iterdir() if e.name not in _IGNORED_ENTRIES)
+        if entries:
+            shown = ", ".join(entries[:5]) + (", ..." if len(entries) > 5 else "")
+            raise UsageError(f"{dir} is not empty ({shown}); choose a new folder, or use --force "
+                             "to add the missing files (existing files are never overwritten)")
+    result = InitResult()
+    for rel, text in site_files(dir).items():
+        path = dir / rel
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "x", encoding="utf-8", newline="\n") as f:
+                f.write(text)
+        except FileExistsError:
+            result.skipped.append(path)
+            continue
+        except OSError as exc:
+            raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+        result.created.append(path)
+    return result
+
+
+def site_files(dir: Path) -> dict[str, str]:
+    """The files of a new site in ``dir``: relative POSIX path -> text."""
+    title = _title_from_folder(dir)
+    url = guess_base_url(dir)
+    base_url = t.BASE_URL_GUESSED.replace("__URL__", url) if url else t.BASE_URL_UNKNOWN
+    return {
+        CONFIG_FILE: t.CONFIG.replace("__TITLE__", _yaml_scalar(title)).replace("__BASE_URL__", base_url),
+        ".gitignore": t.GITIGNORE,
+        "README.md": t.README.replace("__TITLE_TEXT__", title),
+        ".github/workflows/pages.yml": t.WORKFLOW.replace("__BRANCH__", _yaml_scalar(guess_branch(dir)))
+                                                 .replace("__VERSION__", __version__),
+        "content/briefs/1969-07-21-apollo-11-lands-on-the-moon.md": t.SAMPLE_BRIEF,
+        "content/people/neil-armstrong.yaml": t.SAMPLE_PERSON,
+        "content/organizations/nasa.yaml": t.SAMPLE_ORGANIZATION,
+        "content/places/sea-of-tranquility.yaml": t.SAMPLE_PLACE,
+        "content/events/apollo-11-moon-landing.yaml": t.SAMPLE_EVENT,
+    }
+
+
+def _title_from_folder(dir: Path) -> str:
+    name = dir.resolve().name
+    words = re.sub(r"[-_.]+", " ", name).split()
+    return " ".join(w[:1].upper() + w[1:] for w in words) or "Briefing"
+
+
+def _yaml_scalar(value: str) -> str:
+    """``value`` as a one-line YAML scalar, quoted only when YAML needs it."""
+    return yaml.safe_dump(value, allow_unicode=True, width=1_000_000).removesuffix("\n...\n").strip()
+
+
+def _git(cwd: Path, *args: str) -> str | None:
+    """Output of a read-only git command, or None when git or the repository is missing."""
+    try:
+        proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=10,
+                              env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return proc.stdout.strip() if proc.returncode == 0 and proc.stdout.strip() else None
+
+
+def _existing_ancestor(dir: Path) -> Path:
+    path = dir.resolve()
+    while not path.is_dir() and path != path.parent:
+        path = path.parent
+    return path
+
+
+_GITHUB_REMOTE = re.compile(
+    r"^(?:https?://(?:[^@/]+@)?github\.com/|(?:ssh://)?git@github\.com[:/]|git://github\.com/)"
+    r"(?P<user>[A-Za-z0-9-]+)/(?P<repo>[A-Za-z0-9._-]+?)(?:\.git)?/?$"
+)
+
+
+def github_pages_url(remote_url: str) -> str | None:
+    """``https://<user>.github.io/<repo>/`` for a GitHub remote URL (the user site
+    ``https://<user>.github.io/`` for a ``<user>.github.io`` repository), else None."""
+    m = _GITHUB_REMOTE.match(remote_url.strip())
+    if not m:
+        return None
+    user, repo = m["user"].lower(), m["repo"]
+    if repo.lower() == f"{user}.github.io":
+        return f"https://{user}.github.io/"
+    return f"https://{user}.github.io/{repo}/"
+
+
+def guess_base_url(dir: Path) -> str | None:
+    """The GitHub Pages URL of the repository ``dir`` is in (or will be in), from its 'origin'."""
+    remote = _git(_existing_ancestor(dir), "remote", "get-url", "origin")
+    return github_pages_url(remote) if remote else None
+
+
+def guess_branch(dir: Path) -> str:
+    """The default branch to publish from: origin's HEAD, the current branch, git's
+    init.defaultBranch, else ``main``."""
+    cwd = _existing_ancestor(dir)
+    origin_head = _git(cwd, "symbolic-ref", "--short", "-q", "refs/remotes/origin/HEAD")
+    if origin_head and "/" in origin_head:
+        return origin_head.split("/", 1)[1]
+    return (_git(cwd, "symbolic-ref", "--short", "-q", "HEAD")
+            or _git(cwd, "config", "--get", "init.defaultBranch") or "main")
+
+
+# ---- new -----------------------------------------------------------------------------
+
+
+def new_file(site_dir: Path, kind: str, name: str, today: dt.date | None = None) -> Path:
+    """Create ``content/briefs/<today>-<slug>.md`` (kind ``brief``) or
+    ``content/<kind>/<id>.yaml`` (an entity kind of the site) and return its path.
+    The slug or id gets ``-2``, ``-3``, ... when the name is taken."""
+    today = today or dt.date.today()
+    name = " ".join(name.split())
+    config = _site_config(site_dir)
+    kind = _resolve_kind(kind, config)
+    base = slugify(name)
+    if not name or not base:
+        raise UsageError(f"cannot make a file name from {name!r}: the name needs letters or digits "
+                         "(accents are dropped: 'Nicolás' becomes 'nicolas')")
+    if kind == "brief":
+        folder = site_dir / "content" / "briefs"
+        taken = {slugify(_DATE_PREFIX.sub("", p.stem)) for p in _files(folder, ".md")}
+        slug = _unique(base, taken)
+        path = folder / f"{today.isoformat()}-{slug}.md"
+        text = _brief_text(name, slug, today, config)
+    else:
+        folder = site_dir / "content" / kind
+        taken = {p.stem for p in _files(folder, ".yaml", ".yml", ".md")}
+        ident = _unique(base, taken)
+        path = folder / f"{ident}.yaml"
+        text = _entity_text(kind, name, today)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+    except FileExistsError:  # pragma: no cover - created between the check and now
+        raise UsageError(f"{path} already exists; run the command again") from None
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path
+
+
+def _site_config(site_dir: Path) -> SiteConfig:
+    if not (site_dir / CONFIG_FILE).is_file() and not (site_dir / "content").is_dir():
+        raise UsageError(f"{site_dir} is not a briefgen site (no {CONFIG_FILE} or content/); run this in "
+                         "your site folder, pass --dir, or create a site with 'briefgen init DIR'")
+    diagnostics = Diagnostics()
+    config = load_config(site_dir, diagnostics)
+    if diagnostics.errors:
+        raise ContentError(diagnostics.sorted())
+    return config
+
+
+def _resolve_kind(kind: str, config: SiteConfig) -> str:
+    """``brief``/``briefs``, an entity kind, or its singular name (``person`` -> ``people``)."""
+    word = kind.strip().lower()
+    if word in ("brief", "briefs"):
+        return "brief"
+    if word in config.entity_kinds:
+        return word
+    singular = {k.singular.lower(): key for key, k in config.entity_kinds.items()}
+    if word in singular:
+        return singular[word]
+    choices = ["brief", *config.entity_kinds]
+    hint = did_you_mean(word, [*choices, *singular])
+    message = f"unknown kind {kind!r}: use one of {', '.join(choices)}"
+    raise UsageError(message + (f" ({hint})" if hint else ""))
+
+
+def _files(folder: Path, *suffixes: str) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return [p for p in folder.iterdir() if p.suffix in suffixes]
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    ident, n = base, 2
+    while ident in taken:
+        ident, n = f"{base}-{n}", n + 1
+    return ident
+
+
+def _brief_text(title: str, slug: str, today: dt.date, config: SiteConfig) -> str:
+    head = (t.NEW_BRIEF_HEAD.replace("__TITLE__", _yaml_scalar(title)).replace("__SLUG__", slug)
+            .replace("__MAX__", str(config.summary_max_length)))
+    kinds = "".join(f"{kind}: []\n" for kind in config.entity_kinds)
+    tail = t.NEW_BRIEF_TAIL.replace("__STATUSES__", ", ".join(config.claim_statuses))
+    return (head + kinds + tail).replace("__DATE__", today.isoformat())
+
+
+def _entity_text(kind: str, name: str, today: dt.date) -> str:
+    text = f"name: {_yaml_scalar(name)}\n" + t.NEW_ENTITY_REQUIRED.get(kind, "") + t.NEW_ENTITY
+    text += t.NEW_ENTITY_EXTRA.get(kind, "") + t.NEW_ENTITY_FACTS
+    return text.replace("__DATE__", today.isoformat())

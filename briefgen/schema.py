@@ -1,0 +1,312 @@
+"""Typed readers that turn located YAML nodes into plain values.
+
+Every reader takes a node and a :class:`Reader` (file path + diagnostics),
+returns the converted value or ``None``, and reports what is wrong at the
+node's own line and column. Text fields take the scalar exactly as written, so
+YAML 1.1 surprises (``no`` → false, ``1:30`` → 90, dates) never change a
+writer's words silently: they are reported where text is expected."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostics, did_you_mean
+
+STR = "tag:yaml.org,2002:str"
+NULL = "tag:yaml.org,2002:null"
+BOOL = "tag:yaml.org,2002:bool"
+INT = "tag:yaml.org,2002:int"
+FLOAT = "tag:yaml.org,2002:float"
+TIMESTAMP = "tag:yaml.org,2002:timestamp"
+MAX_NODES = 20_000  # alias expansion budget for one file ("billion laughs")
+
+_TYPE_NAMES = {NULL: "empty", BOOL: "true/false", INT: "a number", FLOAT: "a number", TIMESTAMP: "a date"}
+
+
+@dataclass(frozen=True)
+class Pos:
+    """A place in a file of the site, for diagnostics."""
+
+    path: str
+    line: int
+    col: int
+
+
+@dataclass
+class Reader:
+    """Context for reading one file: where it is and where problems go."""
+
+    path: str
+    diagnostics: Diagnostics
+    budget: list[int] = field(default_factory=lambda: [MAX_NODES])
+
+    def pos(self, node: yaml.Node) -> Pos:
+        return Pos(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def error(self, node: yaml.Node, message: str, hint: str = "") -> None:
+        p = self.pos(node)
+        self.diagnostics.error(p.path, p.line, p.col, message, hint)
+
+    def warning(self, node: yaml.Node, message: str, hint: str = "") -> None:
+        p = self.pos(node)
+        self.diagnostics.warning(p.path, p.line, p.col, message, hint)
+
+    def spend(self, node: yaml.Node) -> bool:
+        """Count one visited node; False (with one error) once the budget is spent."""
+        self.budget[0] -= 1
+        if self.budget[0] == 0:
+            self.error(node, f"the file expands to more than {MAX_NODES} values",
+                       "remove YAML aliases (*name) that repeat large blocks")
+        return self.budget[0] > 0
+
+
+def type_name(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping (key: value)"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    return _TYPE_NAMES.get(node.tag, "text")
+
+
+def text(node: yaml.Node, r: Reader, name: str, *, allow_empty: bool = False) -> str | None:
+    """A plain-text field. Numbers, dates and yes/no are reported, not converted."""
+    if not r.spend(node):
+        return None
+    if not isinstance(node, yaml.ScalarNode):
+        r.error(node, f"'{name}' must be text, not {type_name(node)}")
+        return None
+    if node.tag == NULL and not node.value:
+        if allow_empty:
+            return None
+        r.error(node, f"'{name}' is empty", "write a value after the colon or remove the line")
+        return None
+    if node.tag != STR and node.style is None:
+        r.error(node, f"'{name}' must be text, but YAML reads {node.value!r} as {type_name(node)}",
+                f'put it in quotes: {name}: "{node.value}"')
+        return None
+    value = node.value.strip()
+    if not value and not allow_empty:
+        r.error(node, f"'{name}' is empty", "write a value or remove the line")
+        return None
+    return value
+
+
+def scalar_text(node: yaml.Node, r: Reader, name: str) -> str | None:
+    """Any scalar, exactly as written (for fact tables: ``hull: 78`` shows ``78``)."""
+    if not r.spend(node):
+        return None
+    if not isinstance(node, yaml.ScalarNode):
+        r.error(node, f"'{name}' must be a single value, not {type_name(node)}",
+                "facts are shown in a table of single values")
+        return None
+    return node.value.strip()
+
+
+def boolean(node: yaml.Node, r: Reader, name: str) -> bool | None:
+    if isinstance(node, yaml.ScalarNode) and node.style is None:
+        word = node.value.lower()
+        if word in ("true", "yes", "on"):
+            return True
+        if word in ("false", "no", "off"):
+            return False
+    r.error(node, f"'{name}' must be true or false, not {node.value!r}" if isinstance(node, yaml.ScalarNode)
+            else f"'{name}' must be true or false, not {type_name(node)}")
+    return None
+
+
+def integer(node: yaml.Node, r: Reader, name: str, minimum: int = 0) -> int | None:
+    if isinstance(node, yaml.ScalarNode) and re.fullmatch(r"[0-9]+", node.value.replace("_", "")):
+        value = int(node.value.replace("_", ""))
+        if value >= minimum:
+            return value
+    r.error(node, f"'{name}' must be a whole number of at least {minimum}")
+    return None
+
+
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_DATETIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6})\d*)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?"
+)
+
+
+def date(node: yaml.Node, r: Reader, name: str) -> dt.date | dt.datetime | None:
+    """A date (``2025-12-01``) or a datetime with a UTC offset."""
+    if not isinstance(node, yaml.ScalarNode) or not node.value:
+        r.error(node, f"'{name}' must be a date like 2025-12-01, not {type_name(node)}")
+        return None
+    value = node.value.strip()
+    try:
+        m = _DATE.fullmatch(value)
+        if m:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        m = _DATETIME.fullmatch(value)
+        if m:
+            micro = int((m[7] or "0").ljust(6, "0"))
+            naive = dt.datetime(int(m[1]), int(m[2]), int(m[3]), int(m[4]), int(m[5]), int(m[6] or 0), micro)
+            zone = m[8]
+            if not zone:
+                r.warning(node, f"'{name}' has a time but no UTC offset; it is read as UTC",
+                          f"write it with an offset, e.g. {value}+00:00")
+                return naive.replace(tzinfo=dt.timezone.utc)
+            if zone in "Zz":
+                return naive.replace(tzinfo=dt.timezone.utc)
+            digits = zone[1:].replace(":", "")
+            delta = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
+            return naive.replace(tzinfo=dt.timezone(delta if zone[0] == "+" else -delta))
+    except ValueError as exc:
+        r.error(node, f"'{name}' is not a valid date: {exc}", "use YYYY-MM-DD, e.g. 2025-12-01")
+        return None
+    r.error(node, f"'{name}' is not a valid date: {value!r}",
+            "use YYYY-MM-DD (2025-12-01) or a datetime with offset (2025-12-01T17:00:00-05:00)")
+    return None
+
+
+def text_list(node: yaml.Node, r: Reader, name: str) -> list[tuple[str, Pos]]:
+    """A list of text items (a single text value is reported: lists need brackets)."""
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == NULL and not node.value:
+            return []
+        r.error(node, f"'{name}' must be a list, not a single value",
+                f"write it as a list: {name}: [{node.value}]")
+        return []
+    if not isinstance(node, yaml.SequenceNode):
+        r.error(node, f"'{name}' must be a list, not {type_name(node)}")
+        return []
+    out = []
+    for item in node.value:
+        value = text(item, r, f"{name} item")
+        if value is not None:
+            out.append((value, r.pos(item)))
+    return out
+
+
+def mapping(node: yaml.Node | None, r: Reader, name: str) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
+    """A mapping as ``{key: (key_node, value_node)}``; duplicate keys are errors."""
+    if node is None:
+        return {}
+    if not r.spend(node):
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        r.error(node, f"{name} must be a mapping of 'key: value' lines, not {type_name(node)}")
+        return None
+    out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            r.error(key_node, f"a key in {name} must be text, not {type_name(key_node)}")
+            continue
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            r.error(key_node, "YAML merge keys (<<) are not supported", "write the fields out")
+            continue
+        key = key_node.value
+        if key in out:
+            first = r.pos(out[key][0])
+            r.error(key_node, f"duplicate key '{key}' (first given on line {first.line})",
+                    "remove one of them; YAML would silently keep only the last")
+            continue
+        out[key] = (key_node, value_node)
+    return out
+
+
+@dataclass(frozen=True)
+class Field:
+    """One declared field of a schema: its reader, whether it is required, and its doc."""
+
+    read: Callable[[yaml.Node, Reader, str], Any]
+    doc: str
+    required: bool = False
+
+
+def read_fields(
+    node: yaml.Node | None,
+    r: Reader,
+    fields: dict[str, Field],
+    what: str,
+    *,
+    extra: Callable[[str, yaml.Node, yaml.Node], bool] | None = None,
+    at: yaml.Node | None = None,
+) -> tuple[dict[str, Any], dict[str, Pos]]:
+    """Read a mapping against declared fields.
+
+    Unknown keys are errors with the closest known key, unless ``extra`` accepts
+    them (``extra(key, key_node, value_node)`` returns True when it consumed the
+    key). Returns the values and the position of each present field."""
+    entries = mapping(node, r, what)
+    values: dict[str, Any] = {}
+    positions: dict[str, Pos] = {}
+    if entries is None:
+        return values, positions
+    for key, (key_node, value_node) in entries.items():
+        spec = fields.get(key)
+        if spec is None:
+            if extra and extra(key, key_node, value_node):
+                continue
+            r.error(key_node, f"unknown field '{key}' in {what}", did_you_mean(key, fields) or
+                    "known fields: " + ", ".join(sorted(fields)))
+            continue
+        positions[key] = r.pos(value_node)
+        if isinstance(value_node, yaml.ScalarNode) and value_node.tag == NULL and not value_node.value \
+                and not spec.required:
+            continue
+        value = spec.read(value_node, r, key)
+        if value is not None:
+            values[key] = value
+    missing = [k for k, s in fields.items() if s.required and k not in values and k not in positions]
+    for key in missing:
+        where = at if at is not None else node
+        if where is None:
+            r.diagnostics.error(r.path, 1, 1, f"{what} is missing the required field '{key}'",
+                                f"add '{key}: ...' ({fields[key].doc})")
+        else:
+            r.error(where, f"{what} is missing the required field '{key}'", f"add '{key}: ...' ({fields[key].doc})")
+    return values, positions
+
+
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def is_id(value: str) -> bool:
+    """Ids and slugs: lower-case ASCII letters, digits and single hyphens."""
+    return bool(_ID.fullmatch(value)) and len(value) <= 120
+
+
+def slugify(value: str) -> str:
+    """``Nicolás Maduro`` → ``nicolas-maduro``; only [a-z0-9-] survive."""
+    value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    value = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+    return value[:80].rstrip("-")
+
+
+def fold(value: str) -> str:
+    """Case- and accent-insensitive lookup key: ``Nicolás  MADURO`` → ``nicolas maduro``."""
+    value = unicodedata.normalize("NFKD", value)
+    value = "".join(c for c in value if not unicodedata.combining(c))
+    return " ".join(value.casefold().split())
+
+
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+
+
+def url_scheme(url: str) -> str:
+    """The scheme of ``url`` after removing control characters and spaces ('' if relative)."""
+    cleaned = "".join(c for c in url if c > " " and c != "\x7f")
+    m = _SCHEME.match(cleaned)
+    return m[1].lower() if m else ""
+
+
+def http_url(node: yaml.Node, r: Reader, name: str) -> str | None:
+    """An absolute http(s) URL."""
+    value = text(node, r, name)
+    if value is None:
+        return None
+    if url_scheme(value) not in ("http", "https") or any(c <= " " for c in value) or "://" not in value:
+        r.error(node, f"'{name}' must be an http:// or https:// URL, not {value[:60]!r}",
+                "only web links are allowed")
+        return None
+    return value

@@ -1,0 +1,303 @@
+"""``briefgen serve``: build into a private preview folder, serve it, rebuild on
+every change and tell open pages to reload (or show the errors).
+
+One long-lived process runs every rebuild through :func:`briefgen.build.build`,
+so whatever the build keeps in memory between runs speeds up the next one. The
+preview is built into a temporary folder, never into ``site/``: serving drafts
+or a half-edited site must not change the deployable build, and the folder is
+removed when the server stops.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import os
+import queue
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import webbrowser
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import watchfiles
+
+from .config import CONFIG_FILE, load_config
+from .diagnostics import BriefgenError, ContentError, Diagnostics, UsageError, format_all
+from .livereload import LiveReload, diagnostic_payload, message_payload
+from .server import PreviewServer, open_server
+
+# What a change under the site folder can affect; anything else (site/, .git, notes) is ignored.
+WATCHED_DIRS = frozenset({"content", "templates", "static", "themes"})
+IGNORED_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", "node_modules", ".briefgen-cache"})
+DEBOUNCE_MS = 50  # a batch ends after this long without a further change
+RUST_TIMEOUT_MS = 200
+
+
+def is_editor_temp(name: str) -> bool:
+    """Swap, backup and atomic-save files that editors write next to the real one."""
+    return (
+        name.endswith(("~", ".swp", ".swo", ".swx", ".swpx", ".tmp", ".part", ".crdownload", ".kate-swp"))
+        or name.startswith((".#", ".goutputstream-", ".~lock.", "flycheck_"))
+        or (name.startswith("#") and name.endswith("#"))
+        or "___jb_" in name
+        or name in {"4913", ".DS_Store", "Thumbs.db"}
+    )
+
+
+def builtin_themes_dir() -> Path | None:
+    """Where the built-in themes live: the installed package, or ``themes/`` of a source checkout."""
+    try:
+        root = Path(str(importlib.resources.files("briefgen.themes")))
+    except ModuleNotFoundError:
+        root = Path(__file__).resolve().parent.parent / "themes"
+    return root if root.is_dir() else None
+
+
+class SourceFilter:
+    """Decides which file-system changes trigger a rebuild (a ``watchfiles`` filter)."""
+
+    def __init__(self, site_dir: Path, themes_dir: Path | None, ignored: list[Path]):
+        self.site_dir = site_dir
+        self.themes_dir = themes_dir
+        self.ignored = ignored  # replaced, never mutated, when the config changes (read from another thread)
+
+    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        p = Path(path)
+        if is_editor_temp(p.name) or any(part in IGNORED_DIRS for part in p.parts):
+            return False
+        if any(p == d or d in p.parents for d in self.ignored):
+            return False
+        if self.themes_dir is not None and (p == self.themes_dir or self.themes_dir in p.parents):
+            return True
+        try:
+            rel = p.relative_to(self.site_dir)
+        except ValueError:
+            return False
+        return rel.parts == (CONFIG_FILE,) or (bool(rel.parts) and rel.parts[0] in WATCHED_DIRS)
+
+
+def describe_changes(paths: list[str]) -> str:
+    """``content/briefs/a.md``, or ``content/briefs/a.md and 3 more``."""
+    if not paths:
+        return "start"
+    if len(paths) == 1:
+        return paths[0]
+    return f"{paths[0]} and {len(paths) - 1} more"
+
+
+class Watcher:
+    """Runs ``watchfiles`` in a thread; each debounced batch of changed paths lands on a queue.
+
+    It starts before the first build, so an edit made while that build runs is not lost.
+    """
+
+    def __init__(self, paths: list[Path], watch_filter: SourceFilter):
+        self.paths = paths
+        self.filter = watch_filter
+        self._batches: queue.SimpleQueue[set[str] | BaseException] = queue.SimpleQueue()
+        self._ready = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="briefgen-watch", daemon=True)
+
+    def start(self, timeout: float = 5.0) -> None:
+        self._thread.start()
+        self._ready.wait(timeout)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=2.0)
+
+    def next_batch(self, timeout: float) -> set[str]:
+        """Every path changed since the last call (waits up to ``timeout`` for the first one)."""
+        try:
+            item = self._batches.get(timeout=timeout)
+        except queue.Empty:
+            return set()
+        paths: set[str] = set()
+        while True:
+            if isinstance(item, BaseException):
+                raise item
+            paths |= item
+            try:
+                item = self._batches.get_nowait()
+            except queue.Empty:
+                return paths
+
+    def _run(self) -> None:
+        try:
+            # yield_on_timeout: the first (empty) batch says the watches are in place.
+            for changes in watchfiles.watch(*self.paths, watch_filter=self.filter, step=DEBOUNCE_MS,
+                                            rust_timeout=RUST_TIMEOUT_MS, yield_on_timeout=True,
+                                            stop_event=self._stop, raise_interrupt=False):
+                self._ready.set()
+                if changes:
+                    self._batches.put({path for _, path in changes})
+        except BaseException as exc:  # reported by the main thread, which owns the terminal
+            self._batches.put(exc)
+        finally:
+            self._ready.set()
+
+
+class Preview:
+    """The site being previewed: runs builds and reports them to the terminal and the pages."""
+
+    def __init__(self, site_dir: Path, out_dir: Path, drafts: bool, live: LiveReload):
+        self.site_dir = site_dir
+        self.out_dir = out_dir
+        self.drafts = drafts
+        self.live = live
+        self.filter = SourceFilter(site_dir, builtin_themes_dir(), [out_dir])
+        self.configure()
+
+    def configure(self) -> None:
+        """Ignore the configured output folder (read again after briefgen.yaml changes)."""
+        config = load_config(self.site_dir, Diagnostics())  # its problems are reported by the build
+        self.filter.ignored = [self.out_dir, (self.site_dir / config.output_dir).resolve()]
+
+    def watcher(self) -> Watcher:
+        paths = [self.site_dir]
+        themes = self.filter.themes_dir
+        if themes is not None and themes != self.site_dir and self.site_dir not in themes.parents:
+            paths.append(themes)
+        return Watcher(paths, self.filter)
+
+    def rebuild(self, changed: list[str]) -> bool:
+        """Build once; print one line; tell the pages. Never raises for a broken site."""
+        from .build import BuildOptions, build  # local: the build pulls in the whole renderer
+
+        what = describe_changes(changed)
+        stamp = time.strftime("%H:%M:%S")
+        started = time.perf_counter()
+        try:
+            result = build(BuildOptions(site_dir=self.site_dir, out_dir=self.out_dir,
+                                        drafts=self.drafts, progress=False))
+        except ContentError as exc:
+            errors = [d for d in exc.diagnostics if d.severity == "error"]
+            _say(f"[{stamp}] {what}: build failed with {len(errors)} error(s), "
+                 f"{len(exc.diagnostics) - len(errors)} warning(s); still serving the last good build")
+            _report(format_all(exc.diagnostics))
+            self.live.failed(diagnostic_payload(exc.diagnostics))
+            return False
+        except BriefgenError as exc:
+            _say(f"[{stamp}] {what}: build failed: {exc}")
+            self.live.failed(message_payload(str(exc)))
+            return False
+        except Exception as exc:  # a bug in the build must not take the preview down with it
+            _report(traceback.format_exc().rstrip())
+            _say(f"[{stamp}] {what}: build crashed ({exc!r}); still serving the last good build")
+            self.live.failed(message_payload(f"internal error in briefgen: {exc!r} (see the terminal)"))
+            return False
+        ms = (time.perf_counter() - started) * 1000
+        if result.diagnostics:
+            _report(format_all(result.diagnostics))
+        warned = f", {len(result.diagnostics)} warning(s)" if result.diagnostics else ""
+        _say(f"[{stamp}] {what}: built in {ms:.0f} ms, {result.pages_written} page(s) written, "
+             f"{result.pages_unchanged} unchanged{warned}")
+        self.live.succeeded(changed, result.pages_written)
+        return True
+
+    def run(self, watcher: Watcher, stop: threading.Event) -> None:
+        """Rebuild after every batch of changes until ``stop`` is set (or Ctrl-C)."""
+        while not stop.is_set():
+            paths = watcher.next_batch(timeout=0.5)
+            if not paths:
+                continue
+            changed = sorted(self._display(path) for path in paths)
+            if CONFIG_FILE in changed:
+                self.configure()
+            self.rebuild(changed)
+
+    def _display(self, path: str) -> str:
+        p = Path(path)
+        try:
+            return p.relative_to(self.site_dir).as_posix()
+        except ValueError:
+            return str(p)
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
+def _report(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def _sigterm_stops() -> Iterator[None]:
+    """Let SIGTERM stop the server like Ctrl-C, so the temp folder is removed either way."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _ignore_interrupts() -> None:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _non_loopback_warning(host: str) -> str:
+    return (f"warning: listening on {host or 'all interfaces'}: other machines on your network can "
+            f"see the preview, drafts included; the preview server is meant for local use "
+            f"(default --host 127.0.0.1)")
+
+
+def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = False,
+          open_browser: bool = False) -> int:
+    """Build, serve on ``host:port``, rebuild on change. Returns 0 after Ctrl-C or SIGTERM."""
+    site_dir = Path(os.path.abspath(site_dir))
+    if not site_dir.is_dir():
+        raise UsageError(f"{site_dir} is not a folder (run 'briefgen init {site_dir}' to create a site)")
+    if not 0 <= port <= 65535:
+        raise UsageError(f"--port {port} is out of range; use 1-65535, or 0 for a free port")
+    site_dir = site_dir.resolve()
+    live = LiveReload()
+    tmp = Path(tempfile.mkdtemp(prefix="briefgen-serve-"))
+    server: PreviewServer | None = None
+    thread: threading.Thread | None = None
+    watcher: Watcher | None = None
+    try:
+        with _sigterm_stops():
+            preview = Preview(site_dir, tmp / "site", drafts, live)
+            server = open_server(host, port, preview.out_dir, live)
+            if not server.loopback_only:
+                _report(_non_loopback_warning(host))
+            watcher = preview.watcher()
+            watcher.start()
+            preview.rebuild([])
+            thread = threading.Thread(target=server.serve_forever, args=(0.2,), name="briefgen-http", daemon=True)
+            thread.start()
+            _say(f"Serving {site_dir} at {server.url} (preview build in {tmp}); press Ctrl-C to stop")
+            if open_browser:
+                webbrowser.open(server.url)
+            preview.run(watcher, threading.Event())
+    except KeyboardInterrupt:
+        pass
+    finally:
+        _ignore_interrupts()  # a second Ctrl-C must not leave the preview folder behind
+        live.close()
+        if watcher is not None:
+            watcher.stop()
+        if server is not None:
+            if thread is not None:
+                server.shutdown()
+            server.server_close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    _say("Stopped; preview files removed.")
+    return 0

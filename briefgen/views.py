@@ -1,0 +1,247 @@
+"""View objects: what templates receive. Built from the resolved :class:`Site`;
+templates never see the model. Every URL here is relative to the site root
+(``briefs/x/``); templates prefix it with ``root``, the page's way back to the
+root, so every internal link is relative. Documented in docs/themes.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .model import Brief, Claim, Date, Entity, EntityKey
+from .resolve import Site, brief_path, entity_path
+from .schema import slugify
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def iso(value: Date) -> str:
+    """``2025-12-01`` or ``2025-12-01T17:00:00-05:00``."""
+    return value.isoformat()
+
+
+def display_date(value: Date) -> str:
+    """``1 December 2025`` (locale-independent, so output is deterministic)."""
+    text = f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    if isinstance(value, dt.datetime):
+        offset = value.strftime("%z")
+        zone = "UTC" if offset in ("", "+0000") else f"UTC{offset[:3]}:{offset[3:5]}"
+        text += f", {value:%H:%M} {zone}"
+    return text
+
+
+@dataclass(slots=True)
+class DateView:
+    iso: str
+    display: str
+
+    @classmethod
+    def of(cls, value: Date | None) -> DateView | None:
+        return cls(iso(value), display_date(value)) if value is not None else None
+
+
+@dataclass(slots=True)
+class EntityLink:
+    """A link to an entity page (``stub``: made for an unknown reference)."""
+
+    kind: str
+    id: str
+    name: str
+    url: str
+    kind_label: str  # singular, e.g. Person
+    stub: bool = False
+
+
+@dataclass(slots=True)
+class StatusCount:
+    key: str
+    label: str
+    count: int
+    url: str
+
+
+@dataclass(slots=True)
+class SourceView:
+    outlet: str
+    url: str | None
+    title: str | None
+    date: DateView | None
+    entity: EntityLink | None
+
+
+@dataclass(slots=True)
+class ClaimView:
+    """A claim with its status, claimant, source and note, and where it lives."""
+
+    id: str
+    anchor: str  # the HTML id on the brief page
+    text: str
+    status: str
+    status_label: str
+    status_description: str
+    by: str | None
+    by_entity: EntityLink | None
+    about: list[EntityLink]
+    about_text: list[str]  # references that did not resolve
+    source: SourceView | None
+    note_html: str
+    brief_title: str
+    brief_url: str
+    brief_date: DateView
+    url: str  # brief_url + '#' + anchor
+
+
+@dataclass(slots=True)
+class BriefSummary:
+    """A brief as listed on index pages."""
+
+    slug: str
+    url: str
+    title: str
+    date: DateView
+    updated: DateView | None
+    summary: str
+    tags: list[tuple[str, str]]  # (label, url)
+    status_counts: list[StatusCount]
+    claim_count: int
+    draft: bool
+
+
+@dataclass(slots=True)
+class EntityGroup:
+    kind: str
+    label: str  # plural, e.g. People
+    entities: list[EntityLink]
+
+
+@dataclass(slots=True)
+class BriefView:
+    """Everything a brief page shows."""
+
+    summary: BriefSummary
+    html: str
+    claims: list[ClaimView]
+    sources: list[SourceView]
+    groups: list[EntityGroup]
+    related: list[tuple[BriefSummary, int]]  # (brief, number of shared entities)
+
+
+@dataclass(slots=True)
+class Fact:
+    label: str
+    value: str
+    link: EntityLink | None = None
+
+
+@dataclass(slots=True)
+class EntityView:
+    """Everything an entity page shows."""
+
+    link: EntityLink
+    summary: str
+    aliases: list[str]
+    facts: list[Fact]
+    links: list[tuple[str, str]]
+    wikidata: str | None
+    html: str
+    date: DateView | None
+    end_date: DateView | None
+    briefs: list[BriefSummary]
+    claims_by: list[ClaimView]
+    claims_about: list[ClaimView]
+    co_mentions: list[tuple[EntityLink, int]]
+    brief_count: int = 0
+
+
+@dataclass
+class Views:
+    """Builds and memoises views for one site (each brief's summary is built once)."""
+
+    site: Site
+    _summaries: dict[str, BriefSummary] = field(default_factory=dict)
+    _links: dict[EntityKey, EntityLink] = field(default_factory=dict)
+    _claims: dict[int, ClaimView] = field(default_factory=dict)
+
+    def link(self, key: EntityKey) -> EntityLink:
+        link = self._links.get(key)
+        if link is None:
+            e = self.site.entities[key]
+            kind = self.site.config.entity_kinds[e.kind]
+            link = EntityLink(e.kind, e.id, e.name, entity_path(key), kind.singular, e.stub)
+            self._links[key] = link
+        return link
+
+    def summary(self, brief: Brief) -> BriefSummary:
+        view = self._summaries.get(brief.slug)
+        if view is None:
+            counts: dict[str, int] = {}
+            for c in brief.claims:
+                counts[c.status] = counts.get(c.status, 0) + 1
+            statuses = self.site.config.claim_statuses
+            view = BriefSummary(
+                slug=brief.slug, url=brief_path(brief.slug), title=brief.title, date=DateView.of(brief.date),
+                updated=DateView.of(brief.updated), summary=brief.summary,
+                tags=[(t, f"tags/{tag_slug(t)}/") for t in brief.tags],
+                status_counts=[StatusCount(k, s.label, counts[k], f"claims/{k}/") for k, s in statuses.items()
+                               if k in counts],
+                claim_count=len(brief.claims), draft=brief.draft)
+            self._summaries[brief.slug] = view
+        return view
+
+    def source(self, brief: Brief, index: int | None) -> SourceView | None:
+        if index is None:
+            return None
+        s = brief.sources[index]
+        return SourceView(s.outlet, s.url, s.title, DateView.of(s.date), self.link(s.entity) if s.entity else None)
+
+    def claim(self, claim: Claim) -> ClaimView:
+        view = self._claims.get(id(claim))
+        if view is None:
+            brief = self.site.briefs_by_slug[claim.brief_slug]
+            status = self.site.config.claim_statuses.get(claim.status)
+            anchor = f"claim-{claim.id}"
+            view = ClaimView(
+                id=claim.id, anchor=anchor, text=claim.text, status=claim.status,
+                status_label=status.label if status else claim.status,
+                status_description=status.description if status else "",
+                by=claim.by, by_entity=self.link(claim.by_entity) if claim.by_entity else None,
+                about=[self.link(r.key) for r in claim.about if r.key],
+                about_text=[r.text for r in claim.about if not r.key],
+                source=self.source(brief, claim.source_index), note_html=claim.note_html,
+                brief_title=brief.title, brief_url=brief_path(brief.slug), brief_date=DateView.of(brief.date),
+                url=f"{brief_path(brief.slug)}#{anchor}")
+            self._claims[id(claim)] = view
+        return view
+
+    def brief(self, brief: Brief) -> BriefView:
+        groups = []
+        for kind, cfg in self.site.config.entity_kinds.items():
+            links = [self.link(k) for k in brief.entities if k[0] == kind]
+            if links:
+                groups.append(EntityGroup(kind, cfg.label, links))
+        return BriefView(
+            summary=self.summary(brief), html=brief.html, claims=[self.claim(c) for c in brief.claims],
+            sources=[self.source(brief, i) for i in range(len(brief.sources))], groups=groups,
+            related=[(self.summary(b), n) for b, n in self.site.related.get(brief.slug, [])])
+
+    def entity(self, entity: Entity) -> EntityView:
+        key = entity.key
+        facts = []
+        for label, value in entity.facts:
+            ref = entity.fact_refs.get(label)
+            facts.append(Fact(label.replace("_", " ").capitalize(), value,
+                              self.link(ref.key) if ref and ref.key else None))
+        briefs = self.site.mentioned_in.get(key, [])
+        return EntityView(
+            link=self.link(key), summary=entity.summary, aliases=entity.aliases, facts=facts, links=entity.links,
+            wikidata=entity.wikidata, html=entity.html, date=DateView.of(entity.date),
+            end_date=DateView.of(entity.end_date), briefs=[self.summary(b) for b in briefs],
+            claims_by=[self.claim(c) for c in self.site.claims_by.get(key, [])],
+            claims_about=[self.claim(c) for c in self.site.claims_about.get(key, [])],
+            co_mentions=[(self.link(k), n) for k, n in self.site.co_mentions.get(key, [])],
+            brief_count=len(briefs))
+
+
+def tag_slug(tag: str) -> str:
+    return slugify(tag)

@@ -1,0 +1,1 @@
+"""The built-in themes, shipped inside the briefgen package as briefgen.themes."""
