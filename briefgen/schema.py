@@ -67,6 +67,11 @@ class Reader:
         return self.budget[0] > 0
 
 
+def plain(node: yaml.Node) -> bool:
+    """True for an unquoted scalar (the C and Python composers mark it differently)."""
+    return not node.style
+
+
 def type_name(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
         return "a mapping (key: value)"
@@ -87,7 +92,7 @@ def text(node: yaml.Node, r: Reader, name: str, *, allow_empty: bool = False) ->
             return None
         r.error(node, f"'{name}' is empty", "write a value after the colon or remove the line")
         return None
-    if node.tag != STR and node.style is None:
+    if node.tag != STR and plain(node):
         r.error(node, f"'{name}' must be text, but YAML reads {node.value!r} as {type_name(node)}",
                 f'put it in quotes: {name}: "{node.value}"')
         return None
@@ -110,7 +115,7 @@ def scalar_text(node: yaml.Node, r: Reader, name: str) -> str | None:
 
 
 def boolean(node: yaml.Node, r: Reader, name: str) -> bool | None:
-    if isinstance(node, yaml.ScalarNode) and node.style is None:
+    if isinstance(node, yaml.ScalarNode) and plain(node):
         word = node.value.lower()
         if word in ("true", "yes", "on"):
             return True
