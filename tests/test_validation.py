@@ -1,0 +1,184 @@
+"""`briefgen check` / `build`: every content problem is reported at once as
+path:line:col with a likely fix, exit 1; usage problems exit 2; no traceback."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from .conftest import BASIC, make_site, run_cli
+
+BRIEF = "content/briefs/2025-12-01-meeting.md"
+
+
+def brief(front: str, body: str = "Body text.\n") -> str:
+    return "---\n" + textwrap.dedent(front).strip("\n") + "\n---\n" + body
+
+
+GOOD_FRONT = "title: A brief\ndate: 2025-12-01\nsummary: One line.\n"
+
+
+def check(tmp_path, files: dict[str, str | bytes], *extra: str) -> tuple[int, list[str], str]:
+    site = make_site(tmp_path / "s", {**BASIC, **files})
+    code, out, err = run_cli("check", site, *extra)
+    assert "Traceback" not in err + out
+    lines = [line for line in err.splitlines() if ": error: " in line or ": warning: " in line]
+    return code, lines, err
+
+
+def test_valid_site_checks_clean(tmp_path):
+    code, lines, _ = check(tmp_path, {})
+    assert (code, lines) == (0, [])
+    code, lines, _ = check(tmp_path, {}, "--strict")
+    assert (code, lines) == (0, [])
+
+
+CASES = [
+    # (id, file, content, expected line start, expected message fragment)
+    ("missing-title", BRIEF, brief("date: 2025-12-01\nsummary: x"),
+     f"{BRIEF}:2:1: error: the brief's front matter is missing the required field 'title'", "add 'title: ...'"),
+    ("list-not-scalar", BRIEF, brief(GOOD_FRONT + "people: donald-trump"),
+     f"{BRIEF}:5:9: error: 'people' must be a list, not a single value", "people: [donald-trump]"),
+    ("number-title", BRIEF, brief("title: 42\ndate: 2025-12-01\nsummary: x"),
+     f"{BRIEF}:2:8: error: 'title' must be text, but YAML reads '42' as a number", 'title: "42"'),
+    ("bad-date", BRIEF, brief("title: t\ndate: 2025-13-45\nsummary: x"),
+     f"{BRIEF}:3:7: error: 'date' is not a valid date", "YYYY-MM-DD"),
+    ("unknown-key", BRIEF, brief(GOOD_FRONT + "sumary: typo"),
+     f"{BRIEF}:5:1: error: unknown field 'sumary' in the brief's front matter", "did you mean 'summary'?"),
+    ("unknown-config-key", "briefgen.yaml", "title: x\nbase_ulr: https://example.org/\n",
+     "briefgen.yaml:2:1: error: unknown field 'base_ulr' in briefgen.yaml", "did you mean 'base_url'?"),
+    ("unknown-status", BRIEF, brief(GOOD_FRONT + "claims:\n  - text: A claim.\n    status: confirmd"),
+     f"{BRIEF}:7:13: error: unknown claim status 'confirmd'", "did you mean 'confirmed'?"),
+    ("claim-source-not-listed", BRIEF, brief(GOOD_FRONT + "sources:\n  - outlet: CNN\nclaims:\n"
+                                             "  - text: A claim.\n    status: reported\n    source: Reuters"),
+     f"{BRIEF}:10:13: error: claim source 'Reuters' is not one of this brief's sources", ""),
+    ("bad-entity-id-upper", "content/people/Bad Name.yaml", "name: Bad\n",
+     "content/people/Bad Name.yaml:1:1: error: 'Bad Name' is not a valid entity id", "'bad-name.yaml'"),
+    ("bad-entity-id-dots", "content/people/a..b.yaml", "name: Dots\n",
+     "content/people/a..b.yaml:1:1: error: 'a..b' is not a valid entity id", "'a-b.yaml'"),
+    ("non-http-source", BRIEF, brief(GOOD_FRONT + "sources:\n  - outlet: CNN\n    url: javascript:alert(1)"),
+     f"{BRIEF}:7:10: error: 'url' must be an http:// or https:// URL", ""),
+    ("non-http-link", "content/people/ann.yaml", "name: Ann\nlinks:\n  home: ftp://example.org/\n",
+     "content/people/ann.yaml:3:9: error: 'links.home' must be an http:// or https:// URL", ""),
+    ("yaml-syntax", BRIEF, brief("title: [unclosed\ndate: 2025-12-01\nsummary: x"),
+     f"{BRIEF}:3:5: error: YAML syntax error", ""),
+    ("not-utf8", BRIEF, b"---\ntitle: caf\xe9\ndate: 2025-12-01\nsummary: x\n---\n",
+     f"{BRIEF}:2:11: error: the file is not valid UTF-8 (byte 0xe9)", "save the file as UTF-8"),
+    ("duplicate-key", BRIEF, brief(GOOD_FRONT + "title: Again"),
+     f"{BRIEF}:5:1: error: duplicate key 'title' (first given on line 2)", ""),
+    ("no-closing-fence", BRIEF, "---\ntitle: x\ndate: 2025-12-01\nsummary: y\nBody\n",
+     f"{BRIEF}:1:1: error: the front matter is never closed", "add a line with just '---'"),
+    ("no-front-matter", BRIEF, "Just a body.\n",
+     f"{BRIEF}:1:1: error: the file does not start with front matter", ""),
+    ("alias-shared", "content/people/don-jr.yaml", "name: Donald Trump Jr.\naliases: [Trump]\n",
+     "content/people/donald-trump.yaml:1:1: error: the name or alias 'Trump' also belongs to "
+     "content/people/don-jr.yaml", ""),
+    ("duplicate-id", "content/people/donald-trump.md", "---\nname: Donald J. Trump\n---\nBody.\n",
+     "content/people/donald-trump.yaml:1:1: error: duplicate people id 'donald-trump' "
+     "(also content/people/donald-trump.md)", ""),
+    ("duplicate-slug", "content/briefs/2025-12-02-meeting.md", brief(GOOD_FRONT),
+     "content/briefs/2025-12-02-meeting.md:1:1: error: duplicate brief slug 'meeting' "
+     f"(also {BRIEF})", ""),
+    ("bad-slug", BRIEF, brief(GOOD_FRONT + "slug: ../../etc"),
+     f"{BRIEF}:5:7: error: slug '../../etc' is not a valid URL name", "'etc'"),
+    ("bad-claim-id", BRIEF, brief(GOOD_FRONT + "claims:\n  - text: t\n    status: reported\n    id: ../x"),
+     f"{BRIEF}:8:9: error: claim id '../x' is not a valid anchor", ""),
+]
+
+
+@pytest.mark.parametrize(("file", "content", "expected", "hint"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_problem_is_located(tmp_path, file, content, expected, hint):
+    code, lines, err = check(tmp_path, {file: content})
+    assert code == 1, err
+    matching = [line for line in lines if line.startswith(expected)]
+    assert matching, f"expected a line starting with {expected!r}, got:\n{err}"
+    assert hint in matching[0]
+
+
+def test_summary_too_long_is_warning_then_error_under_strict(tmp_path):
+    files = {"briefgen.yaml": "title: t\nsummary_max_length: 10\n"}
+    code, lines, _ = check(tmp_path, files)
+    assert code == 0
+    assert lines == [f"{BRIEF}:4:10: warning: summary is 52 characters, over summary_max_length (10) "
+                     "(shorten it; the body holds the details)"]
+    code, lines, _ = check(tmp_path, files, "--strict")
+    assert code == 1
+
+
+def test_unknown_reference_warns_with_closest_id_and_makes_stub(tmp_path):
+    files = {BRIEF: brief(GOOD_FRONT + "people: [donald-trmp, Jane Nobody]")}
+    code, lines, _ = check(tmp_path, files)
+    assert code == 0
+    assert f"{BRIEF}:5:10: warning: unknown person 'donald-trmp' (did you mean 'donald-trump'?)" in lines
+    assert any(line.startswith(f"{BRIEF}:5:23: warning: unknown person 'Jane Nobody'") for line in lines)
+    site = tmp_path / "s"
+    code, _, err = run_cli("build", site, "--out", tmp_path / "out")
+    assert code == 0, err
+    assert (tmp_path / "out/people/jane-nobody/index.html").is_file()
+    code, _, err = run_cli("build", site, "--out", tmp_path / "out2", "--strict")
+    assert code == 1
+    assert not (tmp_path / "out2").exists()
+
+
+def test_reference_by_name_and_alias_is_case_and_accent_insensitive(tmp_path):
+    files = {BRIEF: brief(GOOD_FRONT + "people: [NICOLAS MADURO, trump, nicolás maduro]\n"
+                          "claims:\n  - text: x\n    status: claimed\n    about: [maduro]")}
+    code, lines, err = check(tmp_path, files, "--strict")
+    assert (code, lines) == (0, []), err
+
+
+def test_unresolved_wikilink_is_located(tmp_path):
+    files = {BRIEF: brief(GOOD_FRONT, "First line.\n\nSee [[nobody-here]] and [[donald-trump|him]].\n")}
+    code, lines, _ = check(tmp_path, files)
+    assert lines == [f"{BRIEF}:8:5: warning: link [[nobody-here]] points to no entity or brief "
+                     "(use an entity id, name or alias, or a brief's slug)"]
+
+
+def test_all_problems_reported_at_once(tmp_path):
+    files = {
+        BRIEF: brief("title: 1\ndate: nope\nsummary: x\nbogus: 1"),
+        "content/people/x.yaml": "name: [a]\n",
+        "briefgen.yaml": "titel: x\n",
+    }
+    code, lines, _ = check(tmp_path, files)
+    assert code == 1
+    assert len(lines) >= 5
+    assert {line.split(":")[0] for line in lines} >= {BRIEF, "content/people/x.yaml", "briefgen.yaml"}
+
+
+def test_usage_errors_exit_2(tmp_path):
+    code, _, err = run_cli("build", tmp_path / "missing")
+    assert code == 2 and "does not exist" in err
+    code, _, err = run_cli("build", "--no-such-flag")
+    assert code == 2 and "unrecognized arguments" in err
+    code, _, err = run_cli("frobnicate")
+    assert code == 2 and "Traceback" not in err
+
+
+def test_version_and_help():
+    code, out, _ = run_cli("--version")
+    assert code == 0 and out.startswith("briefgen ")
+    for command in ("build", "check", "serve", "new", "init", "deploy"):
+        code, out, _ = run_cli(command, "--help")
+        assert code == 0 and "usage: briefgen " + command in out
+
+
+def test_drafts_only_with_flag(tmp_path):
+    site = make_site(tmp_path / "s", {**BASIC, "content/briefs/2025-12-02-draft.md": brief(GOOD_FRONT + "draft: true")})
+    assert run_cli("build", site, "--out", tmp_path / "a", "-q")[0] == 0
+    assert not (tmp_path / "a/briefs/draft").exists()
+    assert run_cli("build", site, "--out", tmp_path / "b", "-q", "--drafts")[0] == 0
+    assert (tmp_path / "b/briefs/draft/index.html").is_file()
+
+
+def test_build_writes_site_with_cross_links(basic_site, tmp_path):
+    out = tmp_path / "out"
+    code, stdout, err = run_cli("build", basic_site, "--out", out, "--strict")
+    assert code == 0, err
+    assert "files written" in stdout
+    for rel in ("index.html", "briefs/meeting/index.html", "people/donald-trump/index.html",
+                "people/donald-trump/feed.xml", "events/oval-meeting/index.html", "claims/reported/index.html",
+                "timeline/index.html", "tags/venezuela/index.html", "feed.xml", "sitemap.xml", "robots.txt",
+                "404.html", ".nojekyll"):
+        assert (out / rel).is_file(), rel
