@@ -98,14 +98,13 @@ jobs:
 README = """\
 # __TITLE_TEXT__
 
-A briefing site built with [briefgen](https://pypi.org/project/briefgen/): short
-annotated news briefs, cross-linked with the people, organizations, places and
-events they concern, with the verification status of every claim.
+A briefing site built with briefgen: short annotated news briefs, cross-linked
+with the people, organizations, places and events they concern, with the
+verification status of every claim.
 
 ## Work on it
 
 ```sh
-pip install briefgen
 briefgen serve            # preview at http://127.0.0.1:8000, rebuilt on every save
 briefgen check --strict   # report every problem; writes nothing
 briefgen build            # build the site into site/

@@ -1,0 +1,259 @@
+"""`briefgen deploy`: a gh-pages commit made with git plumbing, pushed to a local
+bare repository, with the user's working tree, index and HEAD left untouched."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from briefgen.cli import main
+
+OUTPUT = {
+    "index.html": "<h1>Home</h1>\n",
+    "briefs/a/index.html": "<p>A</p>\n",
+    "assets/style.css": "body{}\n",
+    "feed.xml": "<feed/>\n",
+    ".briefgen-output": "",  # the build's marker: never deployed
+    ".briefgen-cache/state.json": "{}",  # never deployed
+}
+
+
+def git(cwd: Path, *args: str) -> str:
+    proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+    assert proc.returncode == 0, f"git {' '.join(args)}: {proc.stderr}"
+    return proc.stdout.strip()
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def git_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No global or system git config (CI has none either); a test identity for the
+    commits the tests make themselves."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
+    for role in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{role}_NAME", "Test User")
+        monkeypatch.setenv(f"GIT_{role}_EMAIL", "test@example.com")
+    for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+        monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture
+def origin(tmp_path: Path) -> Path:
+    path = tmp_path / "origin.git"
+    git(tmp_path, "init", "-q", "--bare", str(path))
+    return path
+
+
+def make_repo(path: Path, origin: Path | None = None, commit: bool = True) -> Path:
+    path.mkdir()
+    git(path, "init", "-q")
+    git(path, "symbolic-ref", "HEAD", "refs/heads/main")
+    write(path, {"briefgen.yaml": "title: Test\n", ".gitignore": "/site/\n", "notes.txt": "one\n"})
+    write(path / "site", OUTPUT)
+    if commit:
+        git(path, "add", "briefgen.yaml", ".gitignore", "notes.txt")
+        git(path, "commit", "-q", "-m", "source")
+    if origin:
+        git(path, "remote", "add", "origin", str(origin))
+    return path
+
+
+@pytest.fixture
+def repo(tmp_path: Path, origin: Path) -> Path:
+    return make_repo(tmp_path / "work", origin)
+
+
+def deploy(repo: Path, *args: str) -> int:
+    return main(["deploy", str(repo), "--no-build", *args])
+
+
+def snapshot(repo: Path) -> dict[str, str]:
+    """Everything deploy must leave alone."""
+    return {
+        "status": git(repo, "status", "--porcelain", "--untracked-files=all"),
+        "head": git(repo, "rev-parse", "HEAD"),
+        "branch": git(repo, "symbolic-ref", "HEAD"),
+        "staged": git(repo, "diff", "--cached"),
+        "unstaged": git(repo, "diff"),
+        "index": git(repo, "ls-files", "--stage"),
+        "stash": git(repo, "stash", "list"),
+        "worktree": "\n".join(sorted(p.relative_to(repo).as_posix() + ":" + p.read_text()
+                                     for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts
+                                     and p.relative_to(repo).parts[0] != "site")),  # the build's to write
+    }
+
+
+def tree_files(git_dir: Path, rev: str) -> dict[str, str]:
+    names = git(git_dir, "ls-tree", "-r", "--name-only", rev).splitlines()
+    return {name: git(git_dir, "show", f"{rev}:{name}") for name in names}
+
+
+def expected_tree(extra: dict[str, str] | None = None) -> dict[str, str]:
+    files = {k: v.strip() for k, v in OUTPUT.items() if not k.startswith(".briefgen")}
+    return {**files, ".nojekyll": "", **(extra or {})}
+
+
+def test_deploy_pushes_the_output_and_touches_nothing_else(repo: Path, origin: Path, capsys) -> None:
+    # a dirty working tree: a staged change, an unstaged change, an untracked file
+    write(repo, {"notes.txt": "two\n", "draft.md": "untracked\n", "briefgen.yaml": "title: Staged\n"})
+    git(repo, "add", "briefgen.yaml")
+    git(repo, "stash", "list")
+    before = snapshot(repo)
+
+    assert deploy(repo, "--cname", "briefs.example.org") == 0
+
+    assert snapshot(repo) == before
+    assert tree_files(origin, "gh-pages") == expected_tree({"CNAME": "briefs.example.org"})
+    short = git(repo, "rev-parse", "--short", "HEAD")
+    assert git(origin, "log", "-1", "--format=%s", "gh-pages") == f"Deploy {short} from main"
+    assert git(repo, "rev-parse", "gh-pages") == git(origin, "rev-parse", "gh-pages")
+    out = capsys.readouterr().out
+    assert "pushed gh-pages to origin" in out
+
+
+def test_unchanged_build_makes_no_new_commit(repo: Path, origin: Path, capsys) -> None:
+    assert deploy(repo) == 0
+    first = git(origin, "rev-parse", "gh-pages")
+    assert deploy(repo) == 0
+    assert git(origin, "rev-parse", "gh-pages") == first
+    assert "no new commit" in capsys.readouterr().out
+
+    write(repo / "site", {"index.html": "<h1>Changed</h1>\n"})
+    assert deploy(repo) == 0
+    assert git(origin, "rev-parse", "gh-pages^") == first
+    assert git(origin, "rev-list", "--count", "gh-pages") == "2"
+
+
+def test_diverged_remote_is_refused_without_force(tmp_path: Path, repo: Path, origin: Path, capsys) -> None:
+    assert deploy(repo) == 0
+    other = make_repo(tmp_path / "other", origin)  # someone else rewrites gh-pages
+    git(other, "push", "-q", "--force", "origin", "main:gh-pages")
+    theirs = git(origin, "rev-parse", "gh-pages")
+    capsys.readouterr()
+
+    write(repo / "site", {"index.html": "<h1>New</h1>\n"})
+    assert deploy(repo) == 1
+    err = capsys.readouterr().err
+    assert "refused the push" in err and "--force" in err and "Traceback" not in err
+    assert git(origin, "rev-parse", "gh-pages") == theirs
+
+    assert deploy(repo, "--force") == 0
+    assert git(origin, "rev-parse", "gh-pages") == git(repo, "rev-parse", "gh-pages")
+    assert tree_files(origin, "gh-pages")["index.html"] == "<h1>New</h1>"
+
+
+def test_builds_on_the_remote_branch_when_there_is_no_local_one(tmp_path: Path, repo: Path,
+                                                                 origin: Path) -> None:
+    other = make_repo(tmp_path / "other", origin)
+    assert deploy(other) == 0  # deployed from another clone
+    theirs = git(origin, "rev-parse", "gh-pages")
+    write(repo / "site", {"index.html": "<h1>Mine</h1>\n"})
+    assert deploy(repo) == 0
+    assert git(origin, "rev-parse", "gh-pages^") == theirs
+
+
+def test_no_push_commits_locally_only(repo: Path, origin: Path, capsys) -> None:
+    assert deploy(repo, "--no-push", "--branch", "pages", "-m", "Custom message") == 0
+    assert git(repo, "log", "-1", "--format=%s", "pages") == "Custom message"
+    assert tree_files(repo, "pages") == expected_tree()
+    assert git(origin, "branch", "--list") == ""
+    assert "git push origin pages" in capsys.readouterr().out
+
+
+def test_cname_from_config_and_existing_nojekyll_kept(repo: Path) -> None:
+    write(repo, {"briefgen.yaml": "title: Test\ncname: news.example.org\n"})
+    write(repo / "site", {".nojekyll": "kept\n"})
+    assert deploy(repo, "--no-push") == 0
+    files = tree_files(repo, "gh-pages")
+    assert files["CNAME"] == "news.example.org"
+    assert files[".nojekyll"] == "kept"
+
+
+def test_default_identity_when_git_has_none(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(var)
+    monkeypatch.setenv("EMAIL", "")
+    assert deploy(repo, "--no-push") == 0
+    assert git(repo, "log", "-1", "--format=%an <%ae> / %cn <%ce>", "gh-pages") == \
+        "briefgen <briefgen@localhost> / briefgen <briefgen@localhost>"
+
+
+def test_message_for_a_repository_without_commits_and_for_detached_head(tmp_path: Path, repo: Path) -> None:
+    empty = make_repo(tmp_path / "empty", commit=False)
+    assert deploy(empty, "--no-push") == 0
+    assert git(empty, "log", "-1", "--format=%s", "gh-pages") == "Deploy from main (no commits yet)"
+
+    git(repo, "checkout", "-q", "--detach")
+    write(repo / "site", {"index.html": "detached\n"})
+    assert deploy(repo, "--no-push") == 0
+    short = git(repo, "rev-parse", "--short", "HEAD")
+    assert git(repo, "log", "-1", "--format=%s", "gh-pages") == f"Deploy {short} from detached HEAD"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--remote", "upstream"], "no git remote named 'upstream'"),
+        (["--branch", "main"], "checked out"),
+        (["--branch", "bad..name"], "not a valid branch name"),
+        (["--cname", "https://example.org/"], "bare domain"),
+        (["--out", "nowhere"], "not a briefgen build"),
+    ],
+)
+def test_usage_errors(repo: Path, args: list[str], message: str, capsys) -> None:
+    assert deploy(repo, *args) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert git(repo, "branch", "--list", "gh-pages") == ""
+
+
+def test_outside_a_git_repository(tmp_path: Path, capsys) -> None:
+    site = tmp_path / "plain"
+    write(site / "site", OUTPUT)
+    assert main(["deploy", str(site), "--no-build", "--no-push"]) == 2
+    assert "not inside a git repository" in capsys.readouterr().err
+
+
+def test_deploy_builds_first(tmp_path: Path, origin: Path, capsys) -> None:
+    pytest.importorskip("briefgen.build")
+    work = tmp_path / "fresh"
+    assert main(["init", str(work)]) == 0
+    git(work, "init", "-q")
+    git(work, "add", ".")
+    git(work, "commit", "-q", "-m", "new site")
+    git(work, "remote", "add", "origin", str(origin))
+    before = snapshot(work)
+    assert main(["deploy", str(work)]) == 0, capsys.readouterr().err
+    assert snapshot(work) == before
+    built = {p.relative_to(work / "site").as_posix() for p in (work / "site").rglob("*") if p.is_file()}
+    built = {p for p in built if not p.startswith(".briefgen")}
+    deployed = set(git(origin, "ls-tree", "-r", "--name-only", "gh-pages").splitlines())
+    assert deployed == built | {".nojekyll"}
+
+
+def test_a_failed_build_is_not_deployed(tmp_path: Path, origin: Path, capsys) -> None:
+    pytest.importorskip("briefgen.build")
+    work = tmp_path / "fresh"
+    assert main(["init", str(work)]) == 0
+    git(work, "init", "-q")
+    git(work, "remote", "add", "origin", str(origin))
+    write(work, {"content/briefs/broken.md": "---\ntitle: No date or summary\n---\nBody\n"})
+    capsys.readouterr()
+    assert main(["deploy", str(work)]) == 1
+    err = capsys.readouterr().err
+    assert "content/briefs/broken.md" in err and "Traceback" not in err
+    assert git(work, "branch", "--list", "gh-pages") == ""
+    assert git(origin, "branch", "--list") == ""

@@ -1,0 +1,217 @@
+"""`briefgen init` and `briefgen new`, through the real CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from briefgen.cli import main
+from briefgen.config import load_config
+from briefgen.diagnostics import Diagnostics
+from briefgen.load import load_brief, load_entity
+from briefgen.scaffold import github_pages_url
+
+SITE_FILES = {
+    "briefgen.yaml", ".gitignore", "README.md", ".github/workflows/pages.yml",
+    "content/briefs/1969-07-21-apollo-11-lands-on-the-moon.md", "content/people/neil-armstrong.yaml",
+    "content/organizations/nasa.yaml", "content/places/sea-of-tranquility.yaml",
+    "content/events/apollo-11-moon-landing.yaml",
+}
+
+
+@pytest.fixture(autouse=True)
+def no_git_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "home" / "gitconfig"))
+
+
+def files_in(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+def load_all(site: Path) -> Diagnostics:
+    """Load every content file of a site; the diagnostics should be empty."""
+    diagnostics = Diagnostics()
+    config = load_config(site, diagnostics)
+    for path in sorted((site / "content").rglob("*.*")):
+        rel, kind = path.relative_to(site).as_posix(), path.parent.name
+        if kind == "briefs":
+            load_brief(rel, path.read_text(encoding="utf-8"), config, diagnostics)
+        else:
+            load_entity(rel, kind, path.read_text(encoding="utf-8"), config, diagnostics)
+    return diagnostics
+
+
+# ---- init ----------------------------------------------------------------------------
+
+
+def test_init_creates_a_site_that_builds_strict(tmp_path: Path, capsys) -> None:
+    site = tmp_path / "my-briefs"
+    assert main(["init", str(site)]) == 0
+    assert files_in(site) == SITE_FILES
+    out = capsys.readouterr().out
+    assert out.count("created ") == len(SITE_FILES)
+    assert load_all(site).items == []
+    config = load_config(site, Diagnostics())
+    assert config.title == "My Briefs"
+    assert (site / ".gitignore").read_text().splitlines()[1] == "/site/"
+
+    pytest.importorskip("briefgen.build")
+    assert main(["build", str(site), "--strict", "--quiet"]) == 0
+    assert (site / "site" / "briefs" / "apollo-11-lands-on-the-moon" / "index.html").is_file()
+    assert (site / "site" / "people" / "neil-armstrong" / "index.html").is_file()
+
+
+def test_generated_workflow(tmp_path: Path) -> None:
+    assert main(["init", str(tmp_path / "s")]) == 0
+    workflow = yaml.safe_load((tmp_path / "s" / ".github/workflows/pages.yml").read_text())
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true; GitHub reads it as "on"
+    assert triggers["push"]["branches"] == ["main"]
+    assert "workflow_dispatch" in triggers
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert workflow["concurrency"]["group"] == "pages"
+    assert workflow["env"]["BRIEFGEN_INSTALL"] == "pip install briefgen"
+
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    uses = [step.get("uses", "").split("@")[0] for step in build["steps"]]
+    assert uses == ["actions/checkout", "actions/setup-python", "", "actions/configure-pages", "",
+                    "actions/upload-pages-artifact"]
+    runs = [step["run"] for step in build["steps"] if "run" in step]
+    assert runs[0] == "${{ env.BRIEFGEN_INSTALL }}"
+    assert runs[1].startswith("briefgen build --strict --base-url")
+    assert "steps.pages.outputs.base_url" in runs[1]
+    configure = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/configure-pages"))
+    assert configure["id"] == "pages"
+    assert build["steps"][-1]["with"]["path"] == "site"
+
+    assert deploy["needs"] == "build"
+    assert deploy["environment"]["name"] == "github-pages"
+    assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+    assert deploy["steps"][0]["id"] == "deployment"
+
+
+def test_init_refuses_a_non_empty_folder(tmp_path: Path, capsys) -> None:
+    site = tmp_path / "s"
+    site.mkdir()
+    (site / "notes.txt").write_text("mine\n")
+    assert main(["init", str(site)]) == 2
+    assert "not empty" in capsys.readouterr().err
+    assert files_in(site) == {"notes.txt"}
+
+
+def test_init_force_never_overwrites(tmp_path: Path, capsys) -> None:
+    site = tmp_path / "s"
+    site.mkdir()
+    (site / "README.md").write_text("my readme\n")
+    assert main(["init", str(site), "--force"]) == 0
+    out = capsys.readouterr().out
+    assert f"skipped {site / 'README.md'} (already exists)" in out
+    assert (site / "README.md").read_text() == "my readme\n"
+    assert files_in(site) == SITE_FILES
+
+    assert main(["init", str(site), "--force"]) == 0  # again: everything is skipped
+    out = capsys.readouterr().out
+    assert "created" not in out and out.count("skipped") == len(SITE_FILES)
+
+
+def test_init_in_a_fresh_clone_guesses_base_url_and_branch(tmp_path: Path) -> None:
+    site = tmp_path / "clone"
+    site.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=site, check=True)
+    subprocess.run(["git", "symbolic-ref", "HEAD", "refs/heads/trunk"], cwd=site, check=True)
+    subprocess.run(["git", "remote", "add", "origin", "git@github.com:Alice/venezuela-briefs.git"],
+                   cwd=site, check=True)
+    assert main(["init", str(site)]) == 0  # a folder holding only .git counts as empty
+    assert load_config(site, Diagnostics()).base_url == "https://alice.github.io/venezuela-briefs/"
+    workflow = yaml.safe_load((site / ".github/workflows/pages.yml").read_text())
+    assert workflow[True]["push"]["branches"] == ["trunk"]
+
+
+@pytest.mark.parametrize(
+    ("remote", "url"),
+    [
+        ("https://github.com/alice/briefs.git", "https://alice.github.io/briefs/"),
+        ("https://github.com/Alice/briefs", "https://alice.github.io/briefs/"),
+        ("git@github.com:alice/briefs.git", "https://alice.github.io/briefs/"),
+        ("ssh://git@github.com/alice/briefs.git", "https://alice.github.io/briefs/"),
+        ("https://token@github.com/alice/my.briefs.git", "https://alice.github.io/my.briefs/"),
+        ("git@github.com:Alice/alice.github.io.git", "https://alice.github.io/"),
+        ("https://gitlab.com/alice/briefs.git", None),
+        ("/srv/git/briefs.git", None),
+    ],
+)
+def test_github_pages_url(remote: str, url: str | None) -> None:
+    assert github_pages_url(remote) == url
+
+
+# ---- new -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    path = tmp_path / "site"
+    (path / "content").mkdir(parents=True)
+    return path
+
+
+def new(site: Path, *args: str) -> int:
+    return main(["new", *args, "--dir", str(site)])
+
+
+def test_new_brief(site: Path, capsys) -> None:
+    today = dt.date.today().isoformat()
+    assert new(site, "brief", "Trump:", "summons", "chiefs") == 0
+    path = site / "content" / "briefs" / f"{today}-trump-summons-chiefs.md"
+    assert capsys.readouterr().out.strip() == f"created {path}"
+    text = path.read_text()
+    front = yaml.safe_load(text.split("---\n")[1])
+    assert front["title"] == "Trump: summons chiefs"
+    assert str(front["date"]) == today
+    assert {"people", "ships", "events", "organizations", "places", "sources", "claims"} <= set(front)
+
+    # the summary is required and left for the writer: the file does not build until it is written...
+    errors = load_all(site).errors
+    assert len(errors) == 1 and "summary" in errors[0].message
+    # ...and validates as soon as it is
+    path.write_text(text.replace("# summary: >-\n#   What", "summary: >-\n  What"))
+    assert load_all(site).items == []
+
+    assert new(site, "brief", "Trump: summons chiefs") == 0
+    assert (site / "content" / "briefs" / f"{today}-trump-summons-chiefs-2.md").is_file()
+    assert new(site, "brief", "Trump: summons chiefs") == 0
+    assert (site / "content" / "briefs" / f"{today}-trump-summons-chiefs-3.md").is_file()
+
+
+def test_new_entities(site: Path) -> None:
+    assert new(site, "people", "Nicolás", "Maduro") == 0
+    assert new(site, "person", "Nicolás Maduro") == 0  # singular works; the id is taken: -2
+    assert new(site, "events", "Oval Office meeting") == 0
+    people, events = site / "content" / "people", site / "content" / "events"
+    assert {p.name for p in people.iterdir()} == {"nicolas-maduro.yaml", "nicolas-maduro-2.yaml"}
+    assert yaml.safe_load((people / "nicolas-maduro.yaml").read_text()) == {"name": "Nicolás Maduro"}
+    event = yaml.safe_load((events / "oval-office-meeting.yaml").read_text())
+    assert event == {"name": "Oval Office meeting", "date": dt.date.today()}
+    assert load_all(site).items == []
+
+
+def test_new_entity_of_a_configured_kind(site: Path) -> None:
+    (site / "briefgen.yaml").write_text("entity_kinds:\n  aircraft: {label: Aircraft, singular: Aircraft}\n")
+    assert new(site, "aircraft", "Air Force One") == 0
+    assert (site / "content" / "aircraft" / "air-force-one.yaml").is_file()
+    assert new(site, "people", "Someone") == 2  # not a kind of this site
+
+
+def test_new_errors(site: Path, tmp_path: Path, capsys) -> None:
+    assert new(site, "pepole", "Someone") == 2
+    err = capsys.readouterr().err
+    assert "unknown kind 'pepole'" in err and "did you mean 'people'?" in err
+    assert new(site, "brief", "???") == 2
+    assert "needs letters or digits" in capsys.readouterr().err
+    assert main(["new", "brief", "Title", "--dir", str(tmp_path / "elsewhere")]) == 2
+    assert "not a briefgen site" in capsys.readouterr().err
+    assert not (tmp_path / "elsewhere").exists()
