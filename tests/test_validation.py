@@ -130,7 +130,7 @@ def test_reference_by_name_and_alias_is_case_and_accent_insensitive(tmp_path):
 
 def test_unresolved_wikilink_is_located(tmp_path):
     files = {BRIEF: brief(GOOD_FRONT, "First line.\n\nSee [[nobody-here]] and [[donald-trump|him]].\n")}
-    code, lines, _ = check(tmp_path, files)
+    _code, lines, _ = check(tmp_path, files)
     assert lines == [f"{BRIEF}:8:5: warning: link [[nobody-here]] points to no entity or brief "
                      "(use an entity id, name or alias, or a brief's slug)"]
 
