@@ -23,7 +23,8 @@ SOURCE_FIELDS = {
 }
 CLAIM_FIELDS = {
     "text": Field(schema.text, "the claim, one sentence", required=True),
-    "status": Field(schema.text, "how well it is verified, e.g. reported", required=True),
+    # A status is a key of claim_statuses taken as written, so `status: false` means the status "false".
+    "status": Field(schema.scalar_text, "how well it is verified, e.g. reported", required=True),
     "by": Field(schema.text, "who asserts it: an entity or plain text"),
     "about": Field(schema.text_list, "list of entity references the claim concerns"),
     "source": Field(schema.text, "the outlet of one of this brief's sources"),

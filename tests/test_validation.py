@@ -182,3 +182,12 @@ def test_build_writes_site_with_cross_links(basic_site, tmp_path):
                 "timeline/index.html", "tags/venezuela/index.html", "feed.xml", "sitemap.xml", "robots.txt",
                 "404.html", ".nojekyll"):
         assert (out / rel).is_file(), rel
+
+
+def test_status_false_unquoted_is_the_false_status(tmp_path):
+    files = {BRIEF: brief(GOOD_FRONT + "claims:\n  - text: A claim.\n    status: false\n"
+                          "  - text: Another.\n    status: no")}
+    code, lines, _ = check(tmp_path, files)
+    assert code == 1
+    assert lines == [f"{BRIEF}:9:13: error: unknown claim status 'no' (did you mean 'denied'?)"] or \
+        lines[0].startswith(f"{BRIEF}:9:13: error: unknown claim status 'no'")
