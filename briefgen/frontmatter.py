@@ -52,21 +52,28 @@ def split(text: str, path: str, diagnostics: Diagnostics) -> tuple[str, int, str
     return None
 
 
+_STARTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
 def _too_deep(text: str) -> int:
-    """Line (1-based) where flow or block nesting passes :data:`MAX_DEPTH`, else 0."""
+    """1-based line of ``text`` where lists and mappings nest deeper than :data:`MAX_DEPTH`, else 0.
+
+    Composing is recursive (PyYAML's C composer can crash the interpreter on a
+    few hundred thousand levels), so depth is measured first on the parser's
+    events, which are produced iteratively. Every nested collection needs its
+    own ``[``, ``{``, ``-``, ``?`` or ``:``, so text with fewer of them is
+    shallow enough without parsing."""
+    if sum(text.count(c) for c in "[{-?:") <= MAX_DEPTH:
+        return 0
     depth = 0
-    for lineno, line in enumerate(text.split("\n"), 1):
-        stripped = line.lstrip(" -")
-        indent = len(line) - len(stripped)
-        if indent // 2 > MAX_DEPTH:
-            return lineno
-        for ch in line:
-            if ch in "[{":
-                depth += 1
-                if depth > MAX_DEPTH:
-                    return lineno
-            elif ch in "]}":
-                depth = max(0, depth - 1)
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, _STARTS):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return event.start_mark.line + 1
+        elif isinstance(event, _ENDS):
+            depth -= 1
     return 0
 
 
@@ -75,11 +82,6 @@ def compose(text: str, path: str, first_line: int, diagnostics: Diagnostics) -> 
 
     ``first_line`` is the 1-based file line of the text's first line. Syntax
     errors become one diagnostic at the position YAML reports."""
-    deep = _too_deep(text)
-    if deep:
-        diagnostics.error(path, first_line + deep - 1, 1, f"YAML nested more than {MAX_DEPTH} levels deep",
-                          "front matter needs only a few levels of lists and mappings")
-        return None
     if "\t" in text:
         for lineno, line in enumerate(text.split("\n")):
             stripped = line.lstrip(" ")
@@ -88,6 +90,11 @@ def compose(text: str, path: str, first_line: int, diagnostics: Diagnostics) -> 
                                   "a tab is used for indentation", "YAML indents with spaces only")
                 return None
     try:
+        deep = _too_deep(text)
+        if deep:
+            diagnostics.error(path, first_line + deep - 1, 1, f"YAML nested more than {MAX_DEPTH} levels deep",
+                              "front matter needs only a few levels of lists and mappings")
+            return None
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -104,23 +111,25 @@ def compose(text: str, path: str, first_line: int, diagnostics: Diagnostics) -> 
         diagnostics.error(path, first_line, 1, "YAML nested too deeply")
         return None
     if node is not None and first_line != 1:
-        _shift(node, first_line - 1, set())
+        _shift(node, first_line - 1)
     return node
 
 
-def _shift(node: yaml.Node, offset: int, seen: set[int]) -> None:
-    """Move marks down by ``offset`` lines (each shared node once)."""
-    if id(node) in seen:
-        return
-    seen.add(id(node))
-    node.start_mark = _Mark(node.start_mark.line + offset, node.start_mark.column)
-    if isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            _shift(item, offset, seen)
-    elif isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            _shift(key, offset, seen)
-            _shift(value, offset, seen)
+def _shift(root: yaml.Node, offset: int) -> None:
+    """Move marks down by ``offset`` lines (each shared node once; aliases may even make cycles)."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        node.start_mark = _Mark(node.start_mark.line + offset, node.start_mark.column)
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack += (key, value)
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ def slug_from_filename(rel: str) -> str:
     return schema.slugify(_DATE_PREFIX.sub("", stem))
 
 
-def _claim_id(text: str, taken: set[str]) -> str:
+def _claim_id(text: str, taken: set[str], counters: dict[str, int]) -> str:
     words = schema.slugify(text).split("-")
     base = ""
     for word in words:
@@ -104,9 +104,10 @@ def _claim_id(text: str, taken: set[str]) -> str:
             break
         base = f"{base}-{word}" if base else word
     base = base or "claim"
-    ident, n = base, 2
+    ident, n = base, counters.get(base, 2)  # counters: many claims with one text stay linear, not quadratic
     while ident in taken:
         ident, n = f"{base}-{n}", n + 1
+    counters[base] = n
     return ident
 
 
@@ -135,14 +136,17 @@ def load_brief(rel: str, text: str, config: SiteConfig, diagnostics: Diagnostics
         slug = values["slug"]
         if not schema.is_id(slug):
             diagnostics.error(rel, slug_pos.line, slug_pos.col, f"slug {slug!r} is not a valid URL name",
-                              "use lower-case letters, digits and hyphens, e.g. "
-                              f"{schema.slugify(slug) or 'my-brief'!r}")
+                              schema.id_hint(slug))
             return None
     else:
         slug = slug_from_filename(rel)
         if not slug:
             diagnostics.error(rel, 1, 1, "cannot make a URL name from this file name",
                               "rename the file with letters or digits, or set 'slug:' in the front matter")
+            return None
+        if not schema.is_id(slug):
+            diagnostics.error(rel, 1, 1, f"the file name gives the URL name {slug!r}, which is not valid",
+                              schema.id_hint(slug) + "; rename the file or set 'slug:' in the front matter")
             return None
 
     brief = Brief(path=rel, slug=slug, title=values["title"], date=values["date"], summary=summary,
@@ -152,6 +156,9 @@ def load_brief(rel: str, text: str, config: SiteConfig, diagnostics: Diagnostics
     for tag, pos in values.get("tags", []):
         if not schema.slugify(tag):
             diagnostics.error(rel, pos.line, pos.col, f"tag {tag!r} has no letters or digits")
+        elif not schema.is_id(schema.slugify(tag)):
+            diagnostics.error(rel, pos.line, pos.col, f"tag {tag!r} would have the URL name {schema.slugify(tag)!r}",
+                              schema.id_hint(schema.slugify(tag)))
         elif tag not in seen_tags:
             seen_tags.add(tag)
             brief.tags.append(tag)
@@ -174,7 +181,7 @@ def load_brief(rel: str, text: str, config: SiteConfig, diagnostics: Diagnostics
             ip = p["id"]
             if not schema.is_id(ident):
                 diagnostics.error(rel, ip.line, ip.col, f"claim id {ident!r} is not a valid anchor",
-                                  f"use lower-case letters, digits and hyphens, e.g. {schema.slugify(ident)!r}")
+                                  schema.id_hint(ident))
                 ident = None
             elif ident in explicit:
                 diagnostics.error(rel, ip.line, ip.col, f"claim id {ident!r} is used twice in this brief "
@@ -192,9 +199,10 @@ def load_brief(rel: str, text: str, config: SiteConfig, diagnostics: Diagnostics
                               schema_hint(claim.status, config.claim_statuses))
         brief.claims.append(claim)
     taken.update(explicit)
+    counters: dict[str, int] = {}
     for claim in brief.claims:
         if not claim.id:
-            claim.id = _claim_id(claim.text, taken)
+            claim.id = _claim_id(claim.text, taken, counters)
             taken.add(claim.id)
     return brief
 
@@ -210,9 +218,13 @@ def load_entity(rel: str, kind: str, text: str, config: SiteConfig, diagnostics:
     ident = path.stem
     if not schema.is_id(ident):
         suggestion = schema.slugify(ident)
-        diagnostics.error(rel, 1, 1, f"{ident!r} is not a valid entity id (the file name is the id)",
-                          f"rename the file to {suggestion + path.suffix!r}" if suggestion
-                          else "use lower-case letters, digits and hyphens")
+        if ident in schema.WINDOWS_RESERVED or suggestion in schema.WINDOWS_RESERVED:
+            hint = schema.id_hint(ident) + "; rename the file"
+        elif suggestion:
+            hint = f"rename the file to {suggestion + path.suffix!r}"
+        else:
+            hint = "use lower-case letters, digits and hyphens"
+        diagnostics.error(rel, 1, 1, f"{ident!r} is not a valid entity id (the file name is the id)", hint)
         return None
     if path.suffix == ".md":
         doc = parse_markdown_file(text, rel, diagnostics)

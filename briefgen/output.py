@@ -16,6 +16,7 @@ from .diagnostics import UsageError
 
 MARKER = ".briefgen-output"
 MARKER_TEXT = "This folder is written by briefgen build; anything in it may be replaced.\n"
+SOURCE_FOLDERS = ("content", "static", "templates", "themes")  # read by the build: output there would feed back
 
 
 def check_output_dir(site_dir: Path, out_dir: Path) -> None:
@@ -31,6 +32,10 @@ def check_output_dir(site_dir: Path, out_dir: Path) -> None:
         raise UsageError(f"refusing to build into the site folder itself ({out}); use --out site or another folder")
     if site.is_relative_to(out):
         raise UsageError(f"refusing to build into {out}: it contains the site folder; choose a folder inside it")
+    for source in SOURCE_FOLDERS:
+        if out.is_relative_to(site / source):
+            raise UsageError(f"refusing to build into {out}: it is inside the site's {source}/ folder, which the "
+                             "build reads; choose a folder such as site/")
     if out.exists() and not out.is_dir():
         raise UsageError(f"output path {out} is a file, not a folder")
     if out.is_dir():

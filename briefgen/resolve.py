@@ -4,6 +4,7 @@ claims by status, tags). Pure: no file I/O; :mod:`briefgen.build` feeds it."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -94,6 +95,11 @@ def _index_names(config: SiteConfig, entities: dict[EntityKey, Entity], diagnost
     return names
 
 
+def _same_name(a: str, b: str) -> bool:
+    """True when two paths are one file on a case-insensitive, normalisation-insensitive file system."""
+    return unicodedata.normalize("NFC", a).casefold() == unicodedata.normalize("NFC", b).casefold()
+
+
 def resolve_site(config: SiteConfig, briefs: list[Brief], entities: list[Entity],
                  diagnostics: Diagnostics) -> Site:
     """Index, resolve and cross-link. Unknown references become warnings and stub entities."""
@@ -111,9 +117,15 @@ def resolve_site(config: SiteConfig, briefs: list[Brief], entities: list[Entity]
     for b in sorted(briefs, key=lambda b: b.path):
         if b.slug in briefs_by_slug:
             p = b.slug_pos or b.pos
-            diagnostics.error(b.path, p.line, p.col,
-                              f"duplicate brief slug '{b.slug}' (also {briefs_by_slug[b.slug].path})",
-                              "set a different 'slug:' in one of them")
+            other = briefs_by_slug[b.slug].path
+            if _same_name(b.path, other):
+                diagnostics.error(b.path, p.line, p.col,
+                                  f"duplicate brief slug '{b.slug}' (also {other!a}; this is {b.path!a})",
+                                  "the file names differ only in letter case or Unicode normalisation, which "
+                                  "macOS and Windows treat as one file; rename or remove one")
+            else:
+                diagnostics.error(b.path, p.line, p.col, f"duplicate brief slug '{b.slug}' (also {other})",
+                                  "set a different 'slug:' in one of them")
             continue
         briefs_by_slug[b.slug] = b
     ordered = sorted(briefs_by_slug.values(), key=lambda b: (sort_key(b.date), b.slug), reverse=True)
@@ -146,7 +158,7 @@ class _Resolver:
 
     def stub(self, kind: str, ref: Ref) -> EntityKey | None:
         ident = schema.slugify(ref.text)
-        if not ident:
+        if not schema.is_id(ident):  # nothing left, or a name Windows reserves (con, nul, ...)
             return None
         key = (kind, ident)
         if key not in self.site.entities:

@@ -25,7 +25,12 @@ BOOL = "tag:yaml.org,2002:bool"
 INT = "tag:yaml.org,2002:int"
 FLOAT = "tag:yaml.org,2002:float"
 TIMESTAMP = "tag:yaml.org,2002:timestamp"
-MAX_NODES = 20_000  # alias expansion budget for one file ("billion laughs")
+MAX_NODES = 20_000  # alias expansion budget for one file ("billion laughs"): values read
+MAX_CHARS = 4_000_000  # and characters of text read, so aliases of one long value cannot multiply it
+KNOWN_TAGS = frozenset({STR, NULL, BOOL, INT, FLOAT, TIMESTAMP, "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"})
+# Characters that are never text: C0 controls but tab and newline, DEL, the noncharacters U+FFFE/U+FFFF and
+# lone surrogates. YAML's "\x01"-style escapes can produce them; they would make the Atom feeds invalid XML.
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
 _TYPE_NAMES = {NULL: "empty", BOOL: "true/false", INT: "a number", FLOAT: "a number", TIMESTAMP: "a date"}
 
@@ -45,7 +50,7 @@ class Reader:
 
     path: str
     diagnostics: Diagnostics
-    budget: list[int] = field(default_factory=lambda: [MAX_NODES])
+    budget: list[int] = field(default_factory=lambda: [MAX_NODES, MAX_CHARS])
 
     def pos(self, node: yaml.Node) -> Pos:
         return Pos(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
@@ -59,12 +64,18 @@ class Reader:
         self.diagnostics.warning(p.path, p.line, p.col, message, hint)
 
     def spend(self, node: yaml.Node) -> bool:
-        """Count one visited node; False (with one error) once the budget is spent."""
+        """Count one visited node and its text; False (with one error) once the budget is spent."""
+        if self.budget[0] <= 0:
+            return False
         self.budget[0] -= 1
-        if self.budget[0] == 0:
-            self.error(node, f"the file expands to more than {MAX_NODES} values",
-                       "remove YAML aliases (*name) that repeat large blocks")
-        return self.budget[0] > 0
+        if isinstance(node, yaml.ScalarNode):
+            self.budget[1] -= len(node.value)
+        if self.budget[0] == 0 or self.budget[1] < 0:
+            self.budget[0] = 0
+            self.error(node, f"the file holds (or its YAML aliases expand to) more than {MAX_NODES:,} values "
+                       f"or {MAX_CHARS:,} characters", "remove aliases (*name) that repeat large blocks, or split it")
+            return False
+        return True
 
 
 def plain(node: yaml.Node) -> bool:
@@ -73,11 +84,27 @@ def plain(node: yaml.Node) -> bool:
 
 
 def type_name(node: yaml.Node) -> str:
+    if node.tag not in KNOWN_TAGS:
+        return f"a value tagged {node.tag.replace('tag:yaml.org,2002:', '!!')}"
     if isinstance(node, yaml.MappingNode):
         return "a mapping (key: value)"
     if isinstance(node, yaml.SequenceNode):
         return "a list"
     return _TYPE_NAMES.get(node.tag, "text")
+
+
+def bad_char(value: str) -> str:
+    """The first character of ``value`` that is never text (``''`` when there is none)."""
+    m = _NOT_TEXT.search(value)
+    return m[0] if m else ""
+
+
+def _check_chars(node: yaml.ScalarNode, r: Reader, name: str) -> bool:
+    c = bad_char(node.value)
+    if c:
+        r.error(node, f"'{name}' contains the control character U+{ord(c):04X}",
+                "remove it (a YAML escape such as \\x01 in double quotes can produce one)")
+    return not c
 
 
 def text(node: yaml.Node, r: Reader, name: str, *, allow_empty: bool = False) -> str | None:
@@ -92,9 +119,15 @@ def text(node: yaml.Node, r: Reader, name: str, *, allow_empty: bool = False) ->
             return None
         r.error(node, f"'{name}' is empty", "write a value after the colon or remove the line")
         return None
+    if node.tag not in KNOWN_TAGS:
+        r.error(node, f"'{name}' must be text, not {type_name(node)}", "remove the tag (!!...)")
+        return None
     if node.tag != STR and plain(node):
         r.error(node, f"'{name}' must be text, but YAML reads {node.value!r} as {type_name(node)}",
-                f'put it in quotes: {name}: "{node.value}"')
+                f'put it in quotes: "{node.value}"' if name.endswith(" item")
+                else f'put it in quotes: {name}: "{node.value}"')
+        return None
+    if not _check_chars(node, r, name):
         return None
     value = node.value.strip()
     if not value and not allow_empty:
@@ -110,6 +143,8 @@ def scalar_text(node: yaml.Node, r: Reader, name: str) -> str | None:
     if not isinstance(node, yaml.ScalarNode):
         r.error(node, f"'{name}' must be a single value, not {type_name(node)}",
                 "facts are shown in a table of single values")
+        return None
+    if not _check_chars(node, r, name):
         return None
     return node.value.strip()
 
@@ -210,6 +245,10 @@ def mapping(node: yaml.Node | None, r: Reader, name: str) -> dict[str, tuple[yam
             r.error(key_node, "YAML merge keys (<<) are not supported", "write the fields out")
             continue
         key = key_node.value
+        if bad_char(key):
+            r.error(key_node, f"a key in {name} contains the control character U+{ord(bad_char(key)):04X}",
+                    "remove it")
+            continue
         if key in out:
             first = r.pos(out[key][0])
             r.error(key_node, f"duplicate key '{key}' (first given on line {first.line})",
@@ -274,11 +313,24 @@ def read_fields(
 
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Device names Windows reserves: no file or folder can have them, so a site using one cannot be checked out there.
+WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                              *(f"lpt{i}" for i in range(10))})
 
 
 def is_id(value: str) -> bool:
-    """Ids and slugs: lower-case ASCII letters, digits and single hyphens."""
-    return bool(_ID.fullmatch(value)) and len(value) <= 120
+    """Ids and slugs: lower-case ASCII letters, digits and single hyphens; not a name Windows reserves."""
+    return bool(_ID.fullmatch(value)) and len(value) <= 120 and value not in WINDOWS_RESERVED
+
+
+def id_hint(value: str) -> str:
+    """How to fix an invalid id or slug (for a diagnostic's hint)."""
+    if value in WINDOWS_RESERVED:
+        return f"{value!r} is a device name on Windows, where no file or folder can have it; e.g. {value + '-1'!r}"
+    suggestion = slugify(value)
+    if suggestion in WINDOWS_RESERVED:
+        suggestion += "-1"
+    return "use lower-case letters a-z, digits and hyphens" + (f", e.g. {suggestion!r}" if suggestion else "")
 
 
 def slugify(value: str) -> str:

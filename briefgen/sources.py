@@ -4,6 +4,8 @@ bytes, no symlinks that leave the site. The only module that reads content."""
 from __future__ import annotations
 
 import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,16 +26,24 @@ class SourceFile:
     kind: str  # "briefs" or an entity kind
 
 
+# C0 control characters other than tab and line ends, and DEL: never text, invalid in XML feeds.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _line_col(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters, not bytes) of a byte offset."""
     line = data.count(b"\n", 0, offset) + 1
-    col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
-    return line, col
+    start = data.rfind(b"\n", 0, offset) + 1
+    return line, len(data[start:offset].decode("utf-8", "replace")) + 1
 
 
 def decode(data: bytes, rel: str, diagnostics: Diagnostics) -> str | None:
-    """Bytes → text: strict UTF-8, BOM dropped, CRLF/CR → LF, NUL refused."""
+    """Bytes → text: strict UTF-8, BOM dropped, CRLF/CR → LF, NUL and other control characters refused."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        diagnostics.error(rel, 1, 1, "the file is UTF-16", "save it as UTF-8 in your editor")
+        return None
     nul = data.find(b"\x00")
     if nul >= 0:
         line, col = _line_col(data, nul)
@@ -49,20 +59,40 @@ def decode(data: bytes, rel: str, diagnostics: Diagnostics) -> str | None:
         return None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        diagnostics.error(rel, line, col, f"the file contains the control character U+{ord(bad[0]):04X}",
+                          "remove it; it often comes from copying out of a PDF or a terminal")
+        return None
     return text
 
 
 def read_text(path: Path, rel: str, diagnostics: Diagnostics, max_size: int) -> str | None:
-    """Read one file as text, or report why it cannot be read."""
+    """Read one regular file of at most ``max_size`` bytes as text, or report why it cannot be read.
+
+    Opened without blocking and checked after opening, so a FIFO or device never hangs
+    the build, and never more than ``max_size + 1`` bytes are read (a growing file too)."""
+    too_big = "split it, or raise max_file_size in briefgen.yaml"
     try:
-        size = path.stat().st_size
-        if size > max_size:
-            diagnostics.error(rel, 1, 1, f"the file is {size:,} bytes, over the limit of {max_size:,}",
-                              "split it, or raise max_file_size in briefgen.yaml")
-            return None
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                diagnostics.error(rel, 1, 1, "not a regular file (a pipe, socket or device) and is not read",
+                                  "content files must be plain text files")
+                return None
+            if info.st_size > max_size:
+                diagnostics.error(rel, 1, 1, f"the file is {info.st_size:,} bytes, over the limit of {max_size:,}",
+                                  too_big)
+                return None
+            data = f.read(max_size + 1)
     except OSError as exc:
         diagnostics.error(rel, 1, 1, f"cannot read the file: {exc.strerror or exc}")
+        return None
+    if len(data) > max_size:
+        diagnostics.error(rel, 1, 1, f"the file is over the limit of {max_size:,} bytes", too_big)
         return None
     return decode(data, rel, diagnostics)
 
@@ -75,12 +105,18 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
+def _bad_name(name: str) -> bool:
+    """File names with control characters or bytes that are not UTF-8 (they break terminals and other systems)."""
+    return bool(CONTROL.search(name)) or any("\udc80" <= c <= "\udcff" for c in name)
+
+
 def find_content(site_dir: Path, kinds: list[str], diagnostics: Diagnostics) -> list[SourceFile]:
     """Every brief and entity file under ``content/``, in a stable order.
 
     Briefs may sit in sub-folders of ``content/briefs/``; entity files sit
     directly in ``content/<kind>/``. Symlinks that point outside the site are
-    skipped with a warning; unexpected folders and files are reported."""
+    skipped with a warning, and so is a folder reached twice (a symlink loop);
+    unexpected folders and files are reported."""
     root = site_dir.resolve()
     content = site_dir / "content"
     found: list[SourceFile] = []
@@ -90,6 +126,10 @@ def find_content(site_dir: Path, kinds: list[str], diagnostics: Diagnostics) -> 
     for entry in sorted(os.scandir(content), key=lambda e: e.name):
         rel = f"content/{entry.name}"
         if entry.name.startswith(".") or entry.name in IGNORED_NAMES:
+            continue
+        if _bad_name(entry.name):
+            diagnostics.error("content", 1, 1, f"the name {entry.name!r} has control characters or is not UTF-8",
+                              "rename it")
             continue
         if entry.is_symlink() and not _inside(Path(entry.path), root):
             diagnostics.warning(rel, 1, 1, "symlink to a folder outside the site is ignored",
@@ -103,15 +143,16 @@ def find_content(site_dir: Path, kinds: list[str], diagnostics: Diagnostics) -> 
             diagnostics.warning(rel, 1, 1, f"unknown content folder '{entry.name}' is ignored",
                                 did_you_mean(entry.name, known) or f"known folders: {', '.join(known)}")
             continue
+        seen = {Path(entry.path).resolve()}
         if entry.name == BRIEFS:
-            _walk(Path(entry.path), rel, BRIEFS, BRIEF_SUFFIXES, True, root, found, diagnostics)
+            _walk(Path(entry.path), rel, BRIEFS, BRIEF_SUFFIXES, True, root, found, diagnostics, seen)
         else:
-            _walk(Path(entry.path), rel, entry.name, ENTITY_SUFFIXES, False, root, found, diagnostics)
+            _walk(Path(entry.path), rel, entry.name, ENTITY_SUFFIXES, False, root, found, diagnostics, seen)
     return found
 
 
 def _walk(folder: Path, rel: str, kind: str, suffixes: tuple[str, ...], recurse: bool, root: Path,
-          found: list[SourceFile], diagnostics: Diagnostics) -> None:
+          found: list[SourceFile], diagnostics: Diagnostics, seen: set[Path]) -> None:
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
@@ -123,16 +164,29 @@ def _walk(folder: Path, rel: str, kind: str, suffixes: tuple[str, ...], recurse:
         entry_rel = f"{rel}/{name}"
         if name.startswith(".") or name.startswith("_") or name.endswith("~") or name in IGNORED_NAMES:
             continue
+        if _bad_name(name):
+            diagnostics.error(rel, 1, 1, f"the name {name!r} has control characters or is not UTF-8", "rename it")
+            continue
         if entry.is_symlink() and not _inside(path, root):
             diagnostics.warning(entry_rel, 1, 1, "symlink pointing outside the site is ignored",
                                 "copy the file into the site instead")
             continue
-        if entry.is_dir():
-            if recurse:
-                _walk(path, entry_rel, kind, suffixes, recurse, root, found, diagnostics)
-            else:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:  # a symlink loop
+            is_dir = False
+        if is_dir:
+            if not recurse:
                 diagnostics.warning(entry_rel, 1, 1, "sub-folders of entity folders are ignored",
                                     f"put entity files directly in content/{kind}/")
+                continue
+            real = path.resolve()
+            if real in seen:
+                diagnostics.warning(entry_rel, 1, 1, "folder already read (a symlink loop) is ignored",
+                                    "remove the symlink")
+                continue
+            seen.add(real)
+            _walk(path, entry_rel, kind, suffixes, recurse, root, found, diagnostics, seen)
             continue
         if not name.endswith(suffixes):
             diagnostics.warning(entry_rel, 1, 1, f"'{name}' is not a content file and is ignored",
