@@ -156,6 +156,12 @@ class LiveReload:
             return f"{self._instance}-{self._builds}"
 
     @property
+    def has_site(self) -> bool:
+        """True once a build has succeeded, so the output folder exists (apart from during a swap)."""
+        with self._lock:
+            return self._builds > 0
+
+    @property
     def clients(self) -> int:
         with self._lock:
             return len(self._clients)

@@ -10,7 +10,6 @@ removed when the server stops.
 
 from __future__ import annotations
 
-import importlib.resources
 import os
 import queue
 import shutil
@@ -21,8 +20,6 @@ import threading
 import time
 import traceback
 import webbrowser
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import watchfiles
@@ -31,6 +28,7 @@ from .config import CONFIG_FILE, load_config
 from .diagnostics import BriefgenError, ContentError, Diagnostics, UsageError, format_all
 from .livereload import LiveReload, diagnostic_payload, message_payload
 from .server import PreviewServer, open_server
+from .theme import builtin_themes_dir
 
 # What a change under the site folder can affect; anything else (site/, .git, notes) is ignored.
 WATCHED_DIRS = frozenset({"content", "templates", "static", "themes"})
@@ -48,15 +46,6 @@ def is_editor_temp(name: str) -> bool:
         or "___jb_" in name
         or name in {"4913", ".DS_Store", "Thumbs.db"}
     )
-
-
-def builtin_themes_dir() -> Path | None:
-    """Where the built-in themes live: the installed package, or ``themes/`` of a source checkout."""
-    try:
-        root = Path(str(importlib.resources.files("briefgen.themes")))
-    except ModuleNotFoundError:
-        root = Path(__file__).resolve().parent.parent / "themes"
-    return root if root.is_dir() else None
 
 
 class SourceFilter:
@@ -85,7 +74,7 @@ class SourceFilter:
 def describe_changes(paths: list[str]) -> str:
     """``content/briefs/a.md``, or ``content/briefs/a.md and 3 more``."""
     if not paths:
-        return "start"
+        return "initial build"
     if len(paths) == 1:
         return paths[0]
     return f"{paths[0]} and {len(paths) - 1} more"
@@ -123,7 +112,8 @@ class Watcher:
         paths: set[str] = set()
         while True:
             if isinstance(item, BaseException):
-                raise item
+                raise BriefgenError(f"cannot watch the site for changes: {item}; set WATCHFILES_FORCE_POLLING=1 "
+                                    "to poll for changes instead") from item
             paths |= item
             try:
                 item = self._batches.get_nowait()
@@ -230,26 +220,32 @@ def _report(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-@contextmanager
-def _sigterm_stops() -> Iterator[None]:
-    """Let SIGTERM stop the server like Ctrl-C, so the temp folder is removed either way."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
-        yield
-        return
+class StopSignals:
+    """Ctrl-C (SIGINT) and SIGTERM raise KeyboardInterrupt, so the server stops and cleans up either way.
 
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
+    SIGINT is handled even when inherited as ignored (a background job), as uvicorn and Hugo do.
+    Once ``stopping`` is set, further signals are ignored so a second Ctrl-C cannot cut the cleanup short.
+    """
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    def __init__(self) -> None:
+        self.stopping = False
+        self._previous: dict[int, object] = {}
 
+    def __enter__(self) -> StopSignals:
+        if threading.current_thread() is threading.main_thread():
+            for name in ("SIGINT", "SIGTERM"):
+                if hasattr(signal, name):
+                    number = getattr(signal, name)
+                    self._previous[number] = signal.signal(number, self._handle)
+        return self
 
-def _ignore_interrupts() -> None:
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    def __exit__(self, *exc: object) -> None:
+        for number, handler in self._previous.items():
+            signal.signal(number, handler)  # type: ignore[arg-type]
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if not self.stopping:
+            raise KeyboardInterrupt
 
 
 def _non_loopback_warning(host: str) -> str:
@@ -272,8 +268,8 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000, drafts: boo
     server: PreviewServer | None = None
     thread: threading.Thread | None = None
     watcher: Watcher | None = None
-    try:
-        with _sigterm_stops():
+    with StopSignals() as signals:
+        try:
             preview = Preview(site_dir, tmp / "site", drafts, live)
             server = open_server(host, port, preview.out_dir, live)
             if not server.loopback_only:
@@ -287,17 +283,17 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000, drafts: boo
             if open_browser:
                 webbrowser.open(server.url)
             preview.run(watcher, threading.Event())
-    except KeyboardInterrupt:
-        pass
-    finally:
-        _ignore_interrupts()  # a second Ctrl-C must not leave the preview folder behind
-        live.close()
-        if watcher is not None:
-            watcher.stop()
-        if server is not None:
-            if thread is not None:
-                server.shutdown()
-            server.server_close()
-        shutil.rmtree(tmp, ignore_errors=True)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            signals.stopping = True
+            live.close()
+            if watcher is not None:
+                watcher.stop()
+            if server is not None:
+                if thread is not None:
+                    server.shutdown()
+                server.server_close()
+            shutil.rmtree(tmp, ignore_errors=True)
     _say("Stopped; preview files removed.")
     return 0

@@ -21,6 +21,7 @@ import queue
 import shutil
 import socket
 import sys
+import time
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -73,6 +74,7 @@ FALLBACK_404 = (
     b"<body><h1>Not found</h1><p>This page is not in the preview build.</p></body></html>\n"
 )
 
+SWAP_RETRIES = 20
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 
 
@@ -202,7 +204,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer
     protocol_version = "HTTP/1.1"
     server_version = "briefgen-serve"
-    sys_version = ""
+
+    def version_string(self) -> str:
+        return self.server_version
     timeout = 60  # idle keep-alive connections are dropped after this
 
     def do_GET(self) -> None:
@@ -230,6 +234,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._not_found(body)
             return
         target = resolve(self.server.root, self.path)
+        for _ in range(SWAP_RETRIES):
+            if target.kind != "missing" or not self.server.live.has_site or self.server.root.is_dir():
+                break
+            time.sleep(0.01)  # a rebuild is swapping the new folder in; it is back within microseconds
+            target = resolve(self.server.root, self.path)
         if target.kind == "redirect":
             self.send_response(HTTPStatus.MOVED_PERMANENTLY)
             self.send_header("Location", target.location)
