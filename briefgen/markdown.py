@@ -135,11 +135,12 @@ def mentions_plugin(md: MarkdownIt) -> None:
         by_name: dict[str, Mention] = {}
         for mention in env.mentions:
             for name in mention.names:
-                by_name.setdefault(name, mention)
+                by_name.setdefault(" ".join(name.split()), mention)
         names = sorted(by_name, key=len, reverse=True)
         if not names:
             return
-        pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)")
+        alternatives = (r"\s+".join(map(re.escape, name.split())) for name in names)
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
         linked: set[LinkTarget] = set()
         in_heading = False
         for token in state.tokens:
@@ -157,33 +158,53 @@ def mentions_plugin(md: MarkdownIt) -> None:
 
 def _link_children(children: list[Token], pattern: re.Pattern, by_name: dict[str, Mention],
                    linked: set[LinkTarget]) -> list[Token]:
+    """Link first mentions in runs of text and soft line breaks outside links
+    (a name may wrap onto the next line of the source)."""
     out: list[Token] = []
+    run: list[Token] = []
     depth = 0
     for child in children:
         if child.type == "link_open":
             depth += 1
         elif child.type == "link_close":
             depth -= 1
-        if child.type != "text" or depth > 0:
-            out.append(child)
+        if depth == 0 and child.type in ("text", "softbreak"):
+            run.append(child)
             continue
-        content = child.content
-        start = 0
-        for m in pattern.finditer(content):
-            mention = by_name[m[0]]
-            if mention.target in linked:
-                continue
-            linked.add(mention.target)
-            if m.start() > start:
-                out.append(_text(content[start:m.start()]))
-            link = Token("link_open", "a", 1)
-            link.attrs = {"href": ROOT + mention.target.path, "class": "mention"}
-            out += [link, _text(m[0]), Token("link_close", "a", -1)]
-            start = m.end()
-        if start == 0:
-            out.append(child)
-        elif start < len(content):
-            out.append(_text(content[start:]))
+        out += _link_run(run, pattern, by_name, linked)
+        run = []
+        out.append(child)
+    out += _link_run(run, pattern, by_name, linked)
+    return out
+
+
+def _link_run(run: list[Token], pattern: re.Pattern, by_name: dict[str, Mention],
+              linked: set[LinkTarget]) -> list[Token]:
+    content = "".join("\n" if t.type == "softbreak" else t.content for t in run)
+    out: list[Token] = []
+    start = 0
+    for m in pattern.finditer(content):
+        mention = by_name[" ".join(m[0].split())]
+        if mention.target in linked:
+            continue
+        linked.add(mention.target)
+        out += _text_and_breaks(content[start:m.start()])
+        link = Token("link_open", "a", 1)
+        link.attrs = {"href": ROOT + mention.target.path, "class": "mention"}
+        out += [link, *_text_and_breaks(m[0]), Token("link_close", "a", -1)]
+        start = m.end()
+    if start == 0:
+        return run
+    return out + _text_and_breaks(content[start:])
+
+
+def _text_and_breaks(content: str) -> list[Token]:
+    out: list[Token] = []
+    for i, line in enumerate(content.split("\n")):
+        if i:
+            out.append(Token("softbreak", "br", 0))
+        if line:
+            out.append(_text(line))
     return out
 
 
