@@ -1,0 +1,333 @@
+"""Output safety: a failed, interrupted or killed build leaves the previous output
+byte-identical; `build` refuses output folders it must never replace; output is
+deterministic (other folder, other PYTHONHASHSEED).
+
+The filesystem root and the home folder are tested through the path check itself
+(`output.check_output_dir`), never by running a build that could replace them."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefgen import build as build_module
+from briefgen import output, render
+from briefgen.build import BuildOptions, build
+from briefgen.diagnostics import UsageError
+
+from .conftest import BASIC, REPO, make_site, run_cli
+
+NOT_SITE = {".briefgen-cache"}  # build caches kept in the output: not part of the published site
+
+
+def snapshot(root: Path) -> dict[str, bytes | None]:
+    """Every file (bytes) and folder (None) under ``root``, by relative path; symlinks are not followed."""
+    tree: dict[str, bytes | None] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames:
+            tree[os.path.relpath(os.path.join(dirpath, name), root)] = None
+        for name in filenames:
+            path = os.path.join(dirpath, name)
+            with open(path, "rb") as f:
+                tree[os.path.relpath(path, root)] = f.read()
+    return tree
+
+
+def site_files(root: Path) -> dict[str, bytes | None]:
+    return {k: v for k, v in snapshot(root).items() if k.split(os.sep)[0] not in NOT_SITE}
+
+
+@pytest.fixture
+def built(tmp_path) -> tuple[Path, Path, dict]:
+    """A site built once into ``tmp_path/pub/out`` (alone in its parent folder), and a snapshot of it.
+    The site is then edited, so any later build that got through would change the output."""
+    site = make_site(tmp_path / "src", BASIC)
+    out = tmp_path / "pub" / "out"
+    code, _, err = run_cli("build", site, "--out", out, "-q")
+    assert code == 0, err
+    before = snapshot(out)
+    brief = site / "content/briefs/2025-12-01-meeting.md"
+    brief.write_text(brief.read_text().replace("Trump summons security chiefs", "A CHANGED TITLE"))
+    return site, out, before
+
+
+def assert_untouched(out: Path, before: dict) -> None:
+    assert snapshot(out) == before, "the previous output was changed"
+    leftovers = sorted(p.name for p in out.parent.iterdir() if p != out)
+    assert not leftovers, f"temporary folders left beside the output: {leftovers}"
+
+
+# --- a failure late in the build -------------------------------------------------------------------
+
+def _fail_on_last_page(monkeypatch, pages: int, error: BaseException) -> list[int]:
+    """Make the renderer raise ``error`` on page number ``pages`` (the last one)."""
+    real = render.render_page
+    calls = [0]
+
+    def render_page(*args, **kwargs):
+        calls[0] += 1
+        if calls[0] == pages:
+            raise error
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(render, "render_page", render_page)
+    if hasattr(build_module, "render_page"):
+        monkeypatch.setattr(build_module, "render_page", render_page)
+    return calls
+
+
+def _page_count(monkeypatch, site: Path, tmp_path: Path) -> int:
+    calls = _fail_on_last_page(monkeypatch, -1, RuntimeError())
+    build(BuildOptions(site, out_dir=tmp_path / "count", jobs=1, progress=False))
+    monkeypatch.undo()
+    assert calls[0] > 10, "render_page is not how pages are rendered any more: move the injected failure"
+    return calls[0]
+
+
+@pytest.mark.parametrize("error", [RuntimeError("injected failure"), KeyboardInterrupt()],
+                         ids=["exception", "ctrl-c"])
+def test_late_failure_leaves_previous_output_byte_identical(built, tmp_path, monkeypatch, error):
+    site, out, before = built
+    pages = _page_count(monkeypatch, site, tmp_path)
+    calls = _fail_on_last_page(monkeypatch, pages, error)
+    with pytest.raises(type(error)):
+        build(BuildOptions(site, out_dir=out, jobs=1, progress=False))
+    assert calls[0] == pages
+    assert_untouched(out, before)
+
+
+@pytest.mark.parametrize("error", [OSError(28, "No space left on device"), KeyboardInterrupt()],
+                         ids=["disk-full", "ctrl-c"])
+def test_failure_while_writing_leaves_previous_output(built, error):
+    _, out, before = built
+
+    def files():
+        for i in range(50):
+            yield f"page-{i}/index.html", b"new"
+        raise error
+
+    with pytest.raises(type(error)):
+        output.write_site(out, files())
+    assert_untouched(out, before)
+
+
+def test_failure_in_the_swap_puts_the_previous_output_back(built, monkeypatch):
+    site, out, before = built
+    real = os.replace
+    failed = []
+
+    def replace(src, dst, *args, **kwargs):
+        if Path(dst) == out.resolve() and not failed:  # the new tree moving into place
+            failed.append(src)
+            raise OSError(16, "Device or resource busy")
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(OSError):
+        build(BuildOptions(site, out_dir=out, jobs=1, progress=False))
+    assert failed
+    assert_untouched(out, before)
+
+
+def test_content_errors_write_nothing(built):
+    site, out, before = built
+    (site / "content/people/bad.yaml").write_text("name: [not, text]\n")
+    code, _, err = run_cli("build", site, "--out", out)
+    assert code == 1
+    assert "content/people/bad.yaml:1:7: error: 'name' must be text, not a list" in err
+    assert "nothing was written" in err
+    assert_untouched(out, before)
+
+
+KILL_SCRIPT = r"""
+import pathlib, sys, time
+from briefgen.cli import main
+
+real = pathlib.Path.write_bytes
+count = [0]
+
+def write_bytes(self, data):
+    count[0] += 1
+    if count[0] == 10:
+        print("MID-WRITE", flush=True)
+        time.sleep(120)
+    return real(self, data)
+
+pathlib.Path.write_bytes = write_bytes
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_build_killed_mid_write_leaves_previous_output(built):
+    site, out, before = built
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, "build", str(site), "--out", str(out), "-q",
+                             "-j", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO)
+    try:
+        ready, _, _ = select.select([proc.stdout], [], [], 60)
+        line = proc.stdout.readline() if ready else b""
+        assert line.strip() == b"MID-WRITE", (
+            "the build never reached its 10th file write; " + proc.stderr.read().decode()[-2000:]
+            if proc.poll() is not None else "timed out waiting for the build to write")
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=30)
+        proc.stdout.close()
+        proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL
+    assert snapshot(out) == before, "the killed build changed the previous output"
+    # The next build still works (whatever the killed one left beside the output) and replaces it.
+    code, _, err = run_cli("build", site, "--out", out, "-q")
+    assert code == 0, err
+    assert b"A CHANGED TITLE" in (out / "briefs/meeting/index.html").read_bytes()
+
+
+# --- refused output folders ----------------------------------------------------------------------
+
+def refused(site: Path, out: Path | str, *extra: str) -> str:
+    code, stdout, err = run_cli("build", site, "--out", out, *extra)
+    assert code == 2, stdout + err
+    assert "Traceback" not in err
+    assert err.startswith("briefgen: error: refusing") or "output path" in err, err
+    return err
+
+
+@pytest.fixture
+def nested(tmp_path) -> tuple[Path, Path]:
+    """A site in ``tmp_path/parent/site`` with a sentinel beside it."""
+    parent = tmp_path / "parent"
+    site = make_site(parent / "site", BASIC)
+    (parent / "sentinel.txt").write_text("keep me")
+    return parent, site
+
+
+def test_refuses_the_site_folder_itself(nested):
+    parent, site = nested
+    before = snapshot(parent)
+    assert "the site folder itself" in refused(site, site)
+    assert "the site folder itself" in refused(site, site / "content" / "..")
+    assert snapshot(parent) == before
+
+
+def test_refuses_an_ancestor_of_the_site(nested):
+    parent, site = nested
+    before = snapshot(parent)
+    assert "contains the site folder" in refused(site, parent)
+    assert "contains the site folder" in refused(site, parent.parent)
+    (site / "briefgen.yaml").write_text("output_dir: ..\n")  # the same through the configuration
+    code, _, err = run_cli("build", site)
+    assert code == 2 and "contains the site folder" in err
+    assert snapshot(parent) == {**before, "site/briefgen.yaml": b"output_dir: ..\n"}
+
+
+@pytest.mark.parametrize("holds", ["content", "briefgen.yaml"])
+def test_refuses_a_folder_that_holds_a_site(tmp_path, nested, holds):
+    _, site = nested
+    other = tmp_path / "other"
+    other.mkdir()
+    if holds == "content":
+        (other / "content").mkdir()
+    else:
+        (other / holds).write_text("title: x\n")
+    (other / output.MARKER).write_text("")  # even with the marker: a site folder is never replaced
+    before = snapshot(other)
+    assert "holds content/ or briefgen.yaml" in refused(site, other)
+    assert snapshot(other) == before
+
+
+def test_refuses_a_non_empty_folder_without_the_marker(tmp_path, nested):
+    _, site = nested
+    other = tmp_path / "documents"
+    other.mkdir()
+    (other / "thesis.docx").write_bytes(b"years of work")
+    assert "not empty and was not made by briefgen" in refused(site, other)
+    assert snapshot(other) == {"thesis.docx": b"years of work"}
+    hidden = tmp_path / "hidden"
+    hidden.mkdir()
+    (hidden / ".git").mkdir()
+    assert "not empty and was not made by briefgen" in refused(site, hidden)
+
+
+def test_accepts_an_empty_folder_and_its_own_output(tmp_path, nested):
+    _, site = nested
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run_cli("build", site, "--out", empty, "-q")[0] == 0
+    assert (empty / output.MARKER).is_file()
+    assert run_cli("build", site, "--out", empty, "-q")[0] == 0  # made by briefgen: replaced
+
+
+def test_refuses_a_file(tmp_path, nested):
+    _, site = nested
+    target = tmp_path / "file.txt"
+    target.write_text("x")
+    assert "is a file, not a folder" in refused(site, target)
+    assert target.read_text() == "x"
+
+
+@pytest.mark.parametrize("inside", ["content/site", "static/site", "templates/site", "themes/site"])
+def test_refuses_output_inside_folders_the_build_reads(nested, inside):
+    """Output inside static/ would be copied into the next build's output, and so on."""
+    _, site = nested
+    assert "which the build reads" in refused(site, site / inside)
+    assert not (site / inside).exists()
+
+
+def test_check_refuses_the_filesystem_root(tmp_path):
+    site = make_site(tmp_path / "site", BASIC)
+    root = Path(Path.cwd().anchor)
+    with pytest.raises(UsageError, match="filesystem root"):
+        output.check_output_dir(site, root)
+    with pytest.raises(UsageError, match="filesystem root"):
+        output.check_output_dir(site, root / "tmp" / "..")
+
+
+def test_check_refuses_the_home_folder(tmp_path, monkeypatch):
+    home = tmp_path / "home" / "user"
+    home.mkdir(parents=True)
+    (home / output.MARKER).write_text("")  # even a planted marker does not make home replaceable
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: home))
+    site = make_site(tmp_path / "elsewhere" / "site", BASIC)
+    with pytest.raises(UsageError, match="home folder"):
+        output.check_output_dir(site, home)
+    with pytest.raises(UsageError, match="home folder"):
+        output.check_output_dir(site, home / "projects" / "..")
+    output.check_output_dir(site, home / "site")  # a folder inside home is fine
+
+
+def test_check_follows_symlinks_to_what_would_be_replaced(tmp_path, nested):
+    _, site = nested
+    link = tmp_path / "link"
+    link.symlink_to(site)
+    with pytest.raises(UsageError, match="the site folder itself"):
+        output.check_output_dir(site, link)
+
+
+# --- determinism ------------------------------------------------------------------------------------
+
+def test_two_builds_of_the_example_are_byte_identical(tmp_path):
+    for name in ("a", "b"):
+        code, _, err = run_cli("build", REPO, "--out", tmp_path / name, "-q")
+        assert code == 0, err
+    a, b = site_files(tmp_path / "a"), site_files(tmp_path / "b")
+    assert len(a) > 100
+    assert a == b
+
+
+def test_build_is_identical_under_another_hash_seed(tmp_path):
+    code, _, err = run_cli("build", REPO, "--out", tmp_path / "here", "-q")
+    assert code == 0, err
+    for seed in ("1", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        proc = subprocess.run([sys.executable, "-m", "briefgen", "build", str(REPO), "--out", str(tmp_path / seed),
+                               "-q"], capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        assert site_files(tmp_path / seed) == site_files(tmp_path / "here"), f"PYTHONHASHSEED={seed} differs"
