@@ -2,25 +2,35 @@
 
 :func:`site_pages` says what to write (path, template, context);
 :func:`render_page` is a pure function of (page, site view, theme) → bytes.
-Writing is :mod:`briefgen.output`'s job."""
+Page contexts are plain data (dataclass views, strings, lists), so pages can be
+pickled to worker processes. Writing is :mod:`briefgen.output`'s job."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 
-from .config import NON_VERDICT_STATUSES
+from . import feeds
+from .config import NON_VERDICT_STATUSES, StatusConfig
 from .markdown import ROOT
 from .model import sort_key
 from .resolve import Site
-from .views import BriefView, DateView, Views
+from .theme import template_error
+from .views import BriefSummary, BriefView, ClaimView, DateView, EntityLink, StatusCount, Views
 
 HOME_BRIEFS = 12
+HOME_EVENTS = 6
 CLAIMS_PER_STATUS_ON_TRACKER = 20
+FEED_ENTRIES = 50
+
+# Files made by :mod:`briefgen.feeds` rather than a theme template (the page's ``template``).
+GENERATED = ("feed.xml", "sitemap.xml", "robots.txt")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +42,7 @@ class Page:
     title: str
     description: str = ""
     context: dict[str, Any] = field(default_factory=dict)
+    served_anywhere: bool = False  # 404.html: hosts serve it at any URL, so links start from base_url's path
 
     @property
     def url(self) -> str:
@@ -43,6 +54,11 @@ class Page:
         """Relative way back to the site root from this page's folder."""
         return "../" * self.path.count("/")
 
+    @property
+    def section(self) -> str:
+        """The first path segment (``briefs``, ``people``, ``claims``…); ``""`` for top-level files."""
+        return self.path.split("/", 1)[0] if "/" in self.path else ""
+
 
 @dataclass(frozen=True, slots=True)
 class Pagination:
@@ -51,16 +67,49 @@ class Pagination:
     prev_url: str | None
     next_url: str | None
     first_url: str
+    pages: tuple[tuple[int, str], ...] = ()  # (number, url) of every page
 
 
 def paginate(items: list, base: str, size: int) -> Iterator[tuple[str, list, Pagination]]:
     """Split ``items`` over ``base/index.html``, ``base/page/2/index.html``, …"""
+    size = max(1, size)
     chunks = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
     urls = [base] + [f"{base}page/{n}/" for n in range(2, len(chunks) + 1)]
+    pages = tuple(enumerate(urls, 1))
     for n, chunk in enumerate(chunks, 1):
         pagination = Pagination(n, len(chunks), urls[n - 2] if n > 1 else None,
-                                urls[n] if n < len(chunks) else None, base)
+                                urls[n] if n < len(chunks) else None, base, pages)
         yield urls[n - 1] + "index.html", chunk, pagination
+
+
+@dataclass(frozen=True, slots=True)
+class StatusGroup:
+    """One status on the claims tracker: its claims (the first few) and how many there are."""
+
+    status: StatusConfig
+    claims: list[ClaimView]
+    count: int
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineItem:
+    date: DateView
+    end_date: DateView | None
+    kind: str  # "event" or "brief"
+    title: str
+    url: str
+    summary: str
+    place: EntityLink | None = None  # an event's place
+    status_counts: list[StatusCount] = field(default_factory=list)  # a brief's claims by status
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineDay:
+    """Timeline items that share a calendar day (``date`` is the day itself)."""
+
+    date: DateView
+    items: list[TimelineItem]
 
 
 def site_pages(site: Site, views: Views) -> Iterator[Page]:
@@ -68,58 +117,67 @@ def site_pages(site: Site, views: Views) -> Iterator[Page]:
     config = site.config
     size = config.page_size
     summaries = [views.summary(b) for b in site.briefs]
+    items = timeline(site, views)
+    totals = status_totals(site)
 
-    yield Page("index.html", "index.html", config.title, config.description,
-               {"briefs": summaries[:HOME_BRIEFS], "brief_count": len(summaries), "sections": sections(site)})
+    yield Page("index.html", "index.html", config.title, config.description or config.title,
+               {"briefs": summaries[:HOME_BRIEFS], "brief_count": len(summaries), "sections": sections(site),
+                "status_totals": totals, "events": [i for i in reversed(items) if i.kind == "event"][:HOME_EVENTS]})
     for path, chunk, pagination in paginate(summaries, "briefs/", size):
         yield Page(path, "briefs.html", "All briefs", f"Every brief of {config.title}, newest first.",
-                   {"briefs": chunk, "pagination": pagination})
+                   {"briefs": chunk, "pagination": pagination, "brief_count": len(summaries)})
     for brief in site.briefs:
         view = views.brief(brief)
         yield Page(f"briefs/{brief.slug}/index.html", "brief.html", brief.title, brief.summary,
                    {"brief": view, "jsonld": brief_jsonld(site, view), "og_type": "article"})
 
     for kind, kind_config in config.entity_kinds.items():
-        entities = site.kind_entities(kind)
-        listing = [(views.link(e.key), e.summary, len(site.mentioned_in.get(e.key, []))) for e in entities]
         yield Page(f"{kind}/index.html", "kind.html", kind_config.label,
-                   f"{kind_config.label} in {config.title}.", {"kind": kind_config, "entities": listing})
-        for e in entities:
+                   f"{kind_config.label} in {config.title}, with the briefs that mention each.",
+                   {"kind": kind_config, "entities": views.listing(kind)})
+        for e in site.kind_entities(kind):
             view = views.entity(e)
             description = e.summary or f"{kind_config.singular} in {config.title}."
+            feed = f"{kind}/{e.id}/feed.xml"
             yield Page(f"{kind}/{e.id}/index.html", "entity.html", e.name, description,
-                       {"entity": view, "kind": kind_config, "feed": f"{kind}/{e.id}/feed.xml"})
-            yield Page(f"{kind}/{e.id}/feed.xml", "feed.xml", f"{e.name} — {config.title}", description,
-                       {"entries": view.briefs[:50], "self_path": f"{kind}/{e.id}/feed.xml",
-                        "alternate": f"{kind}/{e.id}/", "updated": feed_updated(site, e.key)})
+                       {"entity": view, "kind": kind_config, "feed": feed, "og_type": "profile"
+                        if kind == "people" else "website"})
+            yield Page(feed, "feed.xml", f"{e.name} — {config.title}", f"Briefs that mention {e.name}.",
+                       {"entries": feed_entries(view.briefs), "self_path": feed, "alternate": f"{kind}/{e.id}/",
+                        "updated": latest(view.briefs)})
 
-    statuses = config.claim_statuses
-    groups = [(s, [views.claim(c) for c in site.claims_by_status.get(k, [])]) for k, s in statuses.items()]
+    groups = [(s, [views.claim(c) for c in site.claims_by_status.get(k, [])])
+              for k, s in config.claim_statuses.items()]
     yield Page("claims/index.html", "claims.html", "Claims tracker",
-               f"Every claim in {config.title}, by verification status.",
-               {"groups": [(s, claims[:CLAIMS_PER_STATUS_ON_TRACKER], len(claims)) for s, claims in groups],
-                "claim_count": sum(len(c) for _, c in groups)})
+               f"Every claim in {config.title}, grouped by how well it is verified.",
+               {"groups": [StatusGroup(s, claims[:CLAIMS_PER_STATUS_ON_TRACKER], len(claims), f"claims/{s.key}/")
+                           for s, claims in groups],
+                "status_totals": totals, "claim_count": sum(len(c) for _, c in groups)})
     for status, claims in groups:
         for path, chunk, pagination in paginate(claims, f"claims/{status.key}/", size):
-            yield Page(path, "status.html", f"{status.label} claims", status.description,
-                       {"status": status, "claims": chunk, "count": len(claims), "pagination": pagination})
+            yield Page(path, "status.html", f"{status.label} claims", status.description or f"{status.label} claims.",
+                       {"status": status, "claims": chunk, "count": len(claims), "pagination": pagination,
+                        "status_totals": totals})
 
-    items = timeline(site, views)
     for path, chunk, pagination in paginate(items, "timeline/", size):
         yield Page(path, "timeline.html", "Timeline", f"Events and briefs of {config.title} in date order.",
-                   {"items": chunk, "pagination": pagination})
+                   {"items": chunk, "days": by_day(chunk), "pagination": pagination})
 
     tag_list = [(label, slug, len(briefs)) for slug, (label, briefs) in site.tags.items()]
     yield Page("tags/index.html", "tags.html", "Tags", f"Topics in {config.title}.", {"tags": tag_list})
     for slug, (label, briefs) in site.tags.items():
-        for path, chunk, pagination in paginate([views.summary(b) for b in briefs], f"tags/{slug}/", size):
-            yield Page(path, "tag.html", f"Tagged “{label}”", f"Briefs tagged {label}.",
-                       {"tag": label, "briefs": chunk, "pagination": pagination})
+        tagged = [views.summary(b) for b in briefs]
+        for path, chunk, pagination in paginate(tagged, f"tags/{slug}/", size):
+            yield Page(path, "tag.html", f"Tagged “{label}”", f"Briefs tagged “{label}” in {config.title}.",
+                       {"tag": label, "briefs": chunk, "pagination": pagination, "brief_count": len(tagged)})
 
-    yield Page("404.html", "404.html", "Page not found", "This page does not exist.")
+    yield Page("search/index.html", "search.html", "Search",
+               f"Search the briefs, entities and claims of {config.title}.")
+    yield Page("404.html", "404.html", "Page not found", "There is no page at this address.",
+               served_anywhere=True)
     yield Page("feed.xml", "feed.xml", config.title, config.description,
-               {"entries": summaries[:50], "self_path": "feed.xml", "alternate": "",
-                "updated": summaries[0].updated or summaries[0].date if summaries else None})
+               {"entries": feed_entries(summaries), "self_path": "feed.xml", "alternate": "",
+                "updated": latest(summaries)})
 
 
 def sections(site: Site) -> list[tuple[str, str, int]]:
@@ -133,37 +191,52 @@ def sections(site: Site) -> list[tuple[str, str, int]]:
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class TimelineItem:
-    date: DateView
-    end_date: DateView | None
-    kind: str  # "event" or "brief"
-    title: str
-    url: str
-    summary: str
-    place: Any = None  # EntityLink of an event's place
+def status_totals(site: Site) -> list[StatusCount]:
+    """How many claims the site has of each status, in vocabulary order (zeros included)."""
+    return [StatusCount(k, s.label, len(site.claims_by_status.get(k, [])), f"claims/{k}/")
+            for k, s in site.config.claim_statuses.items()]
 
 
 def timeline(site: Site, views: Views) -> list[TimelineItem]:
+    """Dated events and briefs, oldest first (on one day: events before briefs)."""
     keyed = []
     for key, e in site.entities.items():
         if key[0] == "events" and e.date is not None:
-            ref = e.fact_refs.get("place")
-            place = views.link(ref.key) if ref and ref.key else None
             keyed.append(((sort_key(e.date), 0, e.id), TimelineItem(
-                DateView.of(e.date), DateView.of(e.end_date), "event", e.name, f"events/{e.id}/", e.summary, place)))
+                DateView.of(e.date), DateView.of(e.end_date), "event", e.name, f"events/{e.id}/", e.summary,
+                views.place(e))))
     for b in site.briefs:
+        s = views.summary(b)
         keyed.append(((sort_key(b.date), 1, b.slug), TimelineItem(
-            DateView.of(b.date), None, "brief", b.title, f"briefs/{b.slug}/", b.summary)))
+            s.date, None, "brief", b.title, s.url, b.summary, status_counts=s.status_counts)))
     keyed.sort(key=lambda kv: kv[0])
     return [item for _, item in keyed]
 
 
-def feed_updated(site: Site, key) -> DateView | None:
-    briefs = site.mentioned_in.get(key, [])
-    if not briefs:
-        return None
-    return DateView.of(max((b.updated or b.date for b in briefs), key=sort_key))
+def by_day(items: list[TimelineItem]) -> list[TimelineDay]:
+    days: list[TimelineDay] = []
+    for item in items:
+        day = item.date.iso[:10]
+        if not days or days[-1].date.iso != day:
+            days.append(TimelineDay(DateView.of(dt.date.fromisoformat(day)), []))
+        days[-1].items.append(item)
+    return days
+
+
+def feed_entries(briefs: list[BriefSummary]) -> list[feeds.FeedEntry]:
+    return [feeds.FeedEntry(b.title, b.url, b.date.iso, (b.updated or b.date).iso, b.summary,
+                            tuple((label, url.split("/")[1]) for label, url in b.tags))
+            for b in briefs[:FEED_ENTRIES]]
+
+
+def latest(briefs: list[BriefSummary]) -> str | None:
+    """The most recent publication or update among ``briefs`` (ISO), for a feed's ``updated``."""
+    stamps = [feeds.atom_date((b.updated or b.date).iso) for b in briefs]
+    return max(stamps, key=_instant) if stamps else None
+
+
+def _instant(stamp: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
 
 
 def json_for_html(data: Any) -> str:
@@ -178,14 +251,24 @@ def brief_jsonld(site: Site, view: BriefView) -> str:
     config = site.config
     s = view.summary
     url = config.absolute(s.url)
+    publisher: dict[str, Any] = {"@type": "Organization", "name": config.title}
+    if config.base_url:
+        publisher["url"] = config.base_url
+
+    def thing(link: EntityLink) -> dict[str, Any]:
+        out = {"@type": "Thing", "name": link.name}
+        if config.base_url:
+            out["url"] = config.absolute(link.url)
+        return out
+
     article: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "NewsArticle", "headline": s.title,
-        "description": s.summary, "datePublished": s.date.iso, "inLanguage": config.language,
-        "publisher": {"@type": "Organization", "name": config.title},
-        "about": [{"@type": "Thing", "name": link.name} for g in view.groups for link in g.entities],
+        "description": s.summary, "datePublished": s.date.iso, "dateModified": (s.updated or s.date).iso,
+        "inLanguage": config.language, "author": publisher, "publisher": publisher,
+        "about": [thing(link) for g in view.groups for link in g.entities],
     }
-    if s.updated:
-        article["dateModified"] = s.updated.iso
+    if s.tags:
+        article["keywords"] = [label for label, _ in s.tags]
     if url:
         article["url"] = url
         article["mainEntityOfPage"] = url
@@ -193,17 +276,19 @@ def brief_jsonld(site: Site, view: BriefView) -> str:
     for c in view.claims:
         if c.status in NON_VERDICT_STATUSES:
             continue
+        claim: dict[str, Any] = {"@type": "Claim"}
+        if c.by:
+            claim["author"] = thing(c.by_entity) if c.by_entity else {"@type": "Thing", "name": c.by}
+        if c.source and c.source.url:
+            claim["appearance"] = {"@type": "CreativeWork", "url": c.source.url, "name": c.source.title
+                                   or c.source.outlet}
         review: dict[str, Any] = {
             "@context": "https://schema.org", "@type": "ClaimReview", "claimReviewed": c.text,
-            "datePublished": s.date.iso,
-            "author": {"@type": "Organization", "name": config.title},
+            "datePublished": s.date.iso, "author": publisher, "itemReviewed": claim,
             "reviewRating": {"@type": "Rating", "alternateName": c.status_label},
         }
         if url:
             review["url"] = f"{url}#{c.anchor}"
-        if c.by:
-            review["itemReviewed"] = {"@type": "Claim", "author": {"@type": "Thing", "name": c.by_entity.name
-                                                                   if c.by_entity else c.by}}
         graph.append(review)
     return json_for_html(graph)
 
@@ -219,13 +304,41 @@ def site_context(site: Site) -> dict[str, Any]:
     }
 
 
+def page_root(page: Page, base_url: str) -> str:
+    """What the page's links start with: its relative way back to the root, or, for a page a host
+    serves at any URL (404.html), the path of ``base_url`` (relative when there is no base_url)."""
+    if page.served_anywhere and base_url:
+        path = urlsplit(base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+    return page.root
+
+
 def render_page(env: jinja2.Environment, page: Page, site_view: dict[str, Any], config) -> bytes:
     """Render one page to bytes. Pure: the same inputs give the same bytes."""
-    template = env.get_template(page.template)
-    root = page.root
-    html = template.render(
-        site=site_view, page=page, root=root, canonical=config.absolute(page.url),
-        absolute=config.absolute, **page.context)
+    if page.template in GENERATED:
+        return render_generated(page, site_view, config)
+    root = page_root(page, config.base_url)
+    try:
+        html = env.get_template(page.template).render(
+            site=site_view, page=page, root=root, canonical=config.absolute(page.url),
+            absolute=config.absolute, **page.context)
+    except Exception as exc:  # a template is user code: report where it failed, not a traceback
+        error = template_error(exc, env, page.path)
+        if error is None:
+            raise
+        raise error from None
     if ROOT in html:
         html = html.replace(ROOT, root)
     return html.encode("utf-8")
+
+
+def render_generated(page: Page, site_view: dict[str, Any], config) -> bytes:
+    """Feeds, sitemap and robots.txt (:mod:`briefgen.feeds`)."""
+    if page.template == "sitemap.xml":
+        return feeds.sitemap(page.context.get("urls", []), config.base_url)
+    if page.template == "robots.txt":
+        return feeds.robots(config.base_url)
+    c = page.context
+    return feeds.atom(title=page.title, subtitle=page.description, self_path=c["self_path"],
+                      alternate=c["alternate"], updated=c["updated"], entries=c["entries"],
+                      author=site_view["title"], language=site_view["language"], base_url=config.base_url)

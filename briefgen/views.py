@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .model import Brief, Claim, Date, Entity, EntityKey
+from .model import Brief, Claim, Date, Entity, EntityKey, sort_key
 from .resolve import Site, brief_path, entity_path
-from .schema import slugify
+from .schema import fold, slugify
 
+EPOCH = dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc)
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 
@@ -141,17 +142,31 @@ class EntityView:
     link: EntityLink
     summary: str
     aliases: list[str]
-    facts: list[Fact]
-    links: list[tuple[str, str]]
+    facts: list[Fact]  # extra scalar fields, in file order (an event's place is ``place`` instead)
+    links: list[tuple[str, str]]  # (label, url); labels capitalised: "Wikipedia"
     wikidata: str | None
     html: str
     date: DateView | None
     end_date: DateView | None
-    briefs: list[BriefSummary]
+    briefs: list[BriefSummary]  # newest first
     claims_by: list[ClaimView]
     claims_about: list[ClaimView]
-    co_mentions: list[tuple[EntityLink, int]]
+    co_mentions: list[tuple[EntityLink, int]]  # (entity, number of briefs mentioning both), most first
     brief_count: int = 0
+    place: EntityLink | None = None  # an event's place, when it resolves
+    kind_label: str = ""  # plural, e.g. People
+
+
+@dataclass(slots=True)
+class EntityListItem:
+    """One row of a kind index (``people/``)."""
+
+    link: EntityLink
+    summary: str
+    brief_count: int
+    date: DateView | None = None  # events
+    end_date: DateView | None = None
+    place: EntityLink | None = None
 
 
 @dataclass
@@ -225,22 +240,47 @@ class Views:
             sources=[self.source(brief, i) for i in range(len(brief.sources))], groups=groups,
             related=[(self.summary(b), n) for b, n in self.site.related.get(brief.slug, [])])
 
+    def place(self, entity: Entity) -> EntityLink | None:
+        ref = entity.fact_refs.get("place")
+        return self.link(ref.key) if ref is not None and ref.key is not None else None
+
     def entity(self, entity: Entity) -> EntityView:
         key = entity.key
+        place = self.place(entity) if entity.kind == "events" else None
         facts = []
-        for label, value in entity.facts:
-            ref = entity.fact_refs.get(label)
-            facts.append(Fact(label.replace("_", " ").capitalize(), value,
-                              self.link(ref.key) if ref and ref.key else None))
+        for name, value in entity.facts:
+            if place is not None and name == "place":
+                continue  # shown with the date, under the event's name
+            ref = entity.fact_refs.get(name)
+            facts.append(Fact(label(name), value, self.link(ref.key) if ref and ref.key else None))
         briefs = self.site.mentioned_in.get(key, [])
         return EntityView(
-            link=self.link(key), summary=entity.summary, aliases=entity.aliases, facts=facts, links=entity.links,
+            link=self.link(key), summary=entity.summary, aliases=entity.aliases, facts=facts,
+            links=[(label(name), url) for name, url in entity.links],
             wikidata=entity.wikidata, html=entity.html, date=DateView.of(entity.date),
             end_date=DateView.of(entity.end_date), briefs=[self.summary(b) for b in briefs],
             claims_by=[self.claim(c) for c in self.site.claims_by.get(key, [])],
             claims_about=[self.claim(c) for c in self.site.claims_about.get(key, [])],
             co_mentions=[(self.link(k), n) for k, n in self.site.co_mentions.get(key, [])],
-            brief_count=len(briefs))
+            brief_count=len(briefs), place=place, kind_label=self.site.config.entity_kinds[entity.kind].label)
+
+    def listing(self, kind: str) -> list[EntityListItem]:
+        """A kind's entities for its index: by name; events by date, newest first."""
+        items = []
+        for e in self.site.kind_entities(kind):
+            items.append(EntityListItem(self.link(e.key), e.summary, len(self.site.mentioned_in.get(e.key, [])),
+                                        DateView.of(e.date), DateView.of(e.end_date), self.place(e)))
+        items.sort(key=lambda i: (fold(i.link.name), i.link.id))
+        if kind == "events":
+            dated = {e.id: sort_key(e.date) for e in self.site.kind_entities(kind) if e.date is not None}
+            items.sort(key=lambda i: dated.get(i.link.id, EPOCH), reverse=True)
+        return items
+
+
+def label(name: str) -> str:
+    """A field or link name as a label: ``term_began`` → ``Term began``, ``wikipedia`` → ``Wikipedia``."""
+    text = name.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
 
 
 def tag_slug(tag: str) -> str:
