@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import textwrap
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,103 @@ BASIC = {
 @pytest.fixture
 def basic_site(tmp_path: Path) -> Path:
     return make_site(tmp_path / "site-src", BASIC)
+
+
+# --- Built sites and parsed pages (tests of the rendered site: test_site, test_feeds, test_links, test_themes) ---
+
+VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+                           "track", "wbr"})
+
+
+class Node:
+    """An element of a parsed HTML page: ``tag``, ``attrs`` (dict), ``children`` (Nodes and strings)."""
+
+    def __init__(self, tag: str, attrs: dict[str, str | None], parent: Node | None = None):
+        self.tag, self.attrs, self.parent = tag, attrs, parent
+        self.children: list[Node | str] = []
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        value = self.attrs.get(name, default)
+        return default if value is None else value
+
+    @property
+    def classes(self) -> list[str]:
+        return (self.get("class") or "").split()
+
+    def iter(self):
+        for child in self.children:
+            if isinstance(child, Node):
+                yield child
+                yield from child.iter()
+
+    def find_all(self, tag: str | None = None, cls: str | None = None, **attrs: str) -> list[Node]:
+        """Descendants by tag, class and attribute values (``id_="x"`` for ``id``)."""
+        attrs = {k.rstrip("_").replace("_", "-"): v for k, v in attrs.items()}
+        return [n for n in self.iter() if (tag is None or n.tag == tag) and (cls is None or cls in n.classes)
+                and all(n.get(k) == v for k, v in attrs.items())]
+
+    def find(self, tag: str | None = None, cls: str | None = None, **attrs: str) -> Node:
+        found = self.find_all(tag, cls, **attrs)
+        assert found, f"no <{tag or '*'}{' .' + cls if cls else ''} {attrs}> in <{self.tag}>"
+        return found[0]
+
+    def raw_text(self) -> str:
+        return "".join(c if isinstance(c, str) else c.raw_text() for c in self.children)
+
+    def text(self) -> str:
+        """Text content with whitespace collapsed."""
+        return " ".join(self.raw_text().split())
+
+    def __repr__(self) -> str:
+        return f"<{self.tag} {self.attrs}>"
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = Node("#document", {})
+        self.current = self.root
+
+    def handle_starttag(self, tag, attrs):
+        node = Node(tag, dict(attrs), self.current)
+        self.current.children.append(node)
+        if tag not in VOID_ELEMENTS:
+            self.current = node
+
+    def handle_startendtag(self, tag, attrs):
+        self.current.children.append(Node(tag, dict(attrs), self.current))
+
+    def handle_endtag(self, tag):
+        node = self.current
+        while node is not self.root and node.tag != tag:
+            node = node.parent
+        if node is not self.root:
+            self.current = node.parent
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+
+
+def parse_html(source: str | bytes | Path) -> Node:
+    """A page (text, bytes or a file) as a tree of :class:`Node`."""
+    if isinstance(source, Path):
+        source = source.read_bytes()
+    if isinstance(source, bytes):
+        source = source.decode("utf-8")
+    builder = _TreeBuilder()
+    builder.feed(source)
+    builder.close()
+    return builder.root
+
+
+def build(site: Path, out: Path, *args: str) -> Path:
+    """``briefgen build SITE --out OUT ARGS``; fails the test unless it succeeds. Returns ``out``."""
+    code, stdout, stderr = run_cli("build", site, "--out", out, *args)
+    assert code == 0, stdout + stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def example_out(tmp_path_factory) -> Path:
+    """The repository's example site, built once per test session with ``--strict``."""
+    return build(REPO, tmp_path_factory.mktemp("example") / "site", "--strict")

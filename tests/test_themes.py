@@ -1,0 +1,187 @@
+"""Themes: site templates/ override by name, site-local themes with ``extends``,
+static files, errors, the documented template context, and the default theme's
+design rules (status colours with WCAG AA contrast, light and dark; nothing external)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from briefgen.config import DEFAULT_STATUSES
+from briefgen.theme import builtin_themes_dir, load_theme
+
+from .conftest import BASIC, REPO, build, make_site, parse_html, run_cli
+
+DEFAULT = builtin_themes_dir() / "default"
+BRIEF_OVERRIDE = """
+    {% extends "base.html" %}
+    {% block main %}<h1 class="custom">{{ brief.summary.title }}</h1>
+    <p id="claims">{{ brief.claims | length }}</p>{% endblock %}
+"""
+
+
+def site_with(tmp_path: Path, extra: dict[str, str], config: str = "title: Themed\n") -> Path:
+    return make_site(tmp_path / "s", {**BASIC, "briefgen.yaml": config, **extra})
+
+
+def test_site_templates_override_theme_templates_by_name(tmp_path):
+    out = build(site_with(tmp_path, {"templates/brief.html": BRIEF_OVERRIDE}), tmp_path / "out")
+    brief = parse_html(out / "briefs/meeting/index.html")
+    assert brief.find("h1", cls="custom").text() == "Trump summons security chiefs"
+    assert brief.find("p", id_="claims").text() == "1"
+    assert brief.find("header", cls="site-header")  # base.html still comes from the theme
+    entity = parse_html(out / "people/donald-trump/index.html")
+    assert entity.find("h1").text() == "Donald Trump" and not entity.find_all("h1", cls="custom")
+
+
+def test_site_can_override_a_shared_macro_file(tmp_path):
+    macros = (DEFAULT / "templates/_macros.html").read_text(encoding="utf-8")
+    macros = macros.replace('<p class="summary">{{ b.summary }}</p>', '<p class="summary custom">{{ b.summary }}</p>')
+    out = build(site_with(tmp_path, {"templates/_macros.html": macros}), tmp_path / "out")
+    assert parse_html(out / "index.html").find("p", cls="custom").text() == "Trump meets his national security " \
+                                                                           "team on Venezuela."
+
+
+def local_theme(extra: dict[str, str] | None = None) -> dict[str, str]:
+    return {
+        "themes/paper/theme.yaml": "extends: default\ndescription: Default, with a different home page\n",
+        "themes/paper/templates/index.html": """
+            {% extends "base.html" %}
+            {% block main %}<h1 class="paper">{{ site.title }}</h1>
+            {% for b in briefs %}<p class="b">{{ b.title }}</p>{% endfor %}{% endblock %}
+        """,
+        "themes/paper/static/assets/paper.css": "body { color: black; }\n",
+        **(extra or {}),
+    }
+
+
+def test_local_theme_extends_default_and_overrides_one_template(tmp_path):
+    out = build(site_with(tmp_path, local_theme(), "title: Themed\ntheme: paper\n"), tmp_path / "out")
+    home = parse_html(out / "index.html")
+    assert home.find("h1", cls="paper").text() == "Themed"
+    assert [p.text() for p in home.find_all("p", cls="b")] == ["Trump summons security chiefs"]
+    brief = parse_html(out / "briefs/meeting/index.html")  # not overridden: the parent's template
+    assert brief.find("article", cls="brief")
+    assert (out / "assets/paper.css").is_file() and (out / "assets/style.css").is_file()
+
+
+def test_site_templates_win_over_a_local_theme_and_site_static_over_theme_static(tmp_path):
+    extra = {"templates/index.html": '{% extends "base.html" %}{% block main %}<h1 class="site">S</h1>{% endblock %}',
+             "static/assets/paper.css": "/* the site's */\n"}
+    out = build(site_with(tmp_path, local_theme(extra), "title: Themed\ntheme: paper\n"), tmp_path / "out")
+    assert parse_html(out / "index.html").find("h1", cls="site")
+    assert (out / "assets/paper.css").read_text(encoding="utf-8") == "/* the site's */\n"
+
+
+def test_lookup_order(tmp_path):
+    site = site_with(tmp_path, {**local_theme(), "templates/x.html": "x"}, "title: T\ntheme: paper\n")
+    theme = load_theme(site, "paper")
+    assert [p.relative_to(site).as_posix() if p.is_relative_to(site) else p for p in theme.template_dirs] == [
+        "templates", "themes/paper/templates", DEFAULT / "templates"]
+    assert theme.static_dirs[0] == DEFAULT / "static"
+
+
+def test_a_local_theme_named_default_can_extend_the_built_in_default(tmp_path):
+    files = {"themes/default/theme.yaml": "extends: default\n",
+             "themes/default/templates/tags.html": '{% extends "base.html" %}{% block main %}<h1 class="mine">T</h1>'
+                                                  '{% endblock %}'}
+    out = build(site_with(tmp_path, files), tmp_path / "out")
+    assert parse_html(out / "tags/index.html").find("h1", cls="mine")
+    assert parse_html(out / "index.html").find("header", cls="masthead")
+
+
+@pytest.mark.parametrize("files, config, message", [
+    ({}, "theme: nope\n", "theme 'nope' not found"),
+    ({"themes/a/theme.yaml": "extends: b\n", "themes/b/theme.yaml": "extends: a\n"}, "theme: a\n", "extends itself"),
+    ({"themes/a/theme.yaml": "extend: default\n"}, "theme: a\n", "unknown key(s) extend"),
+    ({"themes/a/theme.yaml": "extends: [default]\n"}, "theme: a\n", "'extends' must be a theme name"),
+    ({}, "theme: ../x\n", "invalid theme name"),
+])
+def test_theme_errors_are_usage_errors_without_traceback(tmp_path, files, config, message):
+    site = site_with(tmp_path, files, config)
+    code, out, err = run_cli("build", site, "--out", tmp_path / "out")
+    assert code == 2, out + err
+    assert message in err and "Traceback" not in err
+
+
+def test_template_syntax_error_is_located_in_the_site_template(tmp_path):
+    site = site_with(tmp_path, {"templates/kind.html": "{% extends 'base.html' %}\n{% block main %}\n{% if %}\n"})
+    code, _, err = run_cli("build", site, "--out", tmp_path / "out")
+    assert code == 1 and "Traceback" not in err
+    assert re.search(r"^templates/kind\.html:3:1: error: template error while rendering \w+/index\.html", err, re.M)
+    assert not (tmp_path / "out").exists()  # nothing written
+
+
+def test_missing_template_names_the_template(tmp_path):
+    site = site_with(tmp_path, {"templates/tags.html": "{% include 'nothere.html' %}"})
+    code, _, err = run_cli("build", site, "--out", tmp_path / "out")
+    assert code == 1 and "template 'nothere.html' not found" in err and "Traceback" not in err
+
+
+def test_docs_describe_every_template_of_the_default_theme():
+    docs = (REPO / "docs/themes.md").read_text(encoding="utf-8")
+    for template in sorted((DEFAULT / "templates").glob("*.html")):
+        assert f"`{template.name}`" in docs, f"docs/themes.md does not describe {template.name}"
+
+
+# --- the default theme's design rules ------------------------------------------------------------------------
+
+def luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def palettes() -> dict[str, tuple[dict[str, str], dict[str, dict[str, str]]]]:
+    """{'light'|'dark': (root variables, {status: {var: colour}})} read from style.css."""
+    css = (DEFAULT / "static/assets/style.css").read_text(encoding="utf-8")
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    dark_start = css.index("@media (prefers-color-scheme: dark)")
+    dark_end = css.index("*, *::before", dark_start)  # the dark palette ends where the base rules start
+    parts = {"light": css[:dark_start], "dark": css[dark_start:dark_end]}
+    out = {}
+    for scheme, text in parts.items():
+        root = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", re.search(r":root\s*\{(.*?)\}", text, re.S)[1]))
+        statuses = {m[0]: dict(re.findall(r"--(st-\w+):\s*(#[0-9a-fA-F]{6})", m[1]))
+                    for m in re.findall(r"\.status-([\w-]+)\s*\{([^}]*)\}", text)}
+        out[scheme] = (root, statuses)
+    return out
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_status_badges_meet_wcag_aa_contrast(scheme):
+    root, statuses = palettes()[scheme]
+    assert set(DEFAULT_STATUSES) <= set(statuses), "every default status has its own colours"
+    fallback = {"st-fg": root["st-fg"], "st-bg": root["st-bg"], "st-edge": root["st-edge"]}  # custom statuses
+    for status, colours in {**statuses, "(custom)": fallback}.items():
+        assert contrast(colours["st-fg"], colours["st-bg"]) >= 4.5, f"{scheme} {status}: badge text"
+        for background in (root["bg"], root["surface"]):
+            assert contrast(colours["st-edge"], background) >= 3, f"{scheme} {status}: border against the page"
+    for name in ("fg", "muted", "accent"):
+        for background in (root["bg"], root["surface"]):
+            assert contrast(root[name], background) >= 4.5, f"{scheme} --{name}"
+
+
+def test_status_colours_are_distinct():
+    for scheme, (_, statuses) in palettes().items():
+        edges = [statuses[s]["st-edge"].lower() for s in DEFAULT_STATUSES if s != "unverified"]
+        assert len(edges) == len(set(edges)), scheme
+
+
+def test_theme_has_dark_mode_print_styles_and_nothing_external():
+    css = (DEFAULT / "static/assets/style.css").read_text(encoding="utf-8")
+    assert "@media (prefers-color-scheme: dark)" in css
+    assert "@media print" in css
+    assert not re.search(r"https?://|@import|@font-face|url\(", css)
+    for template in (DEFAULT / "templates").glob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        # links to other sites are fine; loading anything from them (fonts, scripts, CDNs, trackers) is not
+        assert not re.search(r'<(script|img|link|iframe|video|audio|source)\b[^>]*(src|href)="(https?:)?//', text), \
+            template.name
