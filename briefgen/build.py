@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import search
 from .config import load_config
 from .diagnostics import ContentError, Diagnostic, Diagnostics, UsageError
 from .load import load_brief, load_entity
@@ -157,4 +158,5 @@ def render_site(site: Site, theme) -> list[tuple[str, bytes]]:
         page = Page(name, name, name, context=context)
         files.append((name, render_page(env, page, site_view, site.config)))
     files.append((".nojekyll", b""))
+    files += search.index_files(site, views)
     return files

@@ -1,0 +1,201 @@
+"""The search index: built from the resolved site, searched in the browser by
+``assets/search.js`` (no server, no dependencies). Pure: returns files, writes nothing.
+
+Every brief, entity and claim is a *document*. Its text is reduced to distinct
+folded terms (case- and accent-insensitive: ``Nicolás`` → ``nicolas``), each
+either *strong* (title, name, alias, claim text, tag) or *other* (summary, body,
+facts, claimant, note). The browser matches each query word as a prefix of
+terms, so only the shards whose key is a prefix of the word (or that the word
+is a prefix of) are fetched. Layout, all under ``search/`` (docs/search.md):
+
+``meta.json``     ``{"v", "kinds", "ends", "statuses", "shards", "chunk", "min"}``: fetched
+                  when the reader first focuses the search box
+``t/<key>.json``  ``{term: [strong ids, other ids]}`` for every term starting with
+                  ``key``; ids ascending and delta-encoded (first id, then gaps)
+``d/<n>.json``    documents ``n*chunk`` … ``(n+1)*chunk - 1``, each
+                  ``[kind, title, url, extra…]`` (see :func:`build_index`)
+
+Document ids follow the site's own order (briefs newest first, entities by
+kind and then most mentioned, claims with their brief), so ties rank the newest
+first and the first results of a common word share a few document chunks.
+A small site has one shard (key ``""``, file ``_.json``); a shard grows a
+character longer (``m`` → ``ma``, ``me``…; ``ma`` → ``mad``…) while it is larger
+than :data:`SHARD_BYTES`. Output is deterministic (sorted keys)."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from .resolve import Site
+from .views import Views
+
+INDEX_DIR = "search/"
+SHARD_BYTES = 24_000  # split a shard by one more character above this (raw JSON bytes)
+MAX_KEY = 6  # never split a shard deeper than this many characters
+CHUNK = 40  # documents per d/<n>.json
+MIN_TERM = 2  # shorter terms are not indexed (the browser asks for two characters)
+MAX_TERM = 40  # longer "words" (hashes, URLs) are cut to this
+SNIPPET = 160  # characters of a summary kept for the results list
+
+_WORD = re.compile(r"[^\W_]+")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents; the browser does the same (``search.js``: ``fold``)."""
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.category(c).startswith("M")).lower()
+
+
+def terms(*texts: str | None) -> set[str]:
+    """Distinct folded words of ``texts`` (letters and digits), at least :data:`MIN_TERM` long."""
+    words: set[str] = set()
+    for text in texts:
+        if text:
+            words.update(_WORD.findall(unicodedata.normalize("NFC", text).lower()))
+    out: set[str] = set()
+    for word in words:  # fold each distinct word once, not every character of a long body
+        for w in ((word,) if word.isascii() else _WORD.findall(fold(word))):
+            if len(w) >= MIN_TERM:
+                out.add(w[:MAX_TERM])
+    return out
+
+
+def html_text(markup: str) -> str:
+    """The text of rendered Markdown: tags dropped, entities decoded."""
+    return html.unescape(_TAG.sub(" ", markup))
+
+
+def snippet(text: str, limit: int = SNIPPET) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+@dataclass
+class Index:
+    """Documents and their terms, built by :func:`build_index`."""
+
+    kinds: list[tuple[str, str]]  # (key, plural label): briefs, each entity kind, claims
+    statuses: dict[str, str]  # status key -> label
+    docs: list[list] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)  # per kind: documents of kinds[k] have ids below ends[k]
+    strong: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    other: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, record: list, strong: set[str], other: set[str]) -> None:
+        n = len(self.docs)
+        self.docs.append(record)
+        for t in strong:
+            self.strong[t].append(n)
+        for t in other - strong:
+            self.other[t].append(n)
+
+
+def build_index(site: Site, views: Views) -> Index:
+    """Every brief, entity and claim of ``site`` as a search document. Records:
+
+    brief   ``[kind, title, url, date as displayed, summary snippet]``
+    entity  ``[kind, name, url, summary snippet]``
+    claim   ``[kind, text, url of its anchor, status key, title of its brief]``"""
+    config = site.config
+    kinds = [("briefs", "Briefs"), *((k, c.label) for k, c in config.entity_kinds.items()), ("claims", "Claims")]
+    number = {key: i for i, (key, _) in enumerate(kinds)}
+    index = Index(kinds, {k: s.label for k, s in config.claim_statuses.items()})
+
+    for brief in site.briefs:
+        s = views.summary(brief)
+        index.add([number["briefs"], s.title, s.url, s.date.display, snippet(s.summary)],
+                  terms(brief.title, *brief.tags), terms(brief.summary, html_text(brief.html)))
+
+    index.ends.append(len(index.docs))
+    for kind in config.entity_kinds:
+        entities = sorted(site.kind_entities(kind), key=lambda e: (-len(site.mentioned_in.get(e.key, [])), e.id))
+        for e in entities:
+            link = views.link(e.key)
+            index.add([number[kind], e.name, link.url, snippet(e.summary)],
+                      terms(e.name, *e.aliases, e.id.replace("-", " ")),
+                      terms(e.summary, *(v for _, v in e.facts), html_text(e.html)))
+        index.ends.append(len(index.docs))
+
+    claims_kind = number["claims"]
+    for brief in site.briefs:
+        for claim in brief.claims:
+            c = views.claim(claim)
+            about = [a.name for a in c.about] + c.about_text
+            index.add([claims_kind, c.text, c.url, c.status, c.brief_title],
+                      terms(c.text), terms(c.by_entity.name if c.by_entity else c.by, *about, html_text(c.note_html)))
+    index.ends.append(len(index.docs))
+    return index
+
+
+def _deltas(ids: list[int]) -> list[int]:
+    return [ids[0], *(b - a for a, b in pairwise(ids))] if ids else []
+
+
+def _dump(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def _postings(index: Index) -> dict[str, list[list[int]]]:
+    out = {}
+    for t in sorted(set(index.strong) | set(index.other)):
+        strong, other = _deltas(index.strong.get(t, [])), _deltas(index.other.get(t, []))
+        out[t] = [strong, other] if other else [strong]
+    return out
+
+
+def shard(postings: dict[str, list[list[int]]]) -> dict[str, dict[str, list[list[int]]]]:
+    """Group terms into shards keyed by a prefix, longer where a shard would be too big.
+
+    Every term lands in the shard whose key is a prefix of it (a term shorter than
+    its group's key gets a shard of its own name), so the shards a query word
+    needs are those whose key is a prefix of the word or starts with it."""
+    sizes = {t: len(_dump(p)) + len(t.encode()) + 4 for t, p in postings.items()}
+    out: dict[str, dict[str, list[list[int]]]] = {}
+
+    def split(group: Iterable[str], depth: int) -> None:
+        by_key: dict[str, list[str]] = defaultdict(list)
+        for t in group:
+            by_key[t[:depth]].append(t)
+        for key, members in by_key.items():
+            if depth < MAX_KEY and len(members) > 1 and sum(sizes[t] for t in members) > SHARD_BYTES:
+                short = [t for t in members if len(t) <= depth]
+                if short:
+                    out.setdefault(key, {}).update((t, postings[t]) for t in short)
+                split([t for t in members if len(t) > depth], depth + 1)
+            else:
+                out.setdefault(key, {}).update((t, postings[t]) for t in members)
+
+    split(postings, 0)
+    return out
+
+
+def shard_file(key: str) -> str:
+    """File name of a shard: the key itself when it is plain ASCII, else ``_`` and its UTF-8 in hex."""
+    return key if re.fullmatch(r"[a-z0-9]+", key) else "_" + key.encode("utf-8").hex()
+
+
+def index_files(site: Site, views: Views) -> list[tuple[str, bytes]]:
+    """The search index as (relative path, bytes), sorted by path."""
+    index = build_index(site, views)
+    shards = shard(_postings(index))
+    files = [(f"{INDEX_DIR}t/{shard_file(key)}.json", _dump(shards[key])) for key in sorted(shards)]
+    files += [(f"{INDEX_DIR}d/{n // CHUNK}.json", _dump(index.docs[n:n + CHUNK]))
+              for n in range(0, len(index.docs), CHUNK)]
+    digest = hashlib.sha256()
+    for path, data in files:
+        digest.update(path.encode() + b"\0" + data + b"\0")
+    meta = {"v": digest.hexdigest()[:12], "kinds": [list(k) for k in index.kinds], "statuses": index.statuses,
+            "shards": sorted(shards), "chunk": CHUNK, "ends": index.ends, "min": MIN_TERM}
+    files.append((f"{INDEX_DIR}meta.json", _dump(meta)))
+    return sorted(files)

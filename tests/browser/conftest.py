@@ -1,0 +1,137 @@
+"""Browser tests: Playwright for Python driving Debian's Chromium (no browser download).
+
+The example site is built once into a temporary folder and served by
+``http.server`` on 127.0.0.1 (a free port), under the path of its base_url. Locally the tests skip, saying why,
+when Playwright or /usr/bin/chromium is missing; with ``CI`` set they fail instead.
+Install: ``apt-get install -y chromium`` and ``pip install -e '.[test]'``."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import io
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("BRIEFGEN_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+TIMEOUT_MS = 10_000
+
+
+def missing(reason: str) -> None:
+    """Skip locally; fail under CI, where the browser tests are mandatory."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (the browser tests are mandatory when CI is set)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def playwright_api():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("Playwright for Python is not installed: pip install -e '.[test]'")
+    if not CHROMIUM.is_file():
+        missing(f"no Chromium at {CHROMIUM}: apt-get install -y chromium")
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_api):
+    browser = playwright_api.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The example site, built strictly."""
+    from briefgen.build import BuildOptions, build
+
+    out = tmp_path_factory.mktemp("example") / "site"
+    build(BuildOptions(REPO, out_dir=out, strict=True, progress=False))
+    return out
+
+
+class StaticHost(http.server.SimpleHTTPRequestHandler):
+    """The built site under ``prefix`` (the path of the site's base_url, as on GitHub Pages project
+    sites), with 404.html for any missing page."""
+
+    prefix = "/"
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def send_head(self):
+        path = urlsplit(self.path).path
+        if not path.startswith(self.prefix):
+            self.send_error(404)
+            return None
+        self.path = "/" + self.path[len(self.prefix):]
+        local = Path(self.translate_path(self.path))
+        if not (local.is_file() or (local / "index.html").is_file()):
+            body = (Path(self.directory) / "404.html").read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return io.BytesIO(body)
+        return super().send_head()
+
+
+@pytest.fixture(scope="session")
+def base_url(site: Path) -> Iterator[str]:
+    """http://127.0.0.1:<port>/<path of base_url>/ serving the built example, like a static host."""
+    from briefgen.config import load_config
+    from briefgen.diagnostics import Diagnostics
+
+    prefix = urlsplit(load_config(REPO, Diagnostics()).base_url or "/").path or "/"
+    handler = type("Host", (StaticHost,), {"prefix": prefix})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}{prefix}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture()
+def new_page(browser):
+    """``new_page(**context_options)``: a page in a fresh context (empty cache), closed after the test.
+    Uncaught JavaScript errors fail the test."""
+    contexts = []
+    errors: list[str] = []
+
+    def make(**options):
+        context = browser.new_context(**options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+@pytest.fixture()
+def page(new_page):
+    return new_page(viewport={"width": 1280, "height": 900})
+
+
+def html_pages(site: Path) -> list[str]:
+    """Site-relative URLs of every HTML page of the build (``briefs/x/`` for briefs/x/index.html)."""
+    urls = []
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        urls.append(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+    return urls

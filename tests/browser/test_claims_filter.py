@@ -1,0 +1,55 @@
+"""The claims tracker's status filter: buttons with JavaScript, links to claims/<status>/ without."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+STATUSES = ("confirmed", "reported", "claimed", "disputed", "denied", "unverified", "false")
+
+
+def visible_groups(page) -> list[str]:
+    return page.eval_on_selector_all("section.claim-group", "ss => ss.filter(s => !s.hidden).map(s => s.id)")
+
+
+def test_filter_by_status(page, base_url):
+    page.goto(base_url + "claims/")
+    assert visible_groups(page) == list(STATUSES)
+    disputed = page.locator("button[data-status='disputed']")
+    assert disputed.get_attribute("aria-pressed") == "false"
+    disputed.click()
+    assert visible_groups(page) == ["disputed"]
+    assert disputed.get_attribute("aria-pressed") == "true"
+    assert page.url.endswith("/claims/#disputed")
+    claims = page.locator("section#disputed .claim")
+    assert claims.count() >= 1
+    assert all("disputed" in (c.get_attribute("class") or "") for c in claims.all())
+    assert "disputed" in page.locator("[role=status]").last.inner_text().lower()
+
+    page.locator("button[data-status='confirmed']").click()
+    assert visible_groups(page) == ["confirmed"]
+    assert disputed.get_attribute("aria-pressed") == "false"
+    page.locator("button[data-status='confirmed']").click()  # pressing the chosen status again shows all
+    assert visible_groups(page) == list(STATUSES)
+
+    page.locator("button[data-status='denied']").click()
+    page.locator("button[data-status='']").click()  # "All"
+    assert visible_groups(page) == list(STATUSES)
+    assert not page.url.endswith("#denied")
+
+
+def test_filter_from_the_address(page, base_url):
+    page.goto(base_url + "claims/#claimed")
+    assert visible_groups(page) == ["claimed"]
+    assert page.locator("button[data-status='claimed']").get_attribute("aria-pressed") == "true"
+
+
+def test_status_page_lists_one_status(page, base_url):
+    page.goto(base_url + "claims/disputed/")
+    assert re.match(r"Disputed", page.locator("h1").inner_text())
+    badges = page.locator("main .claim .badge")
+    assert badges.count() >= 1
+    assert {b.inner_text().strip().lower() for b in badges.all()} == {"disputed"}

@@ -1,0 +1,45 @@
+"""A 390 px wide phone: no page scrolls sideways, and the search panel fits."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import html_pages
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > width + 1 && getComputedStyle(e).position !== 'absolute')
+    .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ')[0] : ''));
+  return {scroll: document.documentElement.scrollWidth, width, wide};
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_horizontal_scroll_on_any_page(new_page, base_url, site, scheme):
+    page = new_page(color_scheme=scheme, **PHONE)
+    problems = []
+    for url in html_pages(site):
+        page.goto(base_url + url)
+        got = page.evaluate(OVERFLOW)
+        if got["scroll"] > got["width"]:
+            problems.append(f"{url}: {got['scroll']} px wide in a {got['width']} px viewport ({got['wide']})")
+    assert not problems, "\n".join(problems)
+
+
+def test_search_on_a_phone(new_page, base_url):
+    page = new_page(**PHONE)
+    page.goto(base_url + "briefs/")
+    page.locator("#site-search-q").tap()
+    page.locator("#site-search-q").fill("maduro")
+    panel = page.locator("#site-search-panel")
+    panel.locator(".search-hit").first.wait_for()
+    box = panel.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.goto(base_url + "search/?q=maduro")
+    page.locator("#search-results .search-hit").first.wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -1,0 +1,56 @@
+/* briefgen claims tracker filter: no dependencies.
+ *
+ * Without JavaScript the status badges at the top of claims/ are links to
+ * claims/<status>/. With it they become toggle buttons that show one status's
+ * section of the tracker in place (and "All" shows every section again); the
+ * choice is kept in the address as #<status>, which is also that section's id. */
+(function () {
+  "use strict";
+  var list = document.querySelector(".status-legend, .status-filter");
+  var sections = Array.prototype.slice.call(document.querySelectorAll("section.claim-group[id]"));
+  if (!list || !sections.length) { return; }
+  var byKey = {};
+  sections.forEach(function (s) { byKey[s.id] = s; });
+
+  var status = document.createElement("p");
+  status.className = "visually-hidden";
+  status.setAttribute("role", "status");
+  list.parentNode.insertBefore(status, list.nextSibling);
+
+  var buttons = [];
+  function button(key, content, className) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = className;
+    b.setAttribute("data-status", key);
+    b.setAttribute("aria-pressed", "false");
+    while (content.firstChild) { b.appendChild(content.firstChild); }
+    b.addEventListener("click", function () { apply(key === "" || b.getAttribute("aria-pressed") === "true" ? "" : key, true); });
+    buttons.push(b);
+    return b;
+  }
+  Array.prototype.slice.call(list.querySelectorAll("a")).forEach(function (a) {
+    var key = (a.getAttribute("href").match(/claims\/([^/]+)\/$/) || [])[1];
+    if (key && byKey[key]) { a.replaceWith(button(key, a, a.className)); }
+  });
+  if (!buttons.length) { return; }
+  var all = document.createElement("li");
+  var label = document.createElement("span");
+  label.textContent = "All";
+  all.appendChild(button("", label, "status-filter-all"));
+  list.insertBefore(all, list.firstChild);
+  list.setAttribute("aria-label", "Show claims by status");
+
+  function apply(key, user) {
+    if (key && !byKey[key]) { key = ""; }
+    sections.forEach(function (s) { s.hidden = Boolean(key) && s.id !== key; });
+    buttons.forEach(function (b) { b.setAttribute("aria-pressed", String(b.getAttribute("data-status") === key)); });
+    if (user) {
+      history.replaceState(null, "", key ? "#" + key : location.pathname + location.search);
+      var h = key ? byKey[key].querySelector("h2") : null;
+      status.textContent = key ? "Showing only " + (h ? h.textContent.replace(/\s+/g, " ").trim() : key) : "Showing every status";
+    }
+  }
+  apply(decodeURIComponent(location.hash.slice(1)), false);
+  window.addEventListener("hashchange", function () { apply(decodeURIComponent(location.hash.slice(1)), false); });
+})();

@@ -1,0 +1,415 @@
+/* briefgen search: no dependencies, no server.
+ *
+ * - Upgrades the header's "Search" link (a[data-search-link]) to a search box with a
+ *   results panel; Enter opens the search page with ?q=.
+ * - Runs the search page (form[data-search-page]).
+ * - Fetches the index (search/meta.json, then the shards a query needs and the
+ *   document chunks of the results shown) only when the reader focuses or types
+ *   in a search box, or opens the search page. Layout: briefgen/search.py, docs/search.md.
+ *
+ * Every text from the index goes into the page through textContent, never innerHTML.
+ * Hooks for tests: <html data-search="idle|loading|ready|error">, and the event
+ * "briefgen:results" (detail: {query, total, ms}) on document after each rendering. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || !window.fetch || !("normalize" in String.prototype)) { return; }
+  var ROOT = new URL("../", script.src).href; // assets/search.js → the site root
+  var BASE = ROOT + "search/";
+  var PANEL_PER_GROUP = 4;
+  var PAGE_PER_GROUP = 20;
+  var WORD = /[\p{L}\p{N}]+/gu;
+  var MARKS = /\p{M}/gu;
+
+  // --- the index -----------------------------------------------------------
+  var meta = null;
+  var metaPromise = null;
+  var shards = {};
+  var chunks = {};
+
+  function getJSON(url, options) {
+    return fetch(url, options).then(function (r) {
+      if (!r.ok) { throw new Error(r.status + " " + url); }
+      return r.json();
+    });
+  }
+  function loadMeta() {
+    if (!metaPromise) {
+      document.documentElement.setAttribute("data-search", "loading");
+      metaPromise = getJSON(BASE + "meta.json", { cache: "no-cache" }).then(function (m) {
+        meta = m;
+        document.documentElement.setAttribute("data-search", "ready");
+        return m;
+      }, function (err) {
+        metaPromise = null;
+        document.documentElement.setAttribute("data-search", "error");
+        throw err;
+      });
+    }
+    return metaPromise;
+  }
+  function shardFile(key) {
+    if (/^[a-z0-9]+$/.test(key)) { return key; }
+    var hex = "";
+    new TextEncoder().encode(key).forEach(function (b) { hex += (b < 16 ? "0" : "") + b.toString(16); });
+    return "_" + hex;
+  }
+  function loadShard(key) {
+    if (!shards[key]) {
+      shards[key] = getJSON(BASE + "t/" + shardFile(key) + ".json?v=" + meta.v)
+        .catch(function (err) { delete shards[key]; throw err; });
+    }
+    return shards[key];
+  }
+  function loadChunk(n) {
+    if (!chunks[n]) {
+      chunks[n] = getJSON(BASE + "d/" + n + ".json?v=" + meta.v)
+        .catch(function (err) { delete chunks[n]; throw err; });
+    }
+    return chunks[n];
+  }
+
+  // --- matching ----------------------------------------------------------------
+  function fold(text) { return text.normalize("NFKD").replace(MARKS, "").toLowerCase(); }
+  function queryWords(query) {
+    var seen = {};
+    return (fold(query).match(WORD) || []).filter(function (w) {
+      if (w.length < meta.min || seen[w]) { return false; }
+      seen[w] = true;
+      return true;
+    });
+  }
+  function decode(deltas, weight, exact, scores) {
+    var id = 0;
+    for (var i = 0; i < deltas.length; i++) {
+      id += deltas[i];
+      var s = weight + exact;
+      if (!(scores.get(id) >= s)) { scores.set(id, s); }
+    }
+  }
+  // Documents matching one word as a prefix: Map id → score (strong 4, other 1, +1 for the whole word).
+  function matchWord(word) {
+    var keys = meta.shards.filter(function (k) { return word.indexOf(k) === 0 || k.indexOf(word) === 0; });
+    return Promise.all(keys.map(loadShard)).then(function (loaded) {
+      var scores = new Map();
+      loaded.forEach(function (shard) {
+        Object.keys(shard).forEach(function (term) {
+          if (term.indexOf(word) !== 0) { return; }
+          var exact = term === word ? 1 : 0;
+          var p = shard[term];
+          decode(p[0], 4, exact, scores);
+          if (p[1]) { decode(p[1], 1, exact, scores); }
+        });
+      });
+      return scores;
+    });
+  }
+  // All words must match; returns [{id, score}] best first, ties in site order (newest first).
+  function search(query) {
+    return loadMeta().then(function () {
+      var words = queryWords(query);
+      if (!words.length) { return { words: words, hits: [] }; }
+      return Promise.all(words.map(matchWord)).then(function (maps) {
+        maps.sort(function (a, b) { return a.size - b.size; });
+        var hits = [];
+        maps[0].forEach(function (score, id) {
+          for (var i = 1; i < maps.length; i++) {
+            var s = maps[i].get(id);
+            if (s === undefined) { return; }
+            score += s;
+          }
+          hits.push({ id: id, score: score });
+        });
+        hits.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+        return { words: words, hits: hits };
+      });
+    });
+  }
+  function kindOf(id) { // meta.kinds[k] holds the ids below meta.ends[k]
+    var r = meta.ends;
+    for (var k = 0; k < r.length; k++) { if (id < r[k]) { return k; } }
+    return r.length - 1;
+  }
+  // Hits grouped by kind, in the index's kind order: [{kind, label, hits}]
+  function group(hits) {
+    var groups = meta.kinds.map(function (k, i) { return { kind: i, key: k[0], label: k[1], hits: [] }; });
+    hits.forEach(function (h) { groups[kindOf(h.id)].hits.push(h); });
+    return groups.filter(function (g) { return g.hits.length; });
+  }
+  function fetchDocs(ids) {
+    var need = {};
+    ids.forEach(function (id) { need[Math.floor(id / meta.chunk)] = true; });
+    var ns = Object.keys(need);
+    return Promise.all(ns.map(loadChunk)).then(function (loaded) {
+      var byChunk = {};
+      ns.forEach(function (n, i) { byChunk[n] = loaded[i]; });
+      var docs = {};
+      ids.forEach(function (id) { docs[id] = byChunk[Math.floor(id / meta.chunk)][id % meta.chunk]; });
+      return docs;
+    });
+  }
+
+  // --- rendering -----------------------------------------------------------------
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+  // Text with every query word that starts a word wrapped in <mark>, matched accent- and case-insensitively.
+  function highlight(text, words) {
+    var folded = "";
+    var map = [];
+    for (var i = 0; i < text.length;) {
+      var ch = String.fromCodePoint(text.codePointAt(i));
+      var f = fold(ch);
+      for (var j = 0; j < f.length; j++) { map.push(i); }
+      folded += f;
+      i += ch.length;
+    }
+    map.push(text.length);
+    var marked = new Array(folded.length + 1);
+    words.forEach(function (w) {
+      var at = folded.indexOf(w);
+      while (at !== -1) {
+        if (at === 0 || !/[\p{L}\p{N}]/u.test(folded.charAt(at - 1))) {
+          for (var k = at; k < at + w.length; k++) { marked[k] = true; }
+        }
+        at = folded.indexOf(w, at + 1);
+      }
+    });
+    var frag = document.createDocumentFragment();
+    var start = 0;
+    var pos = 0;
+    while (pos <= folded.length) {
+      if (pos === folded.length || marked[pos] !== marked[start]) {
+        var piece = text.slice(map[start], map[pos]);
+        if (piece) { frag.appendChild(marked[start] ? el("mark", "", piece) : document.createTextNode(piece)); }
+        start = pos;
+      }
+      pos++;
+    }
+    return frag;
+  }
+  function hitItem(doc, words, compact) {
+    var li = el("li", "search-hit");
+    var kind = meta.kinds[doc[0]][0];
+    var link = el("a");
+    link.href = ROOT + doc[2];
+    if (kind === "claims") {
+      li.className += " search-claim";
+      var badge = el("span", "badge status-" + doc[3], meta.statuses[doc[3]] || doc[3]);
+      link.appendChild(highlight(doc[1], words));
+      li.appendChild(badge);
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(link);
+      li.appendChild(el("span", "search-meta", "In " + doc[4]));
+      return li;
+    }
+    link.appendChild(highlight(doc[1], words));
+    li.appendChild(link);
+    if (kind === "briefs") {
+      li.appendChild(el("span", "search-meta", doc[3]));
+      if (!compact && doc[4]) { li.appendChild(el("p", "search-snippet")).appendChild(highlight(doc[4], words)); }
+    } else if (doc[3]) {
+      li.appendChild(el(compact ? "span" : "p", compact ? "search-meta" : "search-snippet"))
+        .appendChild(highlight(doc[3], words));
+    }
+    return li;
+  }
+  function countText(n) { return n === 1 ? "1 result" : n + " results"; }
+  function announce(node, query, total) {
+    node.textContent = total ? countText(total) + " for “" + query + "”" : "Nothing found for “" + query + "”";
+  }
+  function emit(query, total, started) {
+    document.dispatchEvent(new CustomEvent("briefgen:results",
+      { detail: { query: query, total: total, ms: performance.now() - started } }));
+  }
+
+  // --- the search page -----------------------------------------------------------
+  function searchPage(form) {
+    var input = form.querySelector("input[name=q]");
+    var status = document.getElementById("search-status");
+    var results = document.getElementById("search-results");
+    var shown = {};
+    var current = 0;
+    form.hidden = false;
+    function run(query, started) {
+      var ticket = ++current;
+      var q = query.trim();
+      if (q.length < 2) {
+        results.textContent = "";
+        status.textContent = q ? "Type at least two letters." : "";
+        return;
+      }
+      search(q).then(function (found) {
+        if (ticket !== current) { return; }
+        var groups = group(found.hits);
+        var ids = [];
+        groups.forEach(function (g) {
+          ids = ids.concat(g.hits.slice(0, shown[g.key] || PAGE_PER_GROUP).map(function (h) { return h.id; }));
+        });
+        return fetchDocs(ids).then(function (docs) {
+          if (ticket !== current) { return; }
+          results.textContent = "";
+          groups.forEach(function (g) {
+            var limit = shown[g.key] || PAGE_PER_GROUP;
+            var section = el("section", "search-group search-group-" + g.key);
+            section.setAttribute("aria-labelledby", "search-h-" + g.key);
+            var h = section.appendChild(el("h2", "", g.label + " "));
+            h.id = "search-h-" + g.key;
+            h.appendChild(el("span", "count", String(g.hits.length)));
+            var list = section.appendChild(el("ol", "search-list"));
+            g.hits.slice(0, limit).forEach(function (hit) { list.appendChild(hitItem(docs[hit.id], found.words, false)); });
+            if (g.hits.length > limit) {
+              var more = section.appendChild(el("button", "search-more",
+                "Show all " + g.hits.length + " " + g.label.toLowerCase()));
+              more.type = "button";
+              more.addEventListener("click", function () {
+                shown[g.key] = g.hits.length;
+                run(input.value, performance.now());
+              });
+            }
+            results.appendChild(section);
+          });
+          announce(status, q, found.hits.length);
+          emit(q, found.hits.length, started);
+        });
+      }).catch(function () {
+        if (ticket === current) { status.textContent = "The search index could not be loaded. Try again later."; }
+      });
+    }
+    var params = new URLSearchParams(location.search);
+    input.value = params.get("q") || "";
+    input.addEventListener("input", function () {
+      var started = performance.now();
+      shown = {};
+      var url = new URL(location.href);
+      if (input.value) { url.searchParams.set("q", input.value); } else { url.searchParams.delete("q"); }
+      history.replaceState(null, "", url.href);
+      run(input.value, started);
+    });
+    form.addEventListener("submit", function (event) { event.preventDefault(); run(input.value, performance.now()); });
+    loadMeta().catch(function () {
+      status.textContent = "The search index could not be loaded. Try again later.";
+    });
+    if (input.value) { run(input.value, performance.now()); }
+  }
+
+  // --- the header box ------------------------------------------------------------
+  function headerBox(link) {
+    var form = el("form", "site-search");
+    form.setAttribute("role", "search");
+    form.action = link.href;
+    form.method = "get";
+    var label = form.appendChild(el("label", "visually-hidden", "Search briefs, entities and claims"));
+    label.htmlFor = "site-search-q";
+    var input = form.appendChild(el("input"));
+    input.type = "search";
+    input.name = "q";
+    input.id = "site-search-q";
+    input.placeholder = "Search…";
+    input.autocomplete = "off";
+    input.setAttribute("spellcheck", "false");
+    input.setAttribute("aria-controls", "site-search-panel");
+    var panel = form.appendChild(el("div", "search-panel"));
+    panel.id = "site-search-panel";
+    panel.hidden = true;
+    var status = form.appendChild(el("p", "visually-hidden"));
+    status.setAttribute("role", "status");
+    link.replaceWith(form);
+
+    var current = 0;
+    var timer = 0;
+    function close() {
+      panel.hidden = true;
+    }
+    function open() {
+      panel.hidden = false;
+    }
+    function run(started) {
+      var ticket = ++current;
+      var q = input.value.trim();
+      if (q.length < 2) { close(); status.textContent = ""; return; }
+      search(q).then(function (found) {
+        if (ticket !== current) { return; }
+        var groups = group(found.hits);
+        var ids = [];
+        groups.forEach(function (g) {
+          ids = ids.concat(g.hits.slice(0, PANEL_PER_GROUP).map(function (h) { return h.id; }));
+        });
+        return fetchDocs(ids).then(function (docs) {
+          if (ticket !== current) { return; }
+          panel.textContent = "";
+          groups.forEach(function (g) {
+            var section = panel.appendChild(el("div", "search-group search-group-" + g.key));
+            var name = section.appendChild(el("p", "search-group-label", g.label + " "));
+            name.appendChild(el("span", "count", String(g.hits.length)));
+            var list = section.appendChild(el("ul", "search-list"));
+            g.hits.slice(0, PANEL_PER_GROUP).forEach(function (hit) {
+              list.appendChild(hitItem(docs[hit.id], found.words, true));
+            });
+          });
+          if (!found.hits.length) { panel.appendChild(el("p", "search-none", "Nothing found.")); }
+          var all = panel.appendChild(el("a", "search-all",
+            found.hits.length ? "All " + countText(found.hits.length) + " →" : "Search page →"));
+          all.href = link.href + "?q=" + encodeURIComponent(q);
+          open();
+          announce(status, q, found.hits.length);
+          emit(q, found.hits.length, started);
+        });
+      }).catch(function () {
+        if (ticket !== current) { return; }
+        panel.textContent = "";
+        panel.appendChild(el("p", "search-none", "The search index could not be loaded."));
+        open();
+      });
+    }
+    function links() { return Array.prototype.slice.call(panel.querySelectorAll("a")); }
+    input.addEventListener("focus", function () {
+      loadMeta().catch(function () { /* reported when a query runs */ });
+      if (input.value.trim().length >= 2 && panel.childNodes.length) { open(); }
+    });
+    input.addEventListener("input", function () {
+      var started = performance.now();
+      clearTimeout(timer);
+      timer = setTimeout(function () { run(started); }, 60);
+    });
+    form.addEventListener("keydown", function (event) {
+      var all = links();
+      var at = all.indexOf(document.activeElement);
+      if (event.key === "Escape") {
+        input.focus();
+        close();
+      } else if (event.key === "ArrowDown" && !panel.hidden && all.length) {
+        event.preventDefault();
+        all[at < 0 ? 0 : Math.min(at + 1, all.length - 1)].focus();
+      } else if (event.key === "ArrowUp" && at >= 0) {
+        event.preventDefault();
+        if (at === 0) { input.focus(); } else { all[at - 1].focus(); }
+      }
+    });
+    document.addEventListener("click", function (event) { if (!form.contains(event.target)) { close(); } });
+    form.addEventListener("focusout", function (event) {
+      if (event.relatedTarget && !form.contains(event.relatedTarget)) { close(); }
+    });
+  }
+
+  function start() {
+    var page = document.querySelector("form[data-search-page]");
+    if (page) {
+      searchPage(page);
+    } else {
+      var link = document.querySelector("a[data-search-link]");
+      if (link) { headerBox(link); }
+    }
+    if (!document.documentElement.hasAttribute("data-search")) {
+      document.documentElement.setAttribute("data-search", "idle");
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
