@@ -7,6 +7,7 @@ a budget instead of expanding."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -56,8 +57,29 @@ _STARTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
+@dataclass(frozen=True)
+class _Mark:
+    line: int  # 0-based, like PyYAML's marks
+    column: int
+
+
+class _Lines:
+    """Character index → file line and column. YAML also breaks lines at U+0085, U+2028 and
+    U+2029, so its own line numbers can drift from the file's; its character index cannot."""
+
+    def __init__(self, text: str, first_line: int):
+        self.text = text
+        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
+        self.offset = first_line - 1
+
+    def mark(self, index: int) -> _Mark:
+        index = max(0, min(index, len(self.text)))
+        line = bisect.bisect_right(self.starts, index) - 1
+        return _Mark(line + self.offset, index - self.starts[line])
+
+
 def _too_deep(text: str) -> int:
-    """1-based line of ``text`` where lists and mappings nest deeper than :data:`MAX_DEPTH`, else 0.
+    """Character index in ``text`` where lists and mappings nest deeper than :data:`MAX_DEPTH`, else -1.
 
     Composing is recursive (PyYAML's C composer can crash the interpreter on a
     few hundred thousand levels), so depth is measured first on the parser's
@@ -65,20 +87,20 @@ def _too_deep(text: str) -> int:
     own ``[``, ``{``, ``-``, ``?`` or ``:``, so text with fewer of them is
     shallow enough without parsing."""
     if sum(text.count(c) for c in "[{-?:") <= MAX_DEPTH:
-        return 0
+        return -1
     depth = 0
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, _STARTS):
             depth += 1
             if depth > MAX_DEPTH:
-                return event.start_mark.line + 1
+                return event.start_mark.index
         elif isinstance(event, _ENDS):
             depth -= 1
-    return 0
+    return -1
 
 
 def compose(text: str, path: str, first_line: int, diagnostics: Diagnostics) -> yaml.Node | None:
-    """Compose YAML text into a node tree whose marks are shifted to file lines.
+    """Compose YAML text into a node tree whose marks are file lines and columns.
 
     ``first_line`` is the 1-based file line of the text's first line. Syntax
     errors become one diagnostic at the position YAML reports."""
@@ -89,20 +111,20 @@ def compose(text: str, path: str, first_line: int, diagnostics: Diagnostics) -> 
                 diagnostics.error(path, first_line + lineno, len(line) - len(stripped) + 1,
                                   "a tab is used for indentation", "YAML indents with spaces only")
                 return None
+    lines = _Lines(text, first_line)
     try:
         deep = _too_deep(text)
-        if deep:
-            diagnostics.error(path, first_line + deep - 1, 1, f"YAML nested more than {MAX_DEPTH} levels deep",
+        if deep >= 0:
+            diagnostics.error(path, lines.mark(deep).line + 1, 1, f"YAML nested more than {MAX_DEPTH} levels deep",
                               "front matter needs only a few levels of lists and mappings")
             return None
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
-        col = (mark.column + 1) if mark else 1
+        at = lines.mark(mark.index) if mark else _Mark(first_line - 1, 0)
         problem = exc.problem or exc.context or "invalid YAML"
         hint = "check the indentation and quote values that contain ': ' or start with a special character"
-        diagnostics.error(path, line, col, f"YAML syntax error: {problem}", hint)
+        diagnostics.error(path, at.line + 1, at.column + 1, f"YAML syntax error: {problem}", hint)
         return None
     except yaml.YAMLError as exc:
         diagnostics.error(path, first_line, 1, f"YAML error: {exc}")
@@ -110,13 +132,13 @@ def compose(text: str, path: str, first_line: int, diagnostics: Diagnostics) -> 
     except RecursionError:
         diagnostics.error(path, first_line, 1, "YAML nested too deeply")
         return None
-    if node is not None and first_line != 1:
-        _shift(node, first_line - 1)
+    if node is not None:
+        _relocate(node, lines)
     return node
 
 
-def _shift(root: yaml.Node, offset: int) -> None:
-    """Move marks down by ``offset`` lines (each shared node once; aliases may even make cycles)."""
+def _relocate(root: yaml.Node, lines: _Lines) -> None:
+    """Give every node its file line and column (each shared node once; aliases may even make cycles)."""
     seen: set[int] = set()
     stack = [root]
     while stack:
@@ -124,18 +146,12 @@ def _shift(root: yaml.Node, offset: int) -> None:
         if id(node) in seen:
             continue
         seen.add(id(node))
-        node.start_mark = _Mark(node.start_mark.line + offset, node.start_mark.column)
+        node.start_mark = lines.mark(node.start_mark.index)
         if isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
         elif isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 stack += (key, value)
-
-
-@dataclass(frozen=True)
-class _Mark:
-    line: int  # 0-based, like PyYAML's marks
-    column: int
 
 
 def parse_markdown_file(text: str, path: str, diagnostics: Diagnostics) -> Document | None:

@@ -28,9 +28,9 @@ TIMESTAMP = "tag:yaml.org,2002:timestamp"
 MAX_NODES = 20_000  # alias expansion budget for one file ("billion laughs"): values read
 MAX_CHARS = 4_000_000  # and characters of text read, so aliases of one long value cannot multiply it
 KNOWN_TAGS = frozenset({STR, NULL, BOOL, INT, FLOAT, TIMESTAMP, "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"})
-# Characters that are never text: C0 controls but tab and newline, DEL, the noncharacters U+FFFE/U+FFFF and
+# Characters that are never text: C0 controls but tab and newline, DEL, C1 controls, the noncharacters U+FFFE/U+FFFF and
 # lone surrogates. YAML's "\x01"-style escapes can produce them; they would make the Atom feeds invalid XML.
-_NOT_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 _TYPE_NAMES = {NULL: "empty", BOOL: "true/false", INT: "a number", FLOAT: "a number", TIMESTAMP: "a date"}
 

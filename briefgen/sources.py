@@ -26,8 +26,9 @@ class SourceFile:
     kind: str  # "briefs" or an entity kind
 
 
-# C0 control characters other than tab and line ends, and DEL: never text, invalid in XML feeds.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 control characters other than tab and line ends, DEL and the C1 controls: never text; invalid in XML
+# feeds or, like U+0085 (often a Windows-1252 "…" decoded wrongly), a line break to YAML.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _line_col(data: bytes, offset: int) -> tuple[int, int]:
@@ -64,7 +65,8 @@ def decode(data: bytes, rel: str, diagnostics: Diagnostics) -> str | None:
         line = text.count("\n", 0, bad.start()) + 1
         col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
         diagnostics.error(rel, line, col, f"the file contains the control character U+{ord(bad[0]):04X}",
-                          "remove it; it often comes from copying out of a PDF or a terminal")
+                          "remove it; it often comes from copying out of a PDF or a terminal, or from "
+                          "Windows-1252 text read as Latin-1")
         return None
     return text
 

@@ -117,6 +117,11 @@ CASES = [
      f"{B}:2:1: error: the brief's front matter must be a mapping of 'key: value' lines, not text"),
     ("second-yaml-document", {"content/people/ann.yaml": "name: Ann\n---\nname: Bob\n"}, 1,
      "content/people/ann.yaml:2:1: error: YAML syntax error: but found another document"),
+    ("yaml-error-at-end-of-file", {"briefgen.yaml": "["}, 1, "briefgen.yaml:1:2: error: YAML syntax error"),
+    ("yaml-line-breaks-ls-ps", {B: "---\ntitle: T\u2028\ndate: 2025-12-01\nsummary: 'S\u2029x'\nbogus: 1\n---\n"},
+     1, f"{B}:5:1: error: unknown field 'bogus'"),
+    ("c1-control-nel", {B: brief(good="title: Wait\x85 what\ndate: 2025-12-01\nsummary: S\n")}, 1,
+     f"{B}:2:12: error: the file contains the control character U+0085"),
     ("empty-entity-file", {"content/people/ann.yaml": ""}, 1,
      "content/people/ann.yaml:1:1: error: the person is missing the required field 'name'"),
     # YAML 1.1 surprises where text is expected: reported, never converted
