@@ -143,6 +143,9 @@ class Preview:
         self.out_dir = out_dir
         self.drafts = drafts
         self.live = live
+        # The preview is served at the server's root, so absolute URLs (canonical links, feeds, and the
+        # 404 page's links, which start from base_url's path) must point there, not at the published site.
+        self.base_url: str | None = None
         self.filter = SourceFilter(site_dir, builtin_themes_dir(), [out_dir])
         self.configure()
 
@@ -167,7 +170,7 @@ class Preview:
         started = time.perf_counter()
         try:
             result = build(BuildOptions(site_dir=self.site_dir, out_dir=self.out_dir,
-                                        drafts=self.drafts, progress=False))
+                                        drafts=self.drafts, progress=False, base_url=self.base_url))
         except ContentError as exc:
             errors = [d for d in exc.diagnostics if d.severity == "error"]
             _say(f"[{stamp}] {what}: build failed with {len(errors)} error(s), "
@@ -274,6 +277,7 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000, drafts: boo
             server = open_server(host, port, preview.out_dir, live)
             if not server.loopback_only:
                 _report(_non_loopback_warning(host))
+            preview.base_url = server.url
             watcher = preview.watcher()
             watcher.start()
             preview.rebuild([])

@@ -520,3 +520,14 @@ def test_serve_on_all_interfaces_warns(tmp_path, run_serve):
     assert srv.get("/")[0] == 200
     assert raw_get(srv.port, "/", host="preview.lan")[0] == 200  # no Host check off loopback
     assert srv.interrupt() == 0
+
+
+def test_preview_uses_its_own_address_for_absolute_urls(tmp_path, run_serve):
+    site = make_site(tmp_path / "project")
+    (site / "briefgen.yaml").write_text("title: Test Briefing\nbase_url: https://example.org/published/\n")
+    srv = run_serve(site)
+    status, _, body = srv.get("/no-such-page/")
+    assert status == 404
+    assert b'href="/assets/' in body and b"/published/" not in body  # the 404 page's links work in the preview
+    _, _, page = srv.get("/briefs/first/")
+    assert f'rel="canonical" href="{srv.url}briefs/first/"'.encode() in page
