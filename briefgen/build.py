@@ -1,26 +1,41 @@
 """The build pipeline: load → validate → render → write.
 
 ``check`` is loading and validation; ``build`` adds rendering and the atomic
-write; ``serve`` calls ``build`` again on every change."""
+write; ``serve`` calls ``build`` again on every change.
+
+Each step reuses what the last build into the same output left in its cache
+(:mod:`briefgen.cache`) and shares its work with forked workers
+(:mod:`briefgen.parallel`):
+
+1. scan the content files; read and parse only those that changed
+   (:mod:`briefgen.stages`). When nothing changed since the last build (content,
+   configuration, theme, options, briefgen itself) and its output is intact,
+   stop here: there is nothing to write;
+2. resolve the site (:func:`briefgen.resolve.resolve_site`), then render the
+   Markdown that changed;
+3. render the pages whose inputs changed and stage the files whose bytes
+   changed (:mod:`briefgen.writer`);
+4. commit: swap in a full new output, or move the changed files into the
+   previous one (:mod:`briefgen.output`). The output is byte-identical either
+   way, and with any number of workers."""
 
 from __future__ import annotations
 
+import gc
+import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import search
-from .config import load_config
+from . import cache as caching
+from . import output, parallel, stages, writer
+from .cache import CACHE_DIR, Cache, State, code_digest, forget, open_cache, remember, text_digest
+from .config import SiteConfig, load_config
 from .diagnostics import ContentError, Diagnostic, Diagnostics, UsageError
-from .load import load_brief, load_entity
-from .markdown import RenderEnv, make_markdown, render, render_inline
-from .model import Brief, Entity
-from .output import check_output_dir, write_site
-from .render import Page, render_page, site_context, site_pages
+from .output import MARKER, check_output_dir
+from .progress import ProgressLine
 from .resolve import Site, resolve_site
-from .sources import find_content, read_text
-from .theme import load_theme
-from .views import Views
+from .theme import Theme, load_theme
 
 
 @dataclass
@@ -30,7 +45,7 @@ class BuildOptions:
     drafts: bool = False
     strict: bool = False
     base_url: str | None = None
-    jobs: int | None = None
+    jobs: int | None = None  # worker processes; None: one per CPU
     progress: bool = True
 
 
@@ -41,7 +56,7 @@ class BuildResult:
     pages_written: int = 0
     pages_unchanged: int = 0
     seconds: float = 0.0
-    changed: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)  # output paths written, in site order
 
     def summary(self) -> str:
         warnings = sum(d.severity == "warning" for d in self.diagnostics)
@@ -58,65 +73,41 @@ def _site_dir(path: Path) -> Path:
     return path
 
 
-def load_site(site_dir: Path, diagnostics: Diagnostics, *, drafts: bool = False,
-              base_url: str | None = None) -> Site:
-    """Read, parse, resolve and render the Markdown of every file; problems go to ``diagnostics``."""
+def _config(site_dir: Path, diagnostics: Diagnostics, base_url: str | None) -> SiteConfig:
     config = load_config(site_dir, diagnostics)
     if base_url is not None:
-        from dataclasses import replace
-
         if not base_url.startswith(("http://", "https://")):
             raise UsageError(f"--base-url must start with http:// or https://, not {base_url!r}")
         config = replace(config, base_url=base_url if base_url.endswith("/") else base_url + "/")
-    briefs: list[Brief] = []
-    entities: list[Entity] = []
-    for source in find_content(site_dir, list(config.entity_kinds), diagnostics):
-        text = read_text(source.path, source.rel, diagnostics, config.max_file_size)
-        if text is None:
-            continue
-        if source.kind == "briefs":
-            brief = load_brief(source.rel, text, config, diagnostics)
-            if brief is not None and (drafts or not brief.draft):
-                briefs.append(brief)
-        else:
-            entity = load_entity(source.rel, source.kind, text, config, diagnostics)
-            if entity is not None:
-                entities.append(entity)
-    site = resolve_site(config, briefs, entities, diagnostics)
-    render_bodies(site, diagnostics)
+    return config
+
+
+def _parsed_key(config: SiteConfig) -> bytes:
+    """What parsing and Markdown depend on besides the files themselves."""
+    return text_digest("parsed", code_digest(), config)
+
+
+def load_site(site_dir: Path, diagnostics: Diagnostics, *, drafts: bool = False, base_url: str | None = None,
+              cache: Cache | None = None, jobs: int = 1) -> Site:
+    """Read, parse, resolve and render the Markdown of every file; problems go to ``diagnostics``."""
+    config = _config(site_dir, diagnostics, base_url)
+    cache = cache if cache is not None else Cache(Path())
+    new = Cache(cache.folder, parsed_key=cache.parsed_key)
+    found = stages.scan(site_dir, config, diagnostics, cache, jobs)
+    site = resolve_site(config, *stages.model(found, diagnostics, new, drafts), diagnostics)
+    stages.render_markdown(site, diagnostics, cache, new, jobs)
     return site
 
 
-def render_bodies(site: Site, diagnostics: Diagnostics) -> None:
-    """Markdown of briefs, entity pages and claim notes to HTML; unresolved ``[[links]]`` are reported."""
-    md = make_markdown(html=site.config.markdown_html)
-    for brief in site.briefs:
-        env = RenderEnv(site.link_target, site.mentions_for(brief), brief.body_line)
-        brief.html = render(md, brief.body, env)
-        _report(env, brief.path, diagnostics)
-        for claim in brief.claims:
-            if claim.note:
-                at = claim.note_pos or claim.pos
-                env = RenderEnv(site.link_target, first_line=at.line, first_col=at.col)
-                claim.note_html = render_inline(md, claim.note, env)
-                _report(env, brief.path, diagnostics)
-    for entity in site.entities.values():
-        if entity.body.strip():
-            env = RenderEnv(site.link_target, first_line=entity.body_line)
-            entity.html = render(md, entity.body, env)
-            _report(env, entity.path, diagnostics)
-
-
-def _report(env: RenderEnv, path: str, diagnostics: Diagnostics) -> None:
-    for p in env.problems:
-        diagnostics.warning(path, p.line, p.col, f"link [[{p.target}]] points to no entity or brief",
-                            "use an entity id, name or alias, or a brief's slug")
-
-
 def check(site_dir: Path, strict: bool = False, drafts: bool = False) -> list[Diagnostic]:
-    """Load and validate; return every problem, sorted. Writes nothing."""
+    """Load and validate; return every problem, sorted. Writes nothing (it may read the build cache)."""
     diagnostics = Diagnostics()
-    load_site(_site_dir(site_dir), diagnostics, drafts=drafts)
+    site_dir = _site_dir(site_dir)
+    config = _config(site_dir, Diagnostics(), None)
+    out = output_dir(site_dir, config.output_dir, None)
+    cache = open_cache(out, _parsed_key(config)) if (out / MARKER).is_file() else None
+    with _gc_paused():
+        load_site(site_dir, diagnostics, drafts=drafts, cache=cache, jobs=parallel.worker_count(None))
     return diagnostics.sorted()
 
 
@@ -127,36 +118,143 @@ def output_dir(site_dir: Path, configured: str, out: Path | None) -> Path:
     return path if path.is_absolute() else site_dir / path
 
 
+def theme_digest(theme: Theme) -> bytes:
+    files = []
+    for path in theme.files():
+        st = path.stat()
+        files.append((str(path), st.st_size, st.st_mtime_ns))
+    return text_digest(theme.name, [str(p) for p in theme.template_dirs], [str(p) for p in theme.static_dirs], files)
+
+
 def build(options: BuildOptions) -> BuildResult:
     """Build the site; raise :class:`ContentError` (nothing written) when loading fails."""
     start = time.perf_counter()
     site_dir = _site_dir(options.site_dir)
+    jobs = parallel.worker_count(options.jobs)
     diagnostics = Diagnostics()
-    site = load_site(site_dir, diagnostics, drafts=options.drafts, base_url=options.base_url)
-    if diagnostics.failed(options.strict):
-        raise ContentError(diagnostics.sorted())
-    out = output_dir(site_dir, site.config.output_dir, options.out_dir)
+    config = _config(site_dir, diagnostics, options.base_url)
+    out = output_dir(site_dir, config.output_dir, options.out_dir)
     check_output_dir(site_dir, out)
-    theme = load_theme(site_dir, site.config.theme)
-    files = render_site(site, theme)
-    count = write_site(out, files, theme.static_dirs)
-    return BuildResult(diagnostics.sorted(), out, pages_written=count, seconds=time.perf_counter() - start)
+    if output.recover(out):
+        _discard_cache(out)
+    theme = load_theme(site_dir, config.theme)
+    progress = ProgressLine(options.progress)
+    try:
+        with _gc_paused():
+            return _build(options, site_dir, config, out, theme, jobs, diagnostics, progress, start)
+    finally:
+        progress.close()
 
 
-def render_site(site: Site, theme) -> list[tuple[str, bytes]]:
-    """Every output file as (relative path, bytes), in a stable order."""
-    env = theme.environment()
-    site_view = site_context(site)
-    views = Views(site)
-    files: list[tuple[str, bytes]] = []
-    html_urls: list[str] = []
-    for page in site_pages(site, views):
-        files.append((page.path, render_page(env, page, site_view, site.config)))
-        if page.path.endswith(".html") and page.path != "404.html":
-            html_urls.append(page.url)
-    for name, context in (("sitemap.xml", {"urls": html_urls}), ("robots.txt", {})):
-        page = Page(name, name, name, context=context)
-        files.append((name, render_page(env, page, site_view, site.config)))
-    files.append((".nojekyll", b""))
-    files += search.index_files(site, views)
-    return files
+def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path, theme: Theme, jobs: int,
+           diagnostics: Diagnostics, progress: ProgressLine, start: float) -> BuildResult:
+    parsed_key = _parsed_key(config)
+    pages_key = text_digest("pages", parsed_key, theme_digest(theme), options.drafts)
+    cache = open_cache(out, parsed_key)
+    new = Cache(cache.folder, parsed_key=parsed_key)
+
+    progress.set("reading content")
+    found = stages.scan(site_dir, config, diagnostics, cache, jobs)
+    inputs = text_digest(pages_key, found.inputs)
+    state = cache.state
+    present, strays = _present(out, state)
+    if state is not None and state.inputs == inputs and not strays and len(present) == len(state.outputs):
+        diagnostics.extend(state.diagnostics)  # nothing changed: the last build's output is this build's
+        if diagnostics.failed(options.strict):
+            raise ContentError(diagnostics.sorted())
+        remember(out, cache)
+        return BuildResult(diagnostics.sorted(), out, 0, len(state.outputs), time.perf_counter() - start)
+
+    incremental = state is not None and out.is_dir()
+    staging = output.Staging(out)
+    try:
+        progress.set("resolving")
+        briefs, entities = stages.model(found, diagnostics, new, options.drafts)
+        cache_dir = staging.path / CACHE_DIR
+        cache_written = []
+        if not incremental or caching.parsed_changed(cache, new):
+            caching.write_parsed(new, cache_dir)
+            cache_written.append("parsed.pickle")
+        new.parsed = found.entries = cache.parsed = {}  # written: not kept while pages are rendered
+        site = resolve_site(config, briefs, entities, diagnostics)
+        progress.set("rendering Markdown")
+        stages.render_markdown(site, diagnostics, cache, new, jobs)
+        if diagnostics.failed(options.strict):
+            raise ContentError(diagnostics.sorted())
+
+        plan = writer.Plan(site, theme, staging.path, state.outputs if incremental else {},
+                           present if incremental else set(), incremental and state.pages_key == pages_key)
+        estimate = len(state.outputs) if state else len(site.briefs) + 2 * len(site.entities)
+        progress.set("rendering pages", plan.progress, estimate)
+        parallel.trim_memory()  # before workers fork: what the parent freed is not counted again for them
+        gc.freeze()  # the site lives until the end: keep the collector (and forked workers) off its pages
+        gc.enable()  # rendering makes short-lived cycles; collecting them is cheap with the site frozen
+        outputs, written, html_urls = writer.render_pages(plan, jobs, estimate)
+        progress.set("writing")
+        writer.write_extras(plan, writer.extra_files(plan, html_urls), outputs, written)
+        statics = writer.copy_statics(plan, writer.static_files(theme.static_dirs),
+                                      state.statics if state else {}, outputs, written)
+        new.state = State(pages_key, inputs, outputs, tuple(diagnostics.sorted()), statics)
+        cache_written += caching.write_rest(new, cache_dir)
+        if incremental:
+            deleted = [p for p in state.outputs if p not in outputs and p in present] + strays
+            output.commit_changes(staging.path, out, written + [f"{CACHE_DIR}/{n}" for n in cache_written],
+                                  deleted)
+        else:
+            output.swap(staging.path, out.resolve())
+    except BaseException:
+        staging.discard()
+        raise
+    remember(out, new)
+    return BuildResult(diagnostics.sorted(), out, len(written), len(outputs) - len(written),
+                       time.perf_counter() - start, written)
+
+
+def _present(out: Path, state: State | None) -> tuple[set[str], list[str]]:
+    """Files of the last build still in ``out`` with their size, and files there it did not make."""
+    if state is None or not out.is_dir():
+        return set(), []
+    present: set[str] = set()
+    strays: list[str] = []
+    root = str(out)
+    cut = len(root) + 1
+    for folder, dirs, files in os.walk(root):
+        if folder == root and CACHE_DIR in dirs:
+            dirs.remove(CACHE_DIR)
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            rel = path[cut:].replace(os.sep, "/")
+            known = state.outputs.get(rel)
+            try:
+                size = os.lstat(path).st_size
+            except OSError:
+                continue
+            if known is not None and known.size == size:
+                present.add(rel)
+            elif known is None:
+                strays.append(rel)
+    return present, strays
+
+
+def _discard_cache(out: Path) -> None:
+    import shutil
+
+    shutil.rmtree(out / CACHE_DIR, ignore_errors=True)
+    forget(out)
+
+
+class _gc_paused:
+    """No cyclic garbage collection while the site is built (it makes millions of long-lived objects
+    and few cycles); restored, and frozen objects released, at the end."""
+
+    def __enter__(self):
+        self.enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc):
+        gc.unfreeze()
+        if self.enabled:
+            gc.enable()
+        else:
+            gc.disable()

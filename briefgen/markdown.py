@@ -136,7 +136,12 @@ def mentions_plugin(md: MarkdownIt) -> None:
         for mention in env.mentions:
             for name in mention.names:
                 by_name.setdefault(" ".join(name.split()), mention)
-        names = sorted(by_name, key=len, reverse=True)
+        # A name can only match if it is in the text, give or take whitespace: leave the others out of the
+        # pattern (compiling it is most of the cost of this rule; most listed names are never written out).
+        text = " ".join(" ".join("".join(c.content if c.type == "text" else "\n" for c in t.children
+                                         if c.type in ("text", "softbreak")).split())
+                        for t in state.tokens if t.type == "inline" and t.children)
+        names = [n for n in sorted(by_name, key=len, reverse=True) if n in text]
         if not names:
             return
         alternatives = (r"\s+".join(map(re.escape, name.split())) for name in names)

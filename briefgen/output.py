@@ -1,11 +1,22 @@
 """Writing the built site: the output folder check and the atomic swap.
 
-The whole site is written into a fresh folder beside the output; only when
-every file is written is it swapped in, so a failed or interrupted build leaves
-the previous output exactly as it was."""
+Files are written into a fresh staging folder beside the output; only when
+every file is written is anything moved, so a failed or interrupted build
+leaves the previous output exactly as it was.
+
+- A full build stages the whole site and swaps it in with two renames
+  (:func:`write_site`, :func:`swap`).
+- An incremental build stages only the files that changed. The output is moved
+  aside, the staged files are moved into it (the files they replace are kept
+  in the staging folder), and it is moved back (:func:`commit_changes`). Any
+  failure on the way puts every file back; unchanged files are never touched,
+  so they keep their modification time. A build killed in that short window
+  leaves the output beside its place; the next build puts it back and rebuilds
+  it in full (:func:`recover`)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -78,6 +89,98 @@ def safe_relpath(rel: str) -> str:
     if rel.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\x00" in rel:
         raise ValueError(f"unsafe output path {rel!r}")
     return rel
+
+
+class Staging:
+    """A fresh folder beside the output that a build writes into."""
+
+    def __init__(self, out_dir: Path):
+        parent = out_dir.resolve().parent
+        parent.mkdir(parents=True, exist_ok=True)
+        self.path = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=parent))
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+UNDO = ".briefgen-undo"  # inside the staging folder: the files an incremental commit replaced
+
+
+def commit_changes(staging: Path, out: Path, changed: list[str], deleted: list[str]) -> None:
+    """Move the staged files ``changed`` (relative paths) into ``out`` and remove ``deleted``, all or
+    nothing. ``staging`` is removed."""
+    out = out.resolve()
+    undo = staging / UNDO
+    aside = Path(tempfile.mkdtemp(prefix=f".{out.name}.updating-", dir=out.parent))
+    aside.rmdir()
+    moves: list[tuple[Path, Path]] = []  # (from, to), in the order done
+    made: list[Path] = []  # folders created in the output
+    os.replace(out, aside)
+    try:
+        for rel in [*deleted, *changed]:
+            current = aside / safe_relpath(rel)
+            if current.is_file() or current.is_symlink():
+                backup = undo / rel
+                backup.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(current, backup)
+                moves.append((current, backup))
+        for rel in changed:
+            target = aside / rel
+            _make_parents(target.parent, aside, made)
+            os.replace(staging / rel, target)
+            moves.append((staging / rel, target))
+        os.replace(aside, out)
+    except BaseException:
+        for src, dst in reversed(moves):
+            with contextlib.suppress(OSError):
+                os.replace(dst, src)
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        if aside.exists() and not out.exists():
+            os.replace(aside, out)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
+    for rel in deleted:  # folders a deleted page leaves empty: a full build would not have them
+        folder = (out / rel).parent
+        while folder != out:
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+            folder = folder.parent
+
+
+def _make_parents(folder: Path, root: Path, made: list[Path]) -> None:
+    missing = []
+    while folder != root and not folder.is_dir():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir()
+        made.append(path)
+
+
+def recover(out_dir: Path) -> bool:
+    """Clean what an interrupted build left beside ``out_dir``. An output moved aside by a killed
+    commit is put back; returns True when that happened (its state is then unknown)."""
+    out = out_dir.resolve()
+    parent = out.parent
+    if not parent.is_dir():
+        return False
+    recovered = False
+    for entry in sorted(parent.iterdir()):
+        name = entry.name
+        if not name.startswith(f".{out.name}.") or not entry.is_dir() or entry.is_symlink():
+            continue
+        kind = name[len(out.name) + 2:].split("-", 1)[0]
+        if kind == "updating" and not out.exists() and (entry / MARKER).is_file():
+            os.replace(entry, out)
+            recovered = True
+        elif kind in ("building", "old", "updating"):
+            shutil.rmtree(entry, ignore_errors=True)
+    return recovered
 
 
 def swap(staging: Path, out: Path) -> None:

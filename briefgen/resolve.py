@@ -4,6 +4,8 @@ claims by status, tags). Pure: no file I/O; :mod:`briefgen.build` feeds it."""
 
 from __future__ import annotations
 
+import functools
+import heapq
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -13,6 +15,8 @@ from .config import SiteConfig
 from .diagnostics import Diagnostics, did_you_mean
 from .markdown import LinkTarget, Mention
 from .model import Brief, Claim, Entity, EntityKey, Ref, sort_key
+
+_fold = functools.lru_cache(maxsize=1 << 16)(schema.fold)  # the same names are looked up again and again
 
 
 def entity_path(key: EntityKey) -> str:
@@ -48,7 +52,7 @@ class Site:
         if "/" in text:
             kind, _, ident = text.partition("/")
             return [(kind, ident)] if (kind, ident) in self.entities else []
-        folded = schema.fold(text)
+        folded = _fold(text)
         found: list[EntityKey] = []
         for kind in kinds or list(self.config.entity_kinds):
             if (kind, text) in self.entities:
@@ -238,9 +242,7 @@ def _cross_link(site: Site) -> None:
     for brief in site.briefs:  # newest first, so every list below is newest first
         for key in brief.entities:
             mentioned[key].append(brief)
-            for other in brief.entities:
-                if other != key:
-                    co[key][other] += 1
+            co[key].update(brief.entities)  # counts the key itself too: removed below
         for claim in brief.claims:
             if claim.by_entity:
                 site.claims_by.setdefault(claim.by_entity, []).append(claim)
@@ -252,15 +254,19 @@ def _cross_link(site: Site) -> None:
             slug = schema.slugify(tag)
             tags.setdefault(slug, (tag, []))[1].append(brief)
     site.mentioned_in = dict(mentioned)
-    site.co_mentions = {k: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:12] for k, c in co.items()}
+    for key, c in co.items():
+        del c[key]
+    site.co_mentions = {k: [(other, -n) for n, other in heapq.nsmallest(12, ((-n, o) for o, n in c.items()))]
+                        for k, c in co.items() if c}
     site.claims_by_status = by_status
     site.tags = dict(sorted(tags.items()))
+    # Related briefs: most shared entities, then newest, then by slug (computed once per brief, not per comparison).
+    newest = {b.slug: -sort_key(b.date).timestamp() for b in site.briefs}
+    slugs = {key: [b.slug for b in briefs] for key, briefs in mentioned.items()}
     for brief in site.briefs:
         shared: Counter = Counter()
         for key in brief.entities:
-            for other in mentioned[key]:
-                if other is not brief:
-                    shared[other.slug] += 1
-        ranked = sorted(shared.items(), key=lambda kv: (-kv[1], -sort_key(site.briefs_by_slug[kv[0]].date).timestamp(),
-                                                        kv[0]))[:5]
-        site.related[brief.slug] = [(site.briefs_by_slug[s], n) for s, n in ranked]
+            shared.update(slugs[key])
+        del shared[brief.slug]  # listed once for each of its own entities
+        ranked = heapq.nsmallest(5, ((-n, newest[s], s) for s, n in shared.items()))
+        site.related[brief.slug] = [(site.briefs_by_slug[s], -n) for n, _, s in ranked]

@@ -1,0 +1,243 @@
+"""The build cache: what an earlier build parsed, rendered and wrote, kept in
+``<output>/.briefgen-cache/`` (never published; safe to delete at any time).
+
+Three files, each written only by a build that succeeded, after its output is
+in place, and each tagged with the key it is valid for:
+
+``parsed.pickle``    every content file's size, mtime and content digest, its
+                     parsed brief or entity and its diagnostics. Key: briefgen's
+                     code and the site configuration.
+``markdown.pickle``  rendered Markdown by a digest of everything it is made
+                     from (text, position, linked mentions), with the
+                     ``[[links]]`` it resolved so a renamed target invalidates it.
+``state.pickle``     the output manifest (path → digest, size and a fingerprint
+                     of what the page was rendered from) and the diagnostics
+                     and input digest of the build, for no-change rebuilds.
+                     Key: code, configuration, theme files and build options.
+
+The files hold no time or absolute path, so two builds of one site make the same
+bytes. They are read with an unpickler that only builds briefgen's plain model
+classes, so a planted cache file cannot run code. A long-lived process
+(``briefgen serve``) keeps the last cache in memory and reads the files again
+only when another build replaced them."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+CACHE_DIR = ".briefgen-cache"
+FORMAT = 1
+PROTOCOL = 5
+RACY_NS = 2_000_000_000  # a file changed this close to the last scan is read again, whatever its mtime says
+
+_ALLOWED = {
+    "briefgen.model": {"Brief", "Entity", "Claim", "Source", "Ref"},
+    "briefgen.schema": {"Pos"},
+    "briefgen.diagnostics": {"Diagnostic"},
+    "briefgen.markdown": {"LinkTarget"},
+    "datetime": {"date", "datetime", "timezone", "timedelta"},
+    "builtins": {"set", "frozenset"},
+}
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def text_digest(*parts: Any) -> bytes:
+    """Digest of values with a deterministic ``repr`` (strings, numbers, tuples, frozen dataclasses)."""
+    return digest(repr(parts).encode("utf-8", "surrogatepass"))
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if name in _ALLOWED.get(module, ()):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a briefgen cache")
+
+
+def loads(data: bytes) -> Any:
+    return _SafeUnpickler(io.BytesIO(data)).load()
+
+
+def dumps(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=PROTOCOL)
+
+
+_CODE: bytes | None = None
+
+
+def code_digest() -> bytes:
+    """briefgen's version, its source files (name, size, mtime) and the Python version."""
+    global _CODE
+    if _CODE is None:
+        package = Path(__file__).resolve().parent
+        parts: list[Any] = [__version__, sys.version_info[:2], FORMAT]
+        for path in sorted(package.glob("*.py")):
+            st = path.stat()
+            parts.append((path.name, st.st_size, st.st_mtime_ns))
+        _CODE = text_digest(*parts)
+    return _CODE
+
+
+@dataclass
+class FileEntry:
+    """One content file as the last build read it."""
+
+    size: int
+    mtime_ns: int
+    digest: bytes
+    blob: bytes | None  # the pickled Brief or Entity, None when it did not load
+    diagnostics: tuple  # Diagnostic, ... (reading and parsing this file)
+
+    def as_tuple(self) -> tuple:
+        return (self.size, self.mtime_ns, self.digest, self.blob, self.diagnostics)
+
+
+@dataclass
+class Markdown:
+    html: str
+    problems: tuple  # (line, col, target) of [[links]] that resolved to nothing
+    resolutions: tuple  # (text, LinkTarget | None) of every [[link]] looked up
+
+
+@dataclass
+class Output:
+    """One file of the built site."""
+
+    digest: bytes
+    size: int
+    fingerprint: bytes | None  # of what the page was rendered from; None for files not rendered from a page
+
+
+@dataclass
+class State:
+    pages_key: bytes  # code + config + theme + options: fingerprints are only comparable under one key
+    inputs: bytes  # digest of pages_key and every content file: equal means nothing changed
+    outputs: dict[str, Output] = field(default_factory=dict)
+    diagnostics: tuple = ()
+    statics: dict[str, tuple] = field(default_factory=dict)  # source path -> (size, mtime_ns, digest)
+
+
+@dataclass
+class Cache:
+    """Everything one build may reuse, and what it leaves for the next."""
+
+    folder: Path
+    parsed: dict[str, FileEntry] = field(default_factory=dict)
+    parsed_key: bytes = b""
+    markdown: dict[bytes, Markdown] = field(default_factory=dict)
+    state: State | None = None
+    scanned_ns: int = 0  # mtime of parsed.pickle: files changed after (minus RACY_NS) are read again
+    identity: tuple = ()  # stat of the files as loaded, to notice another build replacing them
+
+    def racy(self, mtime_ns: int) -> bool:
+        return mtime_ns >= self.scanned_ns - RACY_NS
+
+
+_MEMORY: dict[Path, Cache] = {}
+
+
+def _identity(folder: Path) -> tuple:
+    out = []
+    for name in ("parsed.pickle", "markdown.pickle", "state.pickle"):
+        try:
+            st = (folder / name).stat()
+            out.append((name, st.st_size, st.st_mtime_ns, st.st_ino))
+        except OSError:
+            out.append((name, None))
+    return tuple(out)
+
+
+def _read(path: Path, key: bytes | None = None) -> tuple[bytes, Any] | None:
+    """``(key, data)`` of a cache file, or None when it is missing, damaged or of another format."""
+    try:
+        raw = path.read_bytes()
+        fmt, file_key, data = loads(raw)
+    except Exception:  # a damaged or foreign cache is a cold build, never an error
+        return None
+    if fmt != FORMAT or (key is not None and file_key != key):
+        return None
+    return file_key, data
+
+
+def open_cache(out_dir: Path, parsed_key: bytes, use_memory: bool = True) -> Cache:
+    """The cache kept in ``out_dir`` (empty when there is none or it is for another configuration)."""
+    folder = out_dir / CACHE_DIR
+    identity = _identity(folder)
+    remembered = _MEMORY.get(out_dir.resolve()) if use_memory else None
+    cache = Cache(folder, parsed_key=parsed_key, identity=identity)
+    if all(len(part) == 2 for part in identity):  # nothing there
+        return cache
+    if remembered is not None and remembered.identity == identity and remembered.parsed_key == parsed_key:
+        cache.markdown, cache.state = remembered.markdown, remembered.state
+    else:
+        markdown = _read(folder / "markdown.pickle", parsed_key)
+        if markdown is not None:
+            cache.markdown = {k: Markdown(*v) for k, v in markdown[1].items()}
+        state = _read(folder / "state.pickle")
+        if state is not None:
+            pages_key, (inputs, outputs, diagnostics, statics) = state
+            cache.state = State(pages_key, inputs, {p: Output(*o) for p, o in outputs.items()}, diagnostics,
+                                statics)
+    parsed = _read(folder / "parsed.pickle", parsed_key)
+    if parsed is not None:
+        cache.parsed = {rel: FileEntry(*entry) for rel, entry in parsed[1].items()}
+        try:
+            cache.scanned_ns = (folder / "parsed.pickle").stat().st_mtime_ns
+        except OSError:
+            cache.parsed = {}
+    return cache
+
+
+def write_parsed(cache: Cache, folder: Path) -> None:
+    """Write ``parsed.pickle`` into ``folder`` (streamed: the blobs are not copied once more)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "parsed.pickle", "wb") as f:
+        pickle.dump((FORMAT, cache.parsed_key, {rel: e.as_tuple() for rel, e in cache.parsed.items()}), f,
+                    protocol=PROTOCOL)
+
+
+def write_rest(cache: Cache, folder: Path) -> list[str]:
+    """Write ``markdown.pickle`` and ``state.pickle`` into ``folder``; return their names."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "markdown.pickle", "wb") as f:
+        pickle.dump((FORMAT, cache.parsed_key, {k: (m.html, m.problems, m.resolutions)
+                                                for k, m in cache.markdown.items()}), f, protocol=PROTOCOL)
+    names = ["markdown.pickle"]
+    state = cache.state
+    if state is not None:
+        outputs = {p: (o.digest, o.size, o.fingerprint) for p, o in state.outputs.items()}
+        with open(folder / "state.pickle", "wb") as f:
+            pickle.dump((FORMAT, state.pages_key, (state.inputs, outputs, state.diagnostics, state.statics)), f,
+                        protocol=PROTOCOL)
+        names.append("state.pickle")
+    return names
+
+
+def remember(out_dir: Path, cache: Cache) -> None:
+    """Keep the Markdown and output state of ``cache`` for the next build into ``out_dir`` in this
+    process, as long as its files are the ones just written (parsed files are read again: cheap)."""
+    _MEMORY[out_dir.resolve()] = Cache(cache.folder, parsed_key=cache.parsed_key, markdown=cache.markdown,
+                                       state=cache.state, identity=_identity(out_dir / CACHE_DIR))
+
+
+def forget(out_dir: Path) -> None:
+    _MEMORY.pop(out_dir.resolve(), None)
+
+
+def parsed_changed(old: Cache, new: Cache) -> bool:
+    """Whether ``parsed.pickle`` must be written again."""
+    if old.parsed.keys() != new.parsed.keys():
+        return True
+    return any(e is not old.parsed[rel] and (e.as_tuple()[:3] != old.parsed[rel].as_tuple()[:3]
+                                              or e.blob is not old.parsed[rel].blob)
+               for rel, e in new.parsed.items())

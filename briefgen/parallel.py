@@ -1,0 +1,180 @@
+"""Work shared between this process and forked worker processes.
+
+The build forks its workers *after* loading the site, so they inherit the
+resolved :class:`~briefgen.resolve.Site` without pickling it; only small
+results travel back, through a pipe. Work is cut into numbered chunks that
+every process claims from one shared counter, so a slow or busy core takes
+fewer chunks. The calling process works too: ``jobs=2`` is this process and
+one child. Results come back in chunk order, so the output never depends on
+which process did what.
+
+Without ``fork`` (Windows, macOS' default) or with ``jobs=1`` everything runs
+in this process, through the same code path."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import multiprocessing
+import os
+import pickle
+import signal
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from typing import Any
+
+MIN_CHUNKS_PER_WORKER = 2  # fewer chunks than this per extra process: not worth a fork
+
+
+def worker_count(jobs: int | None) -> int:
+    """``--jobs``, defaulting to the CPUs this process may run on."""
+    if jobs is not None:
+        return max(1, jobs)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def can_fork() -> bool:
+    return hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def trim_memory() -> None:
+    """Give the memory this process freed back to the system (glibc), so that a forked worker does not
+    start with it resident."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
+class Claims:
+    """Hands out chunk numbers 0, 1, 2, … once each, across processes."""
+
+    def __init__(self, total: int | None, shared: bool):
+        self.total = total  # None: unbounded (the caller stops claiming)
+        if shared:
+            ctx = multiprocessing.get_context("fork")
+            self._next = ctx.RawValue("q", 0)
+            self._lock = ctx.Lock()
+        else:
+            self._next = None
+            self._local = 0
+
+    def __iter__(self) -> Iterator[int]:
+        while True:
+            if self._next is None:
+                n, self._local = self._local, self._local + 1
+            else:
+                with self._lock:
+                    n = self._next.value
+                    self._next.value = n + 1
+            if self.total is not None and n >= self.total:
+                return
+            yield n
+
+
+class Progress:
+    """A counter of finished items that every process adds to (read by the progress line)."""
+
+    def __init__(self, shared: bool | None = None):
+        if shared is None:
+            shared = can_fork()
+        self._value = multiprocessing.get_context("fork").RawValue("q", 0) if shared else None
+        self._local = 0
+
+    def add(self, n: int = 1) -> None:
+        if self._value is None:
+            self._local += n
+        else:
+            self._value.value += n  # a lost update only makes the progress line lag
+
+    @property
+    def value(self) -> int:
+        return self._local if self._value is None else self._value.value
+
+
+class WorkerError(Exception):
+    """A worker process failed in a way that cannot be passed back as its own exception."""
+
+
+def run(work: Callable[[Claims, bool], Any], jobs: int, chunks: int, total: int | None = -1,
+        parent_works: bool = True) -> list[Any]:
+    """Run ``work(claims, in_parent)`` in this process and in up to ``jobs - 1`` forked children.
+
+    ``work`` loops over ``claims`` (chunk numbers, ``total`` of them: by default
+    ``chunks``; None for no limit) and returns something picklable; the results
+    of every process are returned, this process's first. ``chunks`` (how many
+    chunks there are, or about) decides how many children are worth forking. An
+    exception in any process is raised here, after every child has been stopped."""
+    total = chunks if total == -1 else total
+    extra = min(jobs - parent_works, chunks // MIN_CHUNKS_PER_WORKER) if can_fork() and jobs > 1 else 0
+    if extra <= 0:
+        return [work(Claims(total, shared=False), True)]
+    claims = Claims(total, shared=True)
+    children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        for _ in range(extra):
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - runs in the child (measured by the tests' outputs)
+                os.close(read)
+                _child(work, claims, write)
+            os.close(write)
+            children.append((pid, read))
+        results = [work(claims, True) if parent_works else None]
+        for pid, read in children:
+            results.append(_collect(pid, read))
+        children = []
+        return results
+    finally:
+        for pid, read in children:  # only after a failure: stop the others, then reap them
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.close(read)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+
+
+def _child(work: Callable[[Claims, bool], Any], claims: Claims, write: int) -> None:  # pragma: no cover
+    """Body of a forked worker: run, send ``(ok, value)`` through the pipe, and exit without cleanup."""
+    code = 0
+    try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handlers (serve) are not ours
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        gc.enable()
+        try:
+            payload = pickle.dumps((True, work(claims, False)), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException as exc:  # everything goes back to the parent
+            code = 1
+            try:
+                payload = pickle.dumps((False, exc), protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.loads(payload)  # some exceptions pickle but do not unpickle
+            except Exception:
+                text = "".join(traceback.format_exception(exc))
+                payload = pickle.dumps((False, WorkerError(text)), protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(payload)
+    except BaseException:
+        code = 2
+    finally:
+        os._exit(code)
+
+
+def _collect(pid: int, read: int) -> Any:
+    with os.fdopen(read, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if not data:
+        raise WorkerError(f"a build worker process exited without a result (status {status})")
+    ok, value = pickle.loads(data)
+    if not ok:
+        raise value
+    return value

@@ -1,0 +1,213 @@
+"""The cached, parallel halves of loading: reading and parsing content files,
+and rendering Markdown. Both give exactly what doing the work again would:
+
+- a content file whose size and mtime match the cache (and that did not change
+  within :data:`~briefgen.cache.RACY_NS` of the last scan) is not read again;
+  one whose bytes match is not parsed again; its diagnostics come back with it;
+- a Markdown text is rendered again unless the same text, at the same place,
+  with the same entities to link on first mention, was rendered before and
+  every ``[[link]]`` in it still resolves to the same page.
+
+Parsing happens before the site exists, so workers forked for it are small;
+Markdown is rendered after resolution, by workers that inherit the site."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import parallel
+from .cache import Cache, FileEntry, Markdown, digest, dumps, loads, text_digest
+from .config import SiteConfig
+from .diagnostics import Diagnostics
+from .load import load_brief, load_entity
+from .markdown import RenderEnv, make_markdown, render, render_inline
+from .model import Brief, Entity
+from .resolve import Site
+from .sources import SourceFile, find_content, read_text
+
+PARSE_CHUNK = 64
+MARKDOWN_CHUNK = 64
+
+
+@dataclass
+class Scan:
+    """The content files of a site and, for each, its cache entry once read or reused."""
+
+    sources: list[SourceFile]
+    entries: list[FileEntry | None]
+    parsed: dict[int, Brief | Entity | None]  # objects parsed in this process, by source index
+    inputs: bytes = b""  # digest of every file's path, kind and content
+
+
+def scan(site_dir: Path, config: SiteConfig, diagnostics: Diagnostics, cache: Cache, jobs: int) -> Scan:
+    """Find every content file and read (and parse) those the cache does not vouch for."""
+    sources = find_content(site_dir, list(config.entity_kinds), diagnostics)
+    entries: list[FileEntry | None] = []
+    todo: list[int] = []
+    for i, source in enumerate(sources):
+        entry = cache.parsed.get(source.rel)
+        try:
+            st = os.stat(source.path)
+            stat = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            stat = None
+        if entry is not None and stat == (entry.size, entry.mtime_ns) and not cache.racy(entry.mtime_ns):
+            entries.append(entry)
+        else:
+            entries.append(None)
+            todo.append(i)
+    result = Scan(sources, entries, {})
+    if todo:
+        chunks = [todo[i:i + PARSE_CHUNK] for i in range(0, len(todo), PARSE_CHUNK)]
+
+        def work(claims, in_parent: bool):
+            done = []
+            for c in claims:
+                for i in chunks[c]:
+                    entry, obj = _read_one(sources[i], config, cache.parsed.get(sources[i].rel))
+                    done.append((i, entry, obj if in_parent else None))
+            return done
+
+        # Workers parse; this process, which keeps the site, is spared what parsing leaves behind.
+        for done in parallel.run(work, jobs, len(chunks), parent_works=False):
+            for i, entry, obj in done or ():
+                entries[i] = entry
+                if obj is not None:
+                    result.parsed[i] = obj
+    result.inputs = text_digest(*((s.rel, s.kind, e.digest) for s, e in zip(sources, entries, strict=True)))
+    return result
+
+
+def _read_one(source: SourceFile, config: SiteConfig, old: FileEntry | None) -> tuple[FileEntry, object]:
+    """Read one file; parse it unless its bytes are those the cache already parsed."""
+    found = Diagnostics()
+    try:
+        st = os.stat(source.path)
+        stat = (st.st_size, st.st_mtime_ns)
+    except OSError:
+        stat = (-1, -1)
+    text = read_text(source.path, source.rel, found, config.max_file_size)
+    if text is None:
+        return FileEntry(*stat, b"", None, tuple(found.items)), None
+    text_hash = digest(text.encode("utf-8", "surrogatepass"))
+    if old is not None and old.digest == text_hash:
+        return FileEntry(*stat, text_hash, old.blob, old.diagnostics), None
+    if source.kind == "briefs":
+        obj = load_brief(source.rel, text, config, found)
+    else:
+        obj = load_entity(source.rel, source.kind, text, config, found)
+    return FileEntry(*stat, text_hash, dumps(obj) if obj is not None else None, tuple(found.items)), obj
+
+
+def model(found: Scan, diagnostics: Diagnostics, new: Cache, drafts: bool) -> tuple[list[Brief], list[Entity]]:
+    """The parsed briefs and entities (from this process or unpickled from the cache), in file order."""
+    briefs: list[Brief] = []
+    entities: list[Entity] = []
+    for i, (source, entry) in enumerate(zip(found.sources, found.entries, strict=True)):
+        new.parsed[source.rel] = entry
+        diagnostics.extend(entry.diagnostics)
+        if entry.blob is None:
+            continue
+        obj = found.parsed.get(i)
+        if obj is None:
+            obj = loads(entry.blob)
+        if source.kind == "briefs":
+            if drafts or not obj.draft:
+                briefs.append(obj)
+        else:
+            entities.append(obj)
+    return briefs, entities
+
+
+# --- Markdown ------------------------------------------------------------------------------------------------
+
+_PARSERS: dict[bool, object] = {}
+
+
+def _parser(html: bool):
+    """One markdown-it instance per process and setting."""
+    md = _PARSERS.get(html)
+    if md is None:
+        md = _PARSERS[html] = make_markdown(html=html)
+    return md
+
+
+@dataclass
+class _Text:
+    """One Markdown text to render: where it goes and what it is rendered from."""
+
+    owner: object  # Brief, Claim or Entity
+    path: str  # the file, for diagnostics
+    inline: bool
+    text: str
+    mentions: list
+    first_line: int
+    first_col: int
+    key: bytes
+
+
+def _texts(site: Site) -> list[_Text]:
+    html = site.config.markdown_html
+    out = []
+    for brief in site.briefs:
+        mentions = site.mentions_for(brief)
+        out.append(_Text(brief, brief.path, False, brief.body, mentions, brief.body_line, 1,
+                         text_digest("brief", html, brief.body, brief.body_line, mentions)))
+        for claim in brief.claims:
+            if claim.note:
+                at = claim.note_pos or claim.pos
+                out.append(_Text(claim, brief.path, True, claim.note, [], at.line, at.col,
+                                 text_digest("note", html, claim.note, at.line, at.col)))
+    for entity in site.entities.values():
+        if entity.body.strip():
+            out.append(_Text(entity, entity.path, False, entity.body, [], entity.body_line, 1,
+                             text_digest("entity", html, entity.body, entity.body_line)))
+    return out
+
+
+def _render_one(site: Site, item: _Text) -> Markdown:
+    resolutions: list = []
+
+    def resolve(target: str):
+        found = site.link_target(target)
+        resolutions.append((target, found))
+        return found
+
+    env = RenderEnv(resolve, item.mentions, item.first_line, item.first_col)
+    md = _parser(site.config.markdown_html)
+    html = render_inline(md, item.text, env) if item.inline else render(md, item.text, env)
+    return Markdown(html, tuple((p.line, p.col, p.target) for p in env.problems), tuple(resolutions))
+
+
+def render_markdown(site: Site, diagnostics: Diagnostics, cache: Cache, new: Cache, jobs: int) -> None:
+    """Every brief body, claim note and entity body to HTML, reusing what the cache holds."""
+    items = _texts(site)
+    results: list[Markdown | None] = []
+    todo: list[int] = []
+    for i, item in enumerate(items):
+        entry = cache.markdown.get(item.key)
+        if entry is not None and all(site.link_target(t) == target for t, target in entry.resolutions):
+            results.append(entry)
+        else:
+            results.append(None)
+            todo.append(i)
+    if todo:
+        chunks = [todo[i:i + MARKDOWN_CHUNK] for i in range(0, len(todo), MARKDOWN_CHUNK)]
+
+        def work(claims, in_parent: bool):
+            return [(i, _render_one(site, items[i])) for c in claims for i in chunks[c]]
+
+        for done in parallel.run(work, jobs, len(chunks)):
+            for i, entry in done:
+                results[i] = entry
+    for item, entry in zip(items, results, strict=True):
+        new.markdown[item.key] = entry
+        if isinstance(item.owner, (Brief, Entity)):
+            item.owner.html = entry.html
+        else:
+            item.owner.note_html = entry.html
+        for line, col, target in entry.problems:
+            diagnostics.warning(item.path, line, col, f"link [[{target}]] points to no entity or brief",
+                                "use an entity id, name or alias, or a brief's slug")

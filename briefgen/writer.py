@@ -1,0 +1,261 @@
+"""Turning the resolved site into output files, rendering only what changed.
+
+Every page gets a *fingerprint*: a digest of the page and its whole context
+(the view objects the template receives). When the previous build rendered the
+same path from the same fingerprint, under the same code, configuration and
+theme, and that file is still in the output, the page is neither rendered nor
+written. Otherwise it is rendered, and written only when its bytes differ from
+the file already there, so unchanged files keep their modification time.
+
+The work is shared with forked workers (:mod:`briefgen.parallel`): every
+process walks :func:`briefgen.render.site_pages` in the same order and renders
+only the chunks of pages it claims; the search index is one more chunk. Files
+go into the staging folder; the caller commits them (:mod:`briefgen.output`)."""
+
+from __future__ import annotations
+
+import io
+import pickle
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import parallel, render, search
+from .cache import Output, digest
+from .output import MARKER, MARKER_TEXT, safe_relpath
+from .resolve import Site
+from .theme import Theme
+from .views import Views
+
+CHUNK = 48  # pages per claim: small enough to balance two processes, large enough to be cheap
+
+
+class TrackedViews(Views):
+    """:class:`Views` that remembers the objects it shares between pages, so each is fingerprinted once."""
+
+    def __init__(self, site: Site):
+        super().__init__(site)
+        self.shared: dict[int, list] = {}  # id -> [object, digest or None]; holds the object, so ids stay unique
+
+    def link(self, key):
+        view = super().link(key)
+        if id(view) not in self.shared:
+            self.shared[id(view)] = [view, None]
+        return view
+
+    def summary(self, brief):
+        view = super().summary(brief)
+        if id(view) not in self.shared:
+            self.shared[id(view)] = [view, None]
+        return view
+
+    def claim(self, claim):
+        view = super().claim(claim)
+        if id(view) not in self.shared:
+            self.shared[id(view)] = [view, None]
+        return view
+
+
+class _Fingerprinter(pickle.Pickler):
+    """Pickles a page to a buffer, writing shared views as their own (memoised) digests."""
+
+    def __init__(self, shared: dict[int, list]):
+        self.buffer = io.BytesIO()
+        super().__init__(self.buffer, protocol=5)
+        self.shared = shared
+
+    def reducer_override(self, obj: Any) -> Any:
+        entry = self.shared.get(id(obj))
+        if entry is None:
+            return NotImplemented
+        if entry[1] is None:
+            entry[1] = _Fingerprinter(self.shared).digest(obj, top=False)
+        return (bytes, (entry[1],))
+
+    def digest(self, obj: Any, top: bool = True) -> bytes:
+        if not top:  # pickle the object itself, not the reference to its digest
+            entry = self.shared.pop(id(obj))
+            try:
+                self.dump(obj)
+            finally:
+                self.shared[id(obj)] = entry
+        else:
+            self.dump(obj)
+        return digest(self.buffer.getvalue())
+
+
+def fingerprint(page: render.Page, shared: dict[int, list]) -> bytes:
+    return _Fingerprinter(shared).digest(page)
+
+
+@dataclass
+class Plan:
+    """What the page stage needs; forked workers inherit it."""
+
+    site: Site
+    theme: Theme
+    staging: Path
+    previous: dict[str, Output]  # the last build's outputs (empty: write everything)
+    present: set[str]  # paths of the previous output still there, unchanged in size
+    same_key: bool  # the last build used the same code, configuration, theme and options
+    progress: parallel.Progress = field(default_factory=parallel.Progress)
+    folders: set[Path] = field(default_factory=set)  # made in staging by this process
+
+
+@dataclass
+class Written:
+    """What one process made: ``(order, path, Output, written?)`` rows and the site's HTML URLs."""
+
+    rows: list[tuple] = field(default_factory=list)
+    html_urls: list[str] | None = None
+
+
+def _keep_or_write(plan: Plan, path: str, data: bytes, fp: bytes | None) -> tuple[Output, bool]:
+    out = Output(digest(data), len(data), fp)
+    old = plan.previous.get(path)
+    if old is not None and old.digest == out.digest and path in plan.present:
+        return out, False
+    target = plan.staging / safe_relpath(path)
+    folder = target.parent
+    if folder not in plan.folders:
+        folder.mkdir(parents=True, exist_ok=True)
+        plan.folders.add(folder)
+    target.write_bytes(data)
+    return out, True
+
+
+EXTRAS_CHUNK = 0  # the search index; pages are chunks 1, 2, …
+
+
+def _work(plan: Plan, claims: Iterable[int], in_parent: bool) -> Written:
+    site, config = plan.site, plan.site.config
+    env = plan.theme.environment()
+    site_view = render.site_context(site)
+    views = TrackedViews(site)
+    result = Written(html_urls=[] if in_parent else None)
+    claimed = iter(claims)
+    current = next(claimed, None)
+    if current == EXTRAS_CHUNK:
+        for order, (path, data) in enumerate(search.index_files(site, views)):
+            out, wrote = _keep_or_write(plan, path, data, None)
+            result.rows.append(((1, order), path, out, wrote))
+        current = next(claimed, None)
+    for index, page in enumerate(render.site_pages(site, views)):
+        if result.html_urls is not None and page.path.endswith(".html") and page.path != "404.html":
+            result.html_urls.append(page.url)
+        chunk = 1 + index // CHUNK
+        if chunk != current:
+            continue
+        fp = fingerprint(page, views.shared)
+        old = plan.previous.get(page.path)
+        if plan.same_key and old is not None and old.fingerprint == fp and page.path in plan.present:
+            result.rows.append(((0, index), page.path, old, False))
+        else:
+            data = render.render_page(env, page, site_view, config)
+            out, wrote = _keep_or_write(plan, page.path, data, fp)
+            result.rows.append(((0, index), page.path, out, wrote))
+        plan.progress.add()
+        if (index + 1) % CHUNK == 0:
+            current = next(claimed, None)
+    return result
+
+
+def render_pages(plan: Plan, jobs: int, estimate: int) -> tuple[dict[str, Output], list[str], list[str]]:
+    """Render (or keep) every page and the search index; return the outputs in order, the paths
+    written into staging, and the site's HTML URLs (for the sitemap). ``estimate``: about how
+    many pages there are, to decide whether workers are worth forking."""
+    results = parallel.run(lambda claims, in_parent: _work(plan, claims, in_parent), jobs,
+                           chunks=1 + estimate // CHUNK, total=None)
+    rows: list[tuple] = []
+    html_urls: list[str] = []
+    for r in results:
+        rows += r.rows
+        if r.html_urls is not None:
+            html_urls = r.html_urls
+    rows.sort(key=lambda row: row[0])
+    outputs: dict[str, Output] = {}
+    written: list[str] = []
+    for _, path, out, wrote in rows:
+        outputs[path] = out
+        if wrote:
+            written.append(path)
+    return outputs, written, html_urls
+
+
+def extra_files(plan: Plan, html_urls: list[str]) -> list[tuple[str, bytes]]:
+    """sitemap.xml, robots.txt and .nojekyll."""
+    site, config = plan.site, plan.site.config
+    env = plan.theme.environment()
+    site_view = render.site_context(site)
+    files = []
+    for name, context in (("sitemap.xml", {"urls": html_urls}), ("robots.txt", {})):
+        page = render.Page(name, name, name, context=context)
+        files.append((name, render.render_page(env, page, site_view, config)))
+    files.append((".nojekyll", b""))
+    return files
+
+
+def write_extras(plan: Plan, files: list[tuple[str, bytes]], outputs: dict[str, Output], written: list[str]) -> None:
+    for path, data in files:
+        out, wrote = _keep_or_write(plan, path, data, None)
+        outputs[path] = out
+        if wrote:
+            written.append(path)
+
+
+def static_files(trees: Iterable[Path]) -> dict[str, Path]:
+    """What copying the static folders in order gives: relative path → source file (later folders win).
+    Names starting with '.' are skipped at any depth; symlinks are followed."""
+    found: dict[str, Path] = {}
+    for tree in trees:
+        if not tree.is_dir():
+            continue
+        for path in sorted(_walk(tree)):
+            found[path.relative_to(tree).as_posix()] = path
+    return found
+
+
+def _walk(folder: Path) -> list[Path]:
+    out = []
+    for entry in folder.iterdir():
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            out += _walk(entry)
+        else:
+            out.append(entry)
+    return out
+
+
+def copy_statics(plan: Plan, sources: dict[str, Path], known: dict[str, tuple], outputs: dict[str, Output],
+                 written: list[str]) -> dict[str, tuple]:
+    """Copy static files not overridden by a page; returns their (size, mtime_ns, digest) by source path."""
+    seen: dict[str, tuple] = {}
+    for rel, src in sources.items():
+        if rel in outputs:
+            continue  # a page of the same path wins, as it always has
+        st = src.stat()
+        key = str(src)
+        cached = known.get(key)
+        if cached is not None and cached[:2] == (st.st_size, st.st_mtime_ns):
+            file_digest = cached[2]
+        else:
+            file_digest = digest(src.read_bytes())
+        seen[key] = (st.st_size, st.st_mtime_ns, file_digest)
+        out = Output(file_digest, st.st_size, None)
+        old = plan.previous.get(rel)
+        outputs[rel] = out
+        if old is not None and old.digest == file_digest and rel in plan.present:
+            continue
+        target = plan.staging / safe_relpath(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, target)
+        written.append(rel)
+    marker = MARKER_TEXT.encode("utf-8")
+    out, wrote = _keep_or_write(plan, MARKER, marker, None)
+    outputs[MARKER] = out
+    if wrote:
+        written.append(MARKER)
+    return seen

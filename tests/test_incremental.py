@@ -1,0 +1,302 @@
+"""Incremental builds (issue 9): whatever the cache, the workers and the order of
+edits, a build makes exactly the files (bytes) a cold build into a fresh folder
+makes; unchanged files keep their modification time; the cache is safe to
+delete, damage or plant. No timing is asserted here (see docs/performance.md)."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from briefgen import cache as cache_module
+from briefgen.build import BuildOptions, BuildResult, build, check
+from briefgen.cache import CACHE_DIR
+from briefgen.diagnostics import ContentError
+
+from .conftest import BASIC, make_site
+
+BRIEF = "content/briefs/2025-12-01-meeting.md"
+
+SITE = {
+    **BASIC,
+    "content/briefs/2025-11-30-call.md": """
+        ---
+        title: Trump and Maduro speak by phone
+        date: 2025-11-30
+        summary: A call between the two presidents.
+        tags: [venezuela, diplomacy]
+        people: [donald-trump, nicolas-maduro]
+        claims:
+          - text: The call lasted fifteen minutes.
+            status: disputed
+            note: See [[oval-meeting]] for what followed.
+        ---
+        Maduro and Trump spoke. The [[oval-meeting]] came the next day; [[washington]] hosted it.
+    """,
+    "content/people/marco-rubio.md": """
+        ---
+        name: Marco Rubio
+        aliases: [Rubio]
+        ---
+        Secretary of State. He met [[donald-trump]] often.
+    """,
+    "static/robots-extra.txt": "static file\n",
+}
+
+
+def files(root: Path) -> dict[str, bytes]:
+    """Every file of a built site (not the cache), by relative path."""
+    out = {}
+    for folder, dirs, names in os.walk(root):
+        if Path(folder) == root and CACHE_DIR in dirs:
+            dirs.remove(CACHE_DIR)
+        for name in names:
+            path = Path(folder) / name
+            out[path.relative_to(root).as_posix()] = path.read_bytes()
+    return out
+
+
+def folders(root: Path) -> set[str]:
+    return {Path(f).relative_to(root).as_posix() for f, _, _ in os.walk(root) if CACHE_DIR not in Path(f).parts}
+
+
+def mtimes(root: Path) -> dict[str, int]:
+    return {rel: (root / rel).stat().st_mtime_ns for rel in files(root)}
+
+
+def run(site: Path, out: Path, jobs: int = 1, **options) -> BuildResult:
+    return build(BuildOptions(site, out_dir=out, jobs=jobs, progress=False, **options))
+
+
+def cold(site: Path, tmp_path: Path, jobs: int = 1, **options) -> Path:
+    """A cold build: a fresh folder, no cache. Returns the folder."""
+    fresh = tmp_path / f"cold-{len(list(tmp_path.glob('cold-*')))}" / "out"
+    run(site, fresh, jobs, **options)
+    return fresh
+
+
+def assert_same_as_cold(site: Path, out: Path, tmp_path: Path, jobs: int = 1, **options) -> None:
+    fresh = cold(site, tmp_path, jobs, **options)
+    built, expected = files(out), files(fresh)
+    assert sorted(built) == sorted(expected), "a different set of files than a cold build"
+    differ = [rel for rel in built if built[rel] != expected[rel]]
+    assert not differ, f"files differ from a cold build: {differ[:10]}"
+    assert folders(out) == folders(fresh), "a different set of folders (an empty one left behind?)"
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    return make_site(tmp_path / "src", SITE)
+
+
+@pytest.fixture
+def out(tmp_path, site) -> Path:
+    out = tmp_path / "pub" / "out"
+    run(site, out)
+    return out
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+# --- each kind of change gives what a cold build gives ---------------------------------------------------
+
+CHANGES = {
+    "brief body": lambda s: edit(s / BRIEF, "See [[oval-meeting]].", "See [[oval-meeting]]. Rubio was there."),
+    "brief title": lambda s: edit(s / BRIEF, "Trump summons security chiefs", "Security chiefs summoned"),
+    "brief date (reorders lists)": lambda s: edit(s / BRIEF, "date: 2025-12-01", "date: 2025-11-01"),
+    "brief renamed": lambda s: (s / BRIEF).rename(s / "content/briefs/2025-12-01-summons.md"),
+    "brief deleted": lambda s: (s / "content/briefs/2025-11-30-call.md").unlink(),
+    "brief added": lambda s: (s / "content/briefs/2025-12-02-new.md").write_text(
+        "---\ntitle: A new brief\ndate: 2025-12-02\nsummary: New.\ntags: [fresh]\npeople: [marco-rubio]\n---\n"
+        "Marco Rubio speaks.\n", encoding="utf-8"),
+    "brief made a draft": lambda s: edit(s / BRIEF, "date: 2025-12-01", "date: 2025-12-01\ndraft: true"),
+    "entity renamed (name)": lambda s: edit(s / "content/people/nicolas-maduro.yaml", "Nicolás Maduro",
+                                            "Nicolás Maduro Moros"),
+    "entity alias added": lambda s: edit(s / "content/people/marco-rubio.md", "[Rubio]", "[Rubio, Marco]"),
+    "entity file renamed (id)": lambda s: (s / "content/events/oval-meeting.yaml").rename(
+        s / "content/events/oval-office-meeting.yaml"),
+    "entity deleted": lambda s: (s / "content/places/washington.yaml").unlink(),
+    "entity body edited": lambda s: edit(s / "content/people/marco-rubio.md", "often.", "often, in 2025."),
+    "config changed": lambda s: edit(s / "briefgen.yaml", "Test Briefing", "Renamed Briefing"),
+    "base_url changed": lambda s: edit(s / "briefgen.yaml", "https://example.org/briefs/", "https://x.example/"),
+    "template overridden": lambda s: make_site(s, {"templates/404.html": "<p>lost: {{ page.title }}</p>\n"}),
+    "static file changed": lambda s: (s / "static/robots-extra.txt").write_text("changed\n"),
+    "static file removed": lambda s: (s / "static/robots-extra.txt").unlink(),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_change_then_a_rebuild_gives_what_a_cold_build_gives(site, out, tmp_path, change):
+    CHANGES[change](site)
+    run(site, out)
+    assert_same_as_cold(site, out, tmp_path)
+
+
+def test_a_series_of_changes_with_two_workers(site, out, tmp_path):
+    for change in ("brief title", "entity renamed (name)", "brief added", "brief deleted", "config changed"):
+        CHANGES[change](site)
+        run(site, out, jobs=2)
+        assert_same_as_cold(site, out, tmp_path, jobs=1)
+
+
+def test_a_change_undone_gives_the_first_output_back(site, out, tmp_path):
+    before = files(out)
+    text = (site / BRIEF).read_text()
+    CHANGES["brief title"](site)
+    run(site, out)
+    (site / BRIEF).write_text(text)
+    run(site, out)
+    assert files(out) == before
+
+
+# --- what is written, what is kept ------------------------------------------------------------------------
+
+def test_a_rebuild_with_no_change_writes_nothing_and_keeps_every_mtime(site, out):
+    before = mtimes(out)
+    result = run(site, out)
+    assert result.pages_written == 0
+    assert result.pages_unchanged == len(before)
+    assert mtimes(out) == before
+
+
+def test_a_body_edit_rewrites_only_the_files_that_show_it(site, out):
+    before = mtimes(out)
+    CHANGES["brief body"](site)
+    result = run(site, out)
+    assert "briefs/meeting/index.html" in result.changed
+    assert not [p for p in result.changed if not (p.startswith(("briefs/meeting/", "search/")))], result.changed
+    after = mtimes(out)
+    kept = [rel for rel in before if rel not in result.changed]
+    assert kept and all(after[rel] == before[rel] for rel in kept)
+
+
+def test_files_added_to_the_output_by_hand_are_removed_and_deleted_ones_come_back(site, out, tmp_path):
+    (out / "stray.html").write_text("not ours")
+    (out / "briefs/meeting/index.html").unlink()
+    run(site, out)
+    assert_same_as_cold(site, out, tmp_path)
+
+
+# --- workers -----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_workers_give_the_same_bytes_as_one_process(site, tmp_path, jobs):
+    one = files(cold(site, tmp_path, jobs=1))
+    assert files(cold(site, tmp_path, jobs=jobs)) == one
+
+
+def test_workers_give_the_same_bytes_on_a_larger_site(tmp_path):
+    """Enough pages for every worker to take several chunks."""
+    spec = dict(SITE)
+    for i in range(120):
+        spec[f"content/briefs/2025-10-{1 + i % 28:02d}-b{i}.md"] = (
+            f"---\ntitle: Brief {i}\ndate: 2025-10-{1 + i % 28:02d}\nsummary: Number {i}.\ntags: [t{i % 7}]\n"
+            f"people: [donald-trump{', marco-rubio' if i % 3 else ''}]\n---\nDonald Trump and Rubio, {i}.\n")
+    site = make_site(tmp_path / "big", spec)
+    one = files(cold(site, tmp_path, jobs=1))
+    assert files(cold(site, tmp_path, jobs=2)) == one
+    out = tmp_path / "inc" / "out"
+    run(site, out, jobs=2)
+    edit(site / "content/briefs/2025-10-05-b4.md", "title: Brief 4", "title: Brief four")
+    run(site, out, jobs=2)
+    assert_same_as_cold(site, out, tmp_path)
+
+
+# --- the cache is safe to delete, damage, plant or leave behind -----------------------------------------
+
+def test_deleting_the_cache_gives_a_full_build(site, out, tmp_path):
+    shutil.rmtree(out / CACHE_DIR)
+    CHANGES["brief title"](site)
+    result = run(site, out)
+    assert result.pages_unchanged == 0
+    assert_same_as_cold(site, out, tmp_path)
+
+
+@pytest.mark.parametrize("name", ["parsed.pickle", "markdown.pickle", "state.pickle"])
+def test_a_damaged_cache_file_is_ignored(site, out, tmp_path, name):
+    (out / CACHE_DIR / name).write_bytes(b"\x80\x05not a pickle")
+    CHANGES["brief title"](site)
+    run(site, out)
+    assert_same_as_cold(site, out, tmp_path)
+
+
+def test_a_planted_cache_cannot_run_code(site, out, tmp_path):
+    marker = tmp_path / "pwned"
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    for name in ("parsed.pickle", "markdown.pickle", "state.pickle"):
+        (out / CACHE_DIR / name).write_bytes(pickle.dumps((1, b"", Evil())))
+    run(site, out)
+    assert not marker.exists()
+    assert_same_as_cold(site, out, tmp_path)
+
+
+def test_a_cache_of_another_configuration_is_not_used(site, out, tmp_path):
+    CHANGES["config changed"](site)
+    run(site, out)
+    edit(site / "briefgen.yaml", "Renamed Briefing", "Test Briefing")
+    run(site, out)
+    assert_same_as_cold(site, out, tmp_path)
+
+
+def test_an_edit_right_after_a_build_with_the_same_size_and_mtime_is_seen(site, out, tmp_path):
+    path = site / BRIEF
+    st = path.stat()
+    edit(path, "Trump summons security chiefs", "Trump summons security CHIEFS")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # same size, same mtime as the cached entry
+    assert path.stat().st_size == st.st_size
+    run(site, out)
+    assert b"security CHIEFS" in (out / "briefs/meeting/index.html").read_bytes()
+    assert_same_as_cold(site, out, tmp_path)
+
+
+def test_check_reads_the_cache_but_writes_nothing(site, out):
+    before = {p: p.stat().st_mtime_ns for p in (out / CACHE_DIR).iterdir()}
+    CHANGES["brief title"](site)
+    (site / "briefgen.yaml").write_text((site / "briefgen.yaml").read_text() + f"output_dir: {out}\n")
+    assert check(site) == []
+    assert {p: p.stat().st_mtime_ns for p in (out / CACHE_DIR).iterdir()} == before
+
+
+# --- diagnostics and --strict are the same from the cache ------------------------------------------------
+
+def test_warnings_come_back_from_the_cache_and_strict_still_fails(site, out):
+    edit(site / BRIEF, "See [[oval-meeting]].", "See [[nowhere]].")
+    first = run(site, out)
+    assert any("[[nowhere]]" in d.message for d in first.diagnostics)
+    again = run(site, out)
+    assert again.pages_written == 0
+    assert again.diagnostics == first.diagnostics
+    with pytest.raises(ContentError):
+        run(site, out, strict=True)
+
+
+def test_a_failed_build_leaves_the_cache_as_it_was(site, out):
+    before = {p.name: p.read_bytes() for p in (out / CACHE_DIR).iterdir()}
+    (site / "content/people/bad.yaml").write_text("name: [not, text]\n")
+    with pytest.raises(ContentError):
+        run(site, out)
+    assert {p.name: p.read_bytes() for p in (out / CACHE_DIR).iterdir()} == before
+
+
+# --- one long-lived process (briefgen serve) -------------------------------------------------------------
+
+def test_repeated_builds_in_one_process_follow_every_change(site, tmp_path):
+    out = tmp_path / "serve" / "out"
+    run(site, out)
+    for change in ("brief body", "entity alias added", "brief renamed", "template overridden", "entity deleted"):
+        CHANGES[change](site)
+        run(site, out)
+        assert_same_as_cold(site, out, tmp_path)
+    cache_module.forget(out)
