@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import http.server
 import io
 import textwrap
+import threading
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -193,3 +198,46 @@ def build(site: Path, out: Path, *args: str) -> Path:
 def example_out(tmp_path_factory) -> Path:
     """The repository's example site, built once per test session with ``--strict``."""
     return build(REPO, tmp_path_factory.mktemp("example") / "site", "--strict")
+
+
+class StaticHost(http.server.SimpleHTTPRequestHandler):
+    """Serves a built site under ``prefix`` (the path of its base_url, as on GitHub Pages project sites);
+    unknown paths get the site's 404.html with status 404."""
+
+    prefix = "/"
+
+    def translate_path(self, path: str) -> str:
+        clean = urlsplit(path).path
+        if not clean.startswith(self.prefix):
+            return str(Path(self.directory) / "\x00missing")
+        return super().translate_path("/" + clean[len(self.prefix):])
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def static_host(directory: Path, prefix: str = "/") -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 for a built site; yields its URL (ending in ``prefix``)."""
+    handler = type("Host", (StaticHost,), {"prefix": prefix})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

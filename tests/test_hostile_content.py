@@ -15,23 +15,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import html
 import json
 import os
 import re
 import shutil
-import threading
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote
 
 import pytest
 
-from .conftest import REPO, make_site, run_cli
+from .conftest import REPO, make_site, run_cli, static_host
 
 JS = "window.__pwned=1"
 
@@ -468,24 +465,6 @@ PROBE = """() => {
 SEARCHES = ["script", "pwned", "onerror", "javascript", "img src", "P1", "Outlet"]
 
 
-@contextlib.contextmanager
-def http_server(root: Path):
-    """The built site over HTTP on 127.0.0.1 (the search page fetches its index, which file:// forbids)."""
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 async def _visit_all(async_playwright, root: Path, base: str, tabs: int = 4):
     """Load every page (``tabs`` at a time), then run searches; return (problems per URL, dialog messages)."""
     results: dict[str, dict] = {}
@@ -539,7 +518,7 @@ async def _visit_all(async_playwright, root: Path, base: str, tabs: int = 4):
 @pytest.mark.browser
 def test_no_payload_runs_in_chromium(hostile_site):
     async_playwright = _browser_or_skip()
-    with http_server(hostile_site) as base, ThreadPoolExecutor(1) as pool:
+    with static_host(hostile_site) as base, ThreadPoolExecutor(1) as pool:
         # Its own thread and event loop: other browser tests may hold Playwright's sync loop in this one.
         results, dialogs = pool.submit(asyncio.run, _visit_all(async_playwright, hostile_site, base)).result()
     assert not dialogs, dialogs

@@ -7,61 +7,16 @@ from __future__ import annotations
 
 import http.client
 import http.server
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import partial
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from .conftest import REPO, build, parse_html
+from .conftest import REPO, build, parse_html, static_host
 
 PREFIX = "/venezuela-briefs/"  # the path of the example's base_url
 LINK_ATTRS = {"a": "href", "link": "href", "script": "src", "img": "src", "source": "src", "iframe": "src",
               "form": "action"}
-
-
-class SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves a built site under ``prefix``; unknown paths get 404.html with status 404, like GitHub Pages."""
-
-    prefix = "/"
-
-    def translate_path(self, path: str) -> str:
-        clean = urlsplit(path).path
-        if not clean.startswith(self.prefix):
-            return str(Path(self.directory) / "\x00missing")
-        return super().translate_path("/" + clean[len(self.prefix):])
-
-    def send_error(self, code, message=None, explain=None):
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            return super().send_error(code, message, explain)
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
-@contextmanager
-def serve(directory: Path, prefix: str = "/") -> Iterator[str]:
-    handler = type("Handler", (SiteHandler,), {"prefix": prefix})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 class Crawler:
@@ -138,7 +93,7 @@ def crawl(out: Path, base: str, skip: tuple[str, ...] = ()) -> tuple[int, int, l
 
 @pytest.mark.parametrize("prefix", ["/", PREFIX], ids=["root", "sub-path"])
 def test_every_internal_link_works(example_out, prefix):
-    with serve(example_out, prefix) as base:
+    with static_host(example_out, prefix) as base:
         # 404.html's links start from base_url's path (it is served at any URL): checked below
         skip = ("404.html",) if prefix != PREFIX else ()
         pages, fetched, problems = crawl(example_out, base, skip)
@@ -160,7 +115,7 @@ def test_every_internal_link_is_relative(example_out):
 
 
 def test_404_page_works_at_any_depth_under_the_project_path(example_out):
-    with serve(example_out, PREFIX) as base:
+    with static_host(example_out, PREFIX) as base:
         crawler = Crawler(base)
         for missing in ("nope", "people/nobody/", "a/b/c/d/"):
             url = base + missing
@@ -173,7 +128,7 @@ def test_404_page_works_at_any_depth_under_the_project_path(example_out):
 
 def test_404_page_at_a_domain_root(tmp_path):
     out = build(REPO, tmp_path / "site", "--base-url", "https://briefs.example.org/")
-    with serve(out) as base:
+    with static_host(out) as base:
         crawler = Crawler(base)
         status, _, _ = crawler.fetch(base + "deep/missing/page/")
         assert status == 404

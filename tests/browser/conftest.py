@@ -7,18 +7,15 @@ Install: ``apt-get install -y chromium`` and ``pip install -e '.[test]'``."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import io
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from ..conftest import REPO, static_host
+
 CHROMIUM = Path(os.environ.get("BRIEFGEN_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 TIMEOUT_MS = 10_000
@@ -60,32 +57,6 @@ def site(tmp_path_factory) -> Path:
     return out
 
 
-class StaticHost(http.server.SimpleHTTPRequestHandler):
-    """The built site under ``prefix`` (the path of the site's base_url, as on GitHub Pages project
-    sites), with 404.html for any missing page."""
-
-    prefix = "/"
-
-    def log_message(self, *args) -> None:
-        pass
-
-    def send_head(self):
-        path = urlsplit(self.path).path
-        if not path.startswith(self.prefix):
-            self.send_error(404)
-            return None
-        self.path = "/" + self.path[len(self.prefix):]
-        local = Path(self.translate_path(self.path))
-        if not (local.is_file() or (local / "index.html").is_file()):
-            body = (Path(self.directory) / "404.html").read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            return io.BytesIO(body)
-        return super().send_head()
-
-
 @pytest.fixture(scope="session")
 def base_url(site: Path) -> Iterator[str]:
     """http://127.0.0.1:<port>/<path of base_url>/ serving the built example, like a static host."""
@@ -93,13 +64,8 @@ def base_url(site: Path) -> Iterator[str]:
     from briefgen.diagnostics import Diagnostics
 
     prefix = urlsplit(load_config(REPO, Diagnostics()).base_url or "/").path or "/"
-    handler = type("Host", (StaticHost,), {"prefix": prefix})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}{prefix}"
-    server.shutdown()
-    server.server_close()
+    with static_host(site, prefix) as url:
+        yield url
 
 
 @pytest.fixture()
