@@ -33,61 +33,53 @@ CHUNK = 48  # pages per claim: small enough to balance two processes, large enou
 
 
 class TrackedViews(Views):
-    """:class:`Views` that remembers the objects it shares between pages, so each is fingerprinted once."""
+    """:class:`Views` that remembers the views it shares between pages (links, brief summaries,
+    claims), so that each is fingerprinted once per build, not once per page that shows it."""
 
     def __init__(self, site: Site):
         super().__init__(site)
-        self.shared: dict[int, list] = {}  # id -> [object, digest or None]; holds the object, so ids stay unique
+        self.kept: dict[int, Any] = {}  # id -> view; holding the view keeps its id unique
+        self.digests: dict[int, bytes] = {}
+        self.table: dict[type, Any] = {}  # the fingerprinting pickler's dispatch table
+
+    def _keep(self, view: Any) -> Any:
+        self.kept[id(view)] = view
+        if type(view) not in self.table:
+            self.table[type(view)] = self._reduce
+        return view
 
     def link(self, key):
-        view = super().link(key)
-        if id(view) not in self.shared:
-            self.shared[id(view)] = [view, None]
-        return view
+        return self._keep(super().link(key))
 
     def summary(self, brief):
-        view = super().summary(brief)
-        if id(view) not in self.shared:
-            self.shared[id(view)] = [view, None]
-        return view
+        return self._keep(super().summary(brief))
 
     def claim(self, claim):
-        view = super().claim(claim)
-        if id(view) not in self.shared:
-            self.shared[id(view)] = [view, None]
-        return view
+        return self._keep(super().claim(claim))
+
+    def _reduce(self, obj: Any) -> Any:
+        """A shared view pickles as the digest of its own pickle."""
+        known = self.digests.get(id(obj))
+        if known is None:
+            if id(obj) not in self.kept:  # a view of a shared type that is not shared itself
+                return obj.__reduce_ex__(PROTOCOL)
+            known = self.digests[id(obj)] = self.digest(obj.__reduce_ex__(PROTOCOL))
+        return (bytes, (known,))
+
+    def digest(self, value: Any) -> bytes:
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=PROTOCOL)
+        pickler.dispatch_table = self.table
+        pickler.dump(value)
+        return digest(buffer.getvalue())
 
 
-class _Fingerprinter(pickle.Pickler):
-    """Pickles a page to a buffer, writing shared views as their own (memoised) digests."""
-
-    def __init__(self, shared: dict[int, list]):
-        self.buffer = io.BytesIO()
-        super().__init__(self.buffer, protocol=5)
-        self.shared = shared
-
-    def reducer_override(self, obj: Any) -> Any:
-        entry = self.shared.get(id(obj))
-        if entry is None:
-            return NotImplemented
-        if entry[1] is None:
-            entry[1] = _Fingerprinter(self.shared).digest(obj, top=False)
-        return (bytes, (entry[1],))
-
-    def digest(self, obj: Any, top: bool = True) -> bytes:
-        if not top:  # pickle the object itself, not the reference to its digest
-            entry = self.shared.pop(id(obj))
-            try:
-                self.dump(obj)
-            finally:
-                self.shared[id(obj)] = entry
-        else:
-            self.dump(obj)
-        return digest(self.buffer.getvalue())
+PROTOCOL = 5
 
 
-def fingerprint(page: render.Page, shared: dict[int, list]) -> bytes:
-    return _Fingerprinter(shared).digest(page)
+def fingerprint(page: render.Page, views: TrackedViews) -> bytes:
+    """A digest of everything a page is rendered from (its path, template, title and context)."""
+    return views.digest(page)
 
 
 @dataclass
@@ -148,7 +140,7 @@ def _work(plan: Plan, claims: Iterable[int], in_parent: bool) -> Written:
         chunk = 1 + index // CHUNK
         if chunk != current:
             continue
-        fp = fingerprint(page, views.shared)
+        fp = fingerprint(page, views)
         old = plan.previous.get(page.path)
         if plan.same_key and old is not None and old.fingerprint == fp and page.path in plan.present:
             result.rows.append(((0, index), page.path, old, False))
