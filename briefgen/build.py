@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import cache as caching
-from . import output, parallel, stages, writer
+from . import output, parallel, session, stages, writer
 from .cache import CACHE_DIR, Cache, State, code_digest, forget, open_cache, remember, text_digest
 from .config import SiteConfig, load_config
 from .diagnostics import ContentError, Diagnostic, Diagnostics, UsageError
@@ -166,24 +166,32 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         return BuildResult(diagnostics.sorted(), out, 0, len(state.outputs), time.perf_counter() - start)
 
     incremental = state is not None and out.is_dir()
+    kept = session.reuse(out, found, cache, new, pages_key, options.drafts, diagnostics, jobs)
     staging = output.Staging(out)
     try:
         progress.set("resolving")
-        briefs, entities = stages.model(found, diagnostics, new, options.drafts)
+        if kept is None:
+            objects = stages.model(found, diagnostics, new, options.drafts)
         cache_dir = staging.path / CACHE_DIR
         cache_written = []
         if not incremental or caching.parsed_changed(cache, new):
             caching.write_parsed(new, cache_dir)
             cache_written.append("parsed.pickle")
-        new.parsed = found.entries = cache.parsed = {}  # written: not kept while pages are rendered
-        site = resolve_site(config, briefs, entities, diagnostics)
-        progress.set("rendering Markdown")
-        stages.render_markdown(site, diagnostics, cache, new, jobs)
+        new.parsed = cache.parsed = {}  # written: not kept while pages are rendered
+        if kept is None:
+            before = len(diagnostics.items)
+            site = resolve_site(config, *objects, diagnostics)
+            resolve_diagnostics = diagnostics.items[before:]
+            progress.set("rendering Markdown")
+            markdown = stages.render_markdown(site, diagnostics, cache, new, jobs)
+            views = writer.TrackedViews(site)
+        else:
+            site, views = kept.site, kept.views
         if diagnostics.failed(options.strict):
             raise ContentError(diagnostics.sorted())
 
         plan = writer.Plan(site, theme, staging.path, state.outputs if incremental else {},
-                           present if incremental else set(), incremental and state.pages_key == pages_key)
+                           present if incremental else set(), incremental and state.pages_key == pages_key, views)
         estimate = len(state.outputs) if state else len(site.briefs) + 2 * len(site.entities)
         progress.set("rendering pages", plan.progress, estimate)
         parallel.trim_memory()  # before workers fork: what the parent freed is not counted again for them
@@ -205,7 +213,12 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
     except BaseException:
         staging.discard()
         raise
-    remember(out, new)
+    identity = remember(out, new)
+    if kept is None:
+        kept = session.kept_from(identity, pages_key, options.drafts, found, [*objects[0], *objects[1]], site,
+                                 views, resolve_diagnostics, markdown)
+    kept.identity = identity
+    session.keep(out, kept)
     return BuildResult(diagnostics.sorted(), out, len(written), len(outputs) - len(written),
                        time.perf_counter() - start, written)
 

@@ -223,11 +223,14 @@ def write_rest(cache: Cache, folder: Path) -> list[str]:
     return names
 
 
-def remember(out_dir: Path, cache: Cache) -> None:
+def remember(out_dir: Path, cache: Cache) -> tuple:
     """Keep the Markdown and output state of ``cache`` for the next build into ``out_dir`` in this
-    process, as long as its files are the ones just written (parsed files are read again: cheap)."""
+    process, as long as its files are the ones just written (parsed files are read again: cheap).
+    Returns the identity of those files."""
+    identity = _identity(out_dir / CACHE_DIR)
     _MEMORY[out_dir.resolve()] = Cache(cache.folder, parsed_key=cache.parsed_key, markdown=cache.markdown,
-                                       state=cache.state, identity=_identity(out_dir / CACHE_DIR))
+                                       state=cache.state, identity=identity)
+    return identity
 
 
 def forget(out_dir: Path) -> None:

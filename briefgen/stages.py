@@ -148,20 +148,23 @@ class _Text:
     key: bytes
 
 
-def _texts(site: Site) -> list[_Text]:
+def texts(site: Site, bodies_of: set[int] | None = None) -> list[_Text]:
+    """Every Markdown text of the site, in a stable order; with ``bodies_of`` (ids of briefs and
+    entities), only the bodies of those."""
     html = site.config.markdown_html
     out = []
     for brief in site.briefs:
-        mentions = site.mentions_for(brief)
-        out.append(_Text(brief, brief.path, False, brief.body, mentions, brief.body_line, 1,
-                         text_digest("brief", html, brief.body, brief.body_line, mentions)))
-        for claim in brief.claims:
+        if bodies_of is None or id(brief) in bodies_of:
+            mentions = site.mentions_for(brief)
+            out.append(_Text(brief, brief.path, False, brief.body, mentions, brief.body_line, 1,
+                             text_digest("brief", html, brief.body, brief.body_line, mentions)))
+        for claim in brief.claims if bodies_of is None else ():
             if claim.note:
                 at = claim.note_pos or claim.pos
                 out.append(_Text(claim, brief.path, True, claim.note, [], at.line, at.col,
                                  text_digest("note", html, claim.note, at.line, at.col)))
     for entity in site.entities.values():
-        if entity.body.strip():
+        if entity.body.strip() and (bodies_of is None or id(entity) in bodies_of):
             out.append(_Text(entity, entity.path, False, entity.body, [], entity.body_line, 1,
                              text_digest("entity", html, entity.body, entity.body_line)))
     return out
@@ -181,9 +184,11 @@ def _render_one(site: Site, item: _Text) -> Markdown:
     return Markdown(html, tuple((p.line, p.col, p.target) for p in env.problems), tuple(resolutions))
 
 
-def render_markdown(site: Site, diagnostics: Diagnostics, cache: Cache, new: Cache, jobs: int) -> None:
-    """Every brief body, claim note and entity body to HTML, reusing what the cache holds."""
-    items = _texts(site)
+def render_markdown(site: Site, diagnostics: Diagnostics, cache: Cache, new: Cache, jobs: int,
+                    items: list[_Text] | None = None) -> list[tuple[_Text, Markdown]]:
+    """Every brief body, claim note and entity body (or just ``items``) to HTML, reusing what the
+    cache holds; their unresolved ``[[links]]`` go to ``diagnostics``. Returns each text with its result."""
+    items = texts(site) if items is None else items
     results: list[Markdown | None] = []
     todo: list[int] = []
     for i, item in enumerate(items):
@@ -208,6 +213,11 @@ def render_markdown(site: Site, diagnostics: Diagnostics, cache: Cache, new: Cac
             item.owner.html = entry.html
         else:
             item.owner.note_html = entry.html
-        for line, col, target in entry.problems:
-            diagnostics.warning(item.path, line, col, f"link [[{target}]] points to no entity or brief",
-                                "use an entity id, name or alias, or a brief's slug")
+        report(item, entry, diagnostics)
+    return list(zip(items, results, strict=True))
+
+
+def report(item: _Text, entry: Markdown, diagnostics: Diagnostics) -> None:
+    for line, col, target in entry.problems:
+        diagnostics.warning(item.path, line, col, f"link [[{target}]] points to no entity or brief",
+                            "use an entity id, name or alias, or a brief's slug")

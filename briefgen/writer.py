@@ -92,6 +92,7 @@ class Plan:
     previous: dict[str, Output]  # the last build's outputs (empty: write everything)
     present: set[str]  # paths of the previous output still there, unchanged in size
     same_key: bool  # the last build used the same code, configuration, theme and options
+    views: TrackedViews | None = None  # kept from an earlier build with the same site, or made here
     progress: parallel.Progress = field(default_factory=parallel.Progress)
     folders: set[Path] = field(default_factory=set)  # made in staging by this process
 
@@ -125,7 +126,7 @@ def _work(plan: Plan, claims: Iterable[int], in_parent: bool) -> Written:
     site, config = plan.site, plan.site.config
     env = plan.theme.environment()
     site_view = render.site_context(site)
-    views = TrackedViews(site)
+    views = plan.views or TrackedViews(site)
     result = Written(html_urls=[] if in_parent else None)
     claimed = iter(claims)
     current = next(claimed, None)

@@ -300,3 +300,26 @@ def test_repeated_builds_in_one_process_follow_every_change(site, tmp_path):
         run(site, out)
         assert_same_as_cold(site, out, tmp_path)
     cache_module.forget(out)
+
+
+def test_a_body_edit_in_one_process_reuses_the_resolved_site(site, tmp_path, monkeypatch):
+    from briefgen import build as build_module
+
+    out = tmp_path / "serve" / "out"
+    run(site, out)
+    calls = []
+    real = build_module.resolve_site
+    monkeypatch.setattr(build_module, "resolve_site", lambda *a, **k: calls.append(1) or real(*a, **k))
+    CHANGES["brief body"](site)
+    run(site, out, jobs=2)
+    assert calls == [], "the site was resolved again for a body edit"
+    assert_same_as_cold(site, out, tmp_path)
+    CHANGES["entity body edited"](site)
+    run(site, out)
+    assert calls == []
+    assert_same_as_cold(site, out, tmp_path)
+    CHANGES["brief title"](site)
+    run(site, out)
+    assert calls == [1], "a front matter edit must resolve the site again"
+    assert_same_as_cold(site, out, tmp_path)
+    cache_module.forget(out)
