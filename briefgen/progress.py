@@ -37,10 +37,12 @@ class ProgressLine:
 
     def _text(self) -> str:
         text = f"briefgen: {self.stage}"
-        if self.counter is not None:
+        if self.counter is not None and self.tty:
             done = self.counter.value
             text += f" {done:,}/{self.total:,}" if self.total and done <= self.total else f" {done:,}"
-        return text + f" ({time.monotonic() - self.started:.0f} s)"
+        elif self.total:
+            text += f" (about {self.total:,})"
+        return text + f" after {time.monotonic() - self.started:.0f} s"
 
     def _run(self) -> None:
         if self._stop.wait(DELAY):

@@ -156,8 +156,9 @@ def texts(site: Site, bodies_of: set[int] | None = None) -> list[_Text]:
     for brief in site.briefs:
         if bodies_of is None or id(brief) in bodies_of:
             mentions = site.mentions_for(brief)
+            linked = tuple((m.names, m.target.path, m.target.title) for m in mentions)  # plain tuples: fast repr
             out.append(_Text(brief, brief.path, False, brief.body, mentions, brief.body_line, 1,
-                             text_digest("brief", html, brief.body, brief.body_line, mentions)))
+                             text_digest("brief", html, brief.body, brief.body_line, linked)))
         for claim in brief.claims if bodies_of is None else ():
             if claim.note:
                 at = claim.note_pos or claim.pos
