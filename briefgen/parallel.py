@@ -8,8 +8,8 @@ fewer chunks. The calling process works too: ``jobs=2`` is this process and
 one child. Results come back in chunk order, so the output never depends on
 which process did what.
 
-Without ``fork`` (Windows, macOS' default) or with ``jobs=1`` everything runs
-in this process, through the same code path."""
+Elsewhere than on Linux, or with ``jobs=1``, everything runs in this process,
+through the same code path."""
 
 from __future__ import annotations
 
@@ -38,7 +38,8 @@ def worker_count(jobs: int | None) -> int:
 
 
 def can_fork() -> bool:
-    return hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods()
+    """Workers are forked on Linux only (macOS' system libraries are not safe to use after a fork)."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork")
 
 
 def trim_memory() -> None:
@@ -109,8 +110,11 @@ def run(work: Callable[[Claims, bool], Any], jobs: int, chunks: int, total: int 
     ``work`` loops over ``claims`` (chunk numbers, ``total`` of them: by default
     ``chunks``; None for no limit) and returns something picklable; the results
     of every process are returned, this process's first. ``chunks`` (how many
-    chunks there are, or about) decides how many children are worth forking. An
-    exception in any process is raised here, after every child has been stopped."""
+    chunks there are, or about) decides how many children are worth forking. With
+    ``parent_works=False``, ``jobs`` children do the work while this process
+    waits, so what the work leaves behind in memory goes with them (a ``None``
+    result stands for this process). An exception in any process is raised here,
+    after every child has been stopped."""
     total = chunks if total == -1 else total
     extra = min(jobs - parent_works, chunks // MIN_CHUNKS_PER_WORKER) if can_fork() and jobs > 1 else 0
     if extra <= 0:

@@ -317,3 +317,20 @@ def test_a_body_edit_in_one_process_reuses_the_resolved_site(site, tmp_path, mon
         assert bool(calls) == resolved, f"{change}: resolved again: {bool(calls)}"
         assert_same_as_cold(site, out, tmp_path)
     cache_module.forget(out)
+
+
+def test_an_error_in_a_worker_is_reported_and_the_output_left_as_it_was(tmp_path):
+    spec = dict(SITE)
+    for i in range(150):
+        spec[f"content/people/p{i}.yaml"] = f"name: Person {i}\n"
+    site = make_site(tmp_path / "big", spec)
+    out = tmp_path / "pub" / "out"
+    run(site, out, jobs=2)
+    before = {rel: data for rel, data in files(out).items()}
+    # Entity pages come late in the site's order, so with two processes the failure may be in either.
+    make_site(site, {"templates/entity.html": "{{ entity.no_such_field.oops }}\n"})
+    with pytest.raises(ContentError) as failure:
+        run(site, out, jobs=2)
+    assert "templates/entity.html" in failure.value.diagnostics[0].path
+    assert files(out) == before
+    assert [p.name for p in out.parent.iterdir()] == ["out"]
