@@ -191,7 +191,8 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
             raise ContentError(diagnostics.sorted())
 
         plan = writer.Plan(site, theme, staging.path, state.outputs if incremental else {},
-                           present if incremental else set(), incremental and state.pages_key == pages_key, views)
+                           present if incremental else set(), incremental and state.pages_key == pages_key, views,
+                           writer.environment(theme, pages_key))
         estimate = len(state.outputs) if state else len(site.briefs) + 2 * len(site.entities)
         progress.set("rendering pages", plan.progress, estimate)
         parallel.trim_memory()  # before workers fork: what the parent freed is not counted again for them

@@ -14,6 +14,7 @@ go into the staging folder; the caller commits them (:mod:`briefgen.output`)."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import pickle
 import shutil
@@ -93,6 +94,7 @@ class Plan:
     present: set[str]  # paths of the previous output still there, unchanged in size
     same_key: bool  # the last build used the same code, configuration, theme and options
     views: TrackedViews | None = None  # kept from an earlier build with the same site, or made here
+    env: Any = None  # the theme's Jinja environment (see :func:`environment`)
     progress: parallel.Progress = field(default_factory=parallel.Progress)
     folders: set[Path] = field(default_factory=set)  # made in staging by this process
 
@@ -124,7 +126,7 @@ EXTRAS_CHUNK = 0  # the search index; pages are chunks 1, 2, …
 
 def _work(plan: Plan, claims: Iterable[int], in_parent: bool) -> Written:
     site, config = plan.site, plan.site.config
-    env = plan.theme.environment()
+    env = plan.env or plan.theme.environment()
     site_view = render.site_context(site)
     views = plan.views or TrackedViews(site)
     result = Written(html_urls=[] if in_parent else None)
@@ -155,6 +157,23 @@ def _work(plan: Plan, claims: Iterable[int], in_parent: bool) -> Written:
     return result
 
 
+_ENVIRONMENTS: dict[bytes, Any] = {}
+
+
+def environment(theme: Theme, key: bytes) -> Any:
+    """The theme's Jinja environment, kept while ``key`` (code, configuration, theme files) is the
+    same, so a long-lived process compiles each template once; warmed before workers fork."""
+    env = _ENVIRONMENTS.get(key)
+    if env is None:
+        _ENVIRONMENTS.clear()
+        env = _ENVIRONMENTS[key] = theme.environment()
+        for name in sorted(env.list_templates()):
+            if not name.startswith(".") and name.endswith((".html", ".xml", ".txt")):
+                with contextlib.suppress(Exception):  # a broken template is reported when a page uses it
+                    env.get_template(name)
+    return env
+
+
 def render_pages(plan: Plan, jobs: int, estimate: int) -> tuple[dict[str, Output], list[str], list[str]]:
     """Render (or keep) every page and the search index; return the outputs in order, the paths
     written into staging, and the site's HTML URLs (for the sitemap). ``estimate``: about how
@@ -180,7 +199,7 @@ def render_pages(plan: Plan, jobs: int, estimate: int) -> tuple[dict[str, Output
 def extra_files(plan: Plan, html_urls: list[str]) -> list[tuple[str, bytes]]:
     """sitemap.xml, robots.txt and .nojekyll."""
     site, config = plan.site, plan.site.config
-    env = plan.theme.environment()
+    env = plan.env or plan.theme.environment()
     site_view = render.site_context(site)
     files = []
     for name, context in (("sitemap.xml", {"urls": html_urls}), ("robots.txt", {})):
