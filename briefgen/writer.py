@@ -157,16 +157,17 @@ def _work(plan: Plan, claims: Iterable[int], in_parent: bool) -> Written:
     return result
 
 
-_ENVIRONMENTS: dict[bytes, Any] = {}
+_ENVIRONMENTS: dict[tuple, Any] = {}
 
 
 def environment(theme: Theme, key: bytes) -> Any:
-    """The theme's Jinja environment, kept while ``key`` (code, configuration, theme files) is the
-    same, so a long-lived process compiles each template once; warmed before workers fork."""
-    env = _ENVIRONMENTS.get(key)
+    """The theme's Jinja environment, kept while the theme (folders, site) and ``key`` (code,
+    configuration, theme files) are the same, so a long-lived process compiles each template once;
+    warmed before workers fork."""
+    env = _ENVIRONMENTS.get((key, theme))
     if env is None:
         _ENVIRONMENTS.clear()
-        env = _ENVIRONMENTS[key] = theme.environment()
+        env = _ENVIRONMENTS[(key, theme)] = theme.environment()
         for name in sorted(env.list_templates()):
             if not name.startswith(".") and name.endswith((".html", ".xml", ".txt")):
                 with contextlib.suppress(Exception):  # a broken template is reported when a page uses it
