@@ -78,6 +78,31 @@ class Claims:
                 return
             yield n
 
+    def peek(self) -> int:
+        """The number the next claim would get (already claimed by someone else, maybe, by then)."""
+        if self._next is None:
+            return self._local
+        return self._next.value
+
+
+class Once:
+    """A task that exactly one process takes (``take()`` is True once, across processes).
+    Make it before :func:`run` forks, so the workers share it."""
+
+    def __init__(self):
+        self._taken = multiprocessing.get_context("fork").RawValue("b", 0) if can_fork() else None
+        self._lock = multiprocessing.get_context("fork").Lock() if can_fork() else None
+        self._local = False
+
+    def take(self) -> bool:
+        if self._taken is None:
+            taken, self._local = self._local, True
+            return not taken
+        with self._lock:
+            taken = self._taken.value
+            self._taken.value = 1
+        return not taken
+
 
 class Progress:
     """A counter of finished items that every process adds to (read by the progress line)."""

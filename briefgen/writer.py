@@ -121,26 +121,30 @@ def _keep_or_write(plan: Plan, path: str, data: bytes, fp: bytes | None) -> tupl
     return out, True
 
 
-EXTRAS_CHUNK = 0  # the search index; pages are chunks 1, 2, …
+def _search_index(plan: Plan, views: TrackedViews, result: Written) -> None:
+    for order, (path, data) in enumerate(search.index_files(plan.site, views)):
+        out, wrote = _keep_or_write(plan, path, data, None)
+        result.rows.append(((1, order), path, out, wrote))
 
 
-def _work(plan: Plan, claims: Iterable[int], in_parent: bool) -> Written:
+def _work(plan: Plan, claims: parallel.Claims, in_parent: bool, chunks: int, extras: parallel.Once) -> Written:
+    """One process's share: page chunks as claimed, and the search index if it takes it (a worker
+    takes it first; this process, which must walk every page anyway, only when no worker did)."""
     site, config = plan.site, plan.site.config
     env = plan.env or plan.theme.environment()
     site_view = render.site_context(site)
     views = plan.views or TrackedViews(site)
     result = Written(html_urls=[] if in_parent else None)
+    if not in_parent and extras.take():
+        _search_index(plan, views, result)
+        if claims.peek() > chunks // 2:
+            return result  # the others are past half way: walking every page to help with the rest costs more
     claimed = iter(claims)
     current = next(claimed, None)
-    if current == EXTRAS_CHUNK:
-        for order, (path, data) in enumerate(search.index_files(site, views)):
-            out, wrote = _keep_or_write(plan, path, data, None)
-            result.rows.append(((1, order), path, out, wrote))
-        current = next(claimed, None)
     for index, page in enumerate(render.site_pages(site, views)):
         if result.html_urls is not None and page.path.endswith(".html") and page.path != "404.html":
             result.html_urls.append(page.url)
-        chunk = 1 + index // CHUNK
+        chunk = index // CHUNK
         if chunk != current:
             continue
         fp = fingerprint(page, views)
@@ -154,6 +158,8 @@ def _work(plan: Plan, claims: Iterable[int], in_parent: bool) -> Written:
         plan.progress.add()
         if (index + 1) % CHUNK == 0:
             current = next(claimed, None)
+    if in_parent and extras.take():
+        _search_index(plan, views, result)
     return result
 
 
@@ -179,8 +185,10 @@ def render_pages(plan: Plan, jobs: int, estimate: int) -> tuple[dict[str, Output
     """Render (or keep) every page and the search index; return the outputs in order, the paths
     written into staging, and the site's HTML URLs (for the sitemap). ``estimate``: about how
     many pages there are, to decide whether workers are worth forking."""
-    results = parallel.run(lambda claims, in_parent: _work(plan, claims, in_parent), jobs,
-                           chunks=1 + estimate // CHUNK, total=None)
+    chunks = 1 + estimate // CHUNK
+    extras = parallel.Once()
+    results = parallel.run(lambda claims, in_parent: _work(plan, claims, in_parent, chunks, extras), jobs, chunks,
+                           total=None)
     rows: list[tuple] = []
     html_urls: list[str] = []
     for r in results:
