@@ -200,7 +200,7 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         gc.enable()  # rendering makes short-lived cycles; collecting them is cheap with the site frozen
         outputs, written, html_urls = writer.render_pages(plan, jobs, estimate)
         progress.set("writing")
-        writer.write_extras(plan, writer.extra_files(plan, html_urls), outputs, written)
+        writer.write_extras(plan, html_urls, outputs, written)
         statics = writer.copy_statics(plan, writer.static_files(theme.static_dirs),
                                       state.statics if state else {}, outputs, written)
         new.state = State(pages_key, inputs, outputs, tuple(diagnostics.sorted()), statics)

@@ -205,25 +205,27 @@ def render_pages(plan: Plan, jobs: int, estimate: int) -> tuple[dict[str, Output
     return outputs, written, html_urls
 
 
-def extra_files(plan: Plan, html_urls: list[str]) -> list[tuple[str, bytes]]:
-    """sitemap.xml, robots.txt and .nojekyll."""
+def write_extras(plan: Plan, html_urls: list[str], outputs: dict[str, Output], written: list[str]) -> None:
+    """sitemap.xml, robots.txt and .nojekyll, rendered (like pages) only when what they show changed."""
     site, config = plan.site, plan.site.config
     env = plan.env or plan.theme.environment()
+    views = plan.views or TrackedViews(site)
     site_view = render.site_context(site)
-    files = []
     for name, context in (("sitemap.xml", {"urls": html_urls}), ("robots.txt", {})):
         page = render.Page(name, name, name, context=context)
-        files.append((name, render.render_page(env, page, site_view, config)))
-    files.append((".nojekyll", b""))
-    return files
-
-
-def write_extras(plan: Plan, files: list[tuple[str, bytes]], outputs: dict[str, Output], written: list[str]) -> None:
-    for path, data in files:
-        out, wrote = _keep_or_write(plan, path, data, None)
-        outputs[path] = out
+        fp = fingerprint(page, views)
+        old = plan.previous.get(name)
+        if plan.same_key and old is not None and old.fingerprint == fp and name in plan.present:
+            outputs[name] = old
+            continue
+        out, wrote = _keep_or_write(plan, name, render.render_page(env, page, site_view, config), fp)
+        outputs[name] = out
         if wrote:
-            written.append(path)
+            written.append(name)
+    out, wrote = _keep_or_write(plan, ".nojekyll", b"", None)
+    outputs[".nojekyll"] = out
+    if wrote:
+        written.append(".nojekyll")
 
 
 def static_files(trees: Iterable[Path]) -> dict[str, Path]:
