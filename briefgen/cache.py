@@ -180,22 +180,33 @@ def open_cache(out_dir: Path, parsed_key: bytes, use_memory: bool = True) -> Cac
     if remembered is not None and remembered.identity == identity and remembered.parsed_key == parsed_key:
         cache.markdown, cache.state = remembered.markdown, remembered.state
     else:
-        markdown = _read(folder / "markdown.pickle", parsed_key)
-        if markdown is not None:
-            cache.markdown = {k: Markdown(*v) for k, v in markdown[1].items()}
-        state = _read(folder / "state.pickle")
-        if state is not None:
-            pages_key, (inputs, outputs, diagnostics, statics) = state
-            cache.state = State(pages_key, inputs, {p: Output(*o) for p, o in outputs.items()}, diagnostics,
-                                statics)
-    parsed = _read(folder / "parsed.pickle", parsed_key)
-    if parsed is not None:
-        cache.parsed = {rel: FileEntry(*entry) for rel, entry in parsed[1].items()}
-        try:
-            cache.scanned_ns = (folder / "parsed.pickle").stat().st_mtime_ns
-        except OSError:
-            cache.parsed = {}
+        cache.markdown = _shaped(folder / "markdown.pickle", parsed_key,
+                                 lambda data: {k: Markdown(*v) for k, v in data.items()}) or {}
+        cache.state = _shaped(folder / "state.pickle", None, _state)
+    cache.parsed = _shaped(folder / "parsed.pickle", parsed_key,
+                           lambda data: {rel: FileEntry(*entry) for rel, entry in data.items()}) or {}
+    try:
+        cache.scanned_ns = (folder / "parsed.pickle").stat().st_mtime_ns
+    except OSError:
+        cache.parsed = {}
     return cache
+
+
+def _state(file: tuple) -> State:
+    pages_key, (inputs, outputs, diagnostics, statics) = file
+    return State(pages_key, inputs, {p: Output(*o) for p, o in outputs.items()}, tuple(diagnostics), dict(statics))
+
+
+def _shaped(path: Path, key: bytes | None, shape: Any) -> Any:
+    """A cache file's data made into its objects by ``shape``; None when missing, damaged or of
+    another shape (a planted or foreign file is no cache, never an error)."""
+    found = _read(path, key)
+    if found is None:
+        return None
+    try:
+        return shape(found if key is None else found[1])
+    except Exception:
+        return None
 
 
 def write_parsed(cache: Cache, folder: Path) -> None:

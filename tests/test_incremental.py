@@ -242,6 +242,16 @@ def test_a_planted_cache_cannot_run_code(site, out, tmp_path):
     assert_same_as_cold(site, out, tmp_path)
 
 
+@pytest.mark.parametrize("data", [(1, b"", 42), (1, b"", {"x": (1, 2)}), (1, b"", ("k", (1, 2, 3, 4))), (2, 3)])
+def test_a_cache_file_of_the_wrong_shape_is_ignored(site, out, tmp_path, data):
+    cache_module.forget(out)
+    for name in ("parsed.pickle", "markdown.pickle", "state.pickle"):
+        (out / CACHE_DIR / name).write_bytes(pickle.dumps(data))
+    CHANGES["brief title"](site)
+    run(site, out)
+    assert_same_as_cold(site, out, tmp_path)
+
+
 def test_a_cache_of_another_configuration_is_not_used(site, out, tmp_path):
     CHANGES["config changed"](site)
     run(site, out)
