@@ -29,7 +29,7 @@ from pathlib import Path
 
 from . import cache as caching
 from . import output, parallel, session, stages, writer
-from .cache import CACHE_DIR, Cache, State, code_digest, forget, open_cache, remember, text_digest
+from .cache import Cache, State, cache_folder, code_digest, forget, open_cache, remember, text_digest
 from .config import SiteConfig, load_config
 from .diagnostics import ContentError, Diagnostic, Diagnostics, UsageError
 from .output import MARKER, check_output_dir
@@ -172,11 +172,9 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         progress.set("resolving")
         if kept is None:
             objects = stages.model(found, diagnostics, new, options.drafts)
-        cache_dir = staging.path / CACHE_DIR
-        cache_written = []
+        cache_dir = cache.folder
         if not incremental or caching.parsed_changed(cache, new):
             caching.write_parsed(new, cache_dir)
-            cache_written.append("parsed.pickle")
         new.parsed = cache.parsed = {}  # written: not kept while pages are rendered
         if kept is None:
             before = len(diagnostics.items)
@@ -204,16 +202,19 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         statics = writer.copy_statics(plan, writer.static_files(theme.static_dirs),
                                       state.statics if state else {}, outputs, written)
         new.state = State(pages_key, inputs, outputs, tuple(diagnostics.sorted()), statics)
-        cache_written += caching.write_rest(new, cache_dir)
+        caching.drop_state(cache_dir)
         if incremental:
             deleted = [p for p in state.outputs if p not in outputs and p in present] + strays
-            output.commit_changes(staging.path, out, written + [f"{CACHE_DIR}/{n}" for n in cache_written],
-                                  deleted)
+            output.commit_changes(staging.path, out, written, deleted)
         else:
             output.swap(staging.path, out.resolve())
     except BaseException:
         staging.discard()
+        caching.discard_pending(cache.folder)
         raise
+    caching.commit_parsed(cache_dir)
+    caching.write_markdown(new, cache_dir)
+    caching.write_state(new, cache_dir)
     identity = remember(out, new)
     if kept is None:
         kept = session.kept_from(identity, pages_key, options.drafts, found, [*objects[0], *objects[1]], site,
@@ -233,8 +234,6 @@ def _present(out: Path, state: State | None) -> tuple[set[str], list[str]]:
     root = str(out)
     cut = len(root) + 1
     for folder, dirs, files in os.walk(root):
-        if folder == root and CACHE_DIR in dirs:
-            dirs.remove(CACHE_DIR)
         dirs.sort()
         for name in sorted(files):
             path = os.path.join(folder, name)
@@ -254,7 +253,7 @@ def _present(out: Path, state: State | None) -> tuple[set[str], list[str]]:
 def _discard_cache(out: Path) -> None:
     import shutil
 
-    shutil.rmtree(out / CACHE_DIR, ignore_errors=True)
+    shutil.rmtree(cache_folder(out), ignore_errors=True)
     forget(out)
 
 

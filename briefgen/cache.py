@@ -1,8 +1,13 @@
-"""The build cache: what an earlier build parsed, rendered and wrote, kept in
-``<output>/.briefgen-cache/`` (never published; safe to delete at any time).
+"""The build cache: what an earlier build parsed, rendered and wrote, kept
+*beside* the output in ``<parent>/.briefgen-cache/<output name>/`` (for the
+default ``site/``: ``.briefgen-cache/site/`` in the site folder). Never inside
+the output, so it is never published — it holds every parsed file, drafts
+included. Safe to delete at any time.
 
-Three files, each written only by a build that succeeded, after its output is
-in place, and each tagged with the key it is valid for:
+Three files, each tagged with the key it is valid for. ``parsed.pickle`` and
+``markdown.pickle`` are addressed by content, so they are valid whatever the
+output holds; ``state.pickle`` describes the output, so a build removes it
+before changing the output and writes it again only once the output is in place:
 
 ``parsed.pickle``    every content file's size, mtime and content digest, its
                      parsed brief or entity and its diagnostics. Key: briefgen's
@@ -146,6 +151,12 @@ class Cache:
 _MEMORY: dict[Path, Cache] = {}
 
 
+def cache_folder(out_dir: Path) -> Path:
+    """Where the cache of the output ``out_dir`` lives: beside it, never inside it."""
+    out = out_dir.resolve()
+    return out.parent / CACHE_DIR / out.name
+
+
 def _identity(folder: Path) -> tuple:
     out = []
     for name in ("parsed.pickle", "markdown.pickle", "state.pickle"):
@@ -170,8 +181,8 @@ def _read(path: Path, key: bytes | None = None) -> tuple[bytes, Any] | None:
 
 
 def open_cache(out_dir: Path, parsed_key: bytes, use_memory: bool = True) -> Cache:
-    """The cache kept in ``out_dir`` (empty when there is none or it is for another configuration)."""
-    folder = out_dir / CACHE_DIR
+    """The cache kept for ``out_dir`` (empty when there is none or it is for another configuration)."""
+    folder = cache_folder(out_dir)
     identity = _identity(folder)
     remembered = _MEMORY.get(out_dir.resolve()) if use_memory else None
     cache = Cache(folder, parsed_key=parsed_key, identity=identity)
@@ -209,36 +220,59 @@ def _shaped(path: Path, key: bytes | None, shape: Any) -> Any:
         return None
 
 
+def _dump(path: Path, data: Any) -> None:
+    """Write one cache file whole or not at all (a temporary file renamed over it)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as f:
+        pickle.dump(data, f, protocol=PROTOCOL)
+    tmp.replace(path)
+
+
 def write_parsed(cache: Cache, folder: Path) -> None:
-    """Write ``parsed.pickle`` into ``folder`` (streamed: the blobs are not copied once more)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / "parsed.pickle", "wb") as f:
-        pickle.dump((FORMAT, cache.parsed_key, {rel: e.as_tuple() for rel, e in cache.parsed.items()}), f,
-                    protocol=PROTOCOL)
+    """Write the new ``parsed.pickle`` as ``parsed.pickle.next`` (early, so the parse results need not
+    stay in memory while pages render); :func:`commit_parsed` puts it in place once the build succeeded."""
+    _dump(folder / "parsed.pickle.next",
+          (FORMAT, cache.parsed_key, {rel: e.as_tuple() for rel, e in cache.parsed.items()}))
 
 
-def write_rest(cache: Cache, folder: Path) -> list[str]:
-    """Write ``markdown.pickle`` and ``state.pickle`` into ``folder``; return their names."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / "markdown.pickle", "wb") as f:
-        pickle.dump((FORMAT, cache.parsed_key, {k: (m.html, m.problems, m.resolutions)
-                                                for k, m in cache.markdown.items()}), f, protocol=PROTOCOL)
-    names = ["markdown.pickle"]
+def commit_parsed(folder: Path) -> None:
+    pending = folder / "parsed.pickle.next"
+    if pending.is_file():
+        pending.replace(folder / "parsed.pickle")
+
+
+def discard_pending(folder: Path) -> None:
+    """A failed build leaves the cache as it was."""
+    (folder / "parsed.pickle.next").unlink(missing_ok=True)
+
+
+def write_markdown(cache: Cache, folder: Path) -> None:
+    """Write ``markdown.pickle`` into ``folder``."""
+    _dump(folder / "markdown.pickle", (FORMAT, cache.parsed_key, {k: (m.html, m.problems, m.resolutions)
+                                                                  for k, m in cache.markdown.items()}))
+
+
+def drop_state(folder: Path) -> None:
+    """Forget the output manifest: called before the output changes, so a build stopped half-way
+    leaves no manifest that describes an output that is no longer there."""
+    (folder / "state.pickle").unlink(missing_ok=True)
+
+
+def write_state(cache: Cache, folder: Path) -> None:
+    """Write ``state.pickle`` (the output manifest) into ``folder``, once the output is in place."""
     state = cache.state
     if state is not None:
         outputs = {p: (o.digest, o.size, o.fingerprint) for p, o in state.outputs.items()}
-        with open(folder / "state.pickle", "wb") as f:
-            pickle.dump((FORMAT, state.pages_key, (state.inputs, outputs, state.diagnostics, state.statics)), f,
-                        protocol=PROTOCOL)
-        names.append("state.pickle")
-    return names
+        _dump(folder / "state.pickle",
+              (FORMAT, state.pages_key, (state.inputs, outputs, state.diagnostics, state.statics)))
 
 
 def remember(out_dir: Path, cache: Cache) -> tuple:
     """Keep the Markdown and output state of ``cache`` for the next build into ``out_dir`` in this
     process, as long as its files are the ones just written (parsed files are read again: cheap).
     Returns the identity of those files."""
-    identity = _identity(out_dir / CACHE_DIR)
+    identity = _identity(cache_folder(out_dir))
     _MEMORY[out_dir.resolve()] = Cache(cache.folder, parsed_key=cache.parsed_key, markdown=cache.markdown,
                                        state=cache.state, identity=identity)
     return identity

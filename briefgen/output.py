@@ -57,13 +57,25 @@ def check_output_dir(site_dir: Path, out_dir: Path) -> None:
                              "(empty it, or choose another folder with --out)")
 
 
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def staging_folder(out_dir: Path) -> Path:
+    """A new folder beside the output, with the permissions a plain ``mkdir`` would give it (not
+    mkdtemp's 0700: the output must stay readable by a web server running as another user)."""
+    parent = out_dir.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    path = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=parent))
+    path.chmod(0o777 & ~_UMASK)
+    return path
+
+
 def write_site(out_dir: Path, files: Iterable[tuple[str, bytes]], static_trees: Iterable[Path] = ()) -> int:
     """Write ``(relative path, content)`` pairs and copy static folders, then swap into place.
 
     Returns the number of files written. Paths are checked to stay inside the output."""
-    parent = out_dir.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=parent))
+    staging = staging_folder(out_dir)
     count = 0
     try:
         for tree in static_trees:
@@ -95,9 +107,7 @@ class Staging:
     """A fresh folder beside the output that a build writes into."""
 
     def __init__(self, out_dir: Path):
-        parent = out_dir.resolve().parent
-        parent.mkdir(parents=True, exist_ok=True)
-        self.path = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=parent))
+        self.path = staging_folder(out_dir)
 
     def discard(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)

@@ -92,7 +92,8 @@ def snapshot(repo: Path) -> dict[str, str]:
         "stash": git(repo, "stash", "list"),
         "worktree": "\n".join(sorted(p.relative_to(repo).as_posix() + ":" + p.read_text()
                                      for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts
-                                     and p.relative_to(repo).parts[0] != "site")),  # the build's to write
+                                     and p.relative_to(repo).parts[0] not in ("site", ".briefgen-cache"))),
+        # the build's to write: the output and, beside it, its cache
     }
 
 

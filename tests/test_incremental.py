@@ -14,7 +14,7 @@ import pytest
 
 from briefgen import cache as cache_module
 from briefgen.build import BuildOptions, BuildResult, build, check
-from briefgen.cache import CACHE_DIR
+from briefgen.cache import CACHE_DIR, cache_folder
 from briefgen.diagnostics import ContentError
 
 from .conftest import BASIC, make_site
@@ -49,11 +49,9 @@ SITE = {
 
 
 def files(root: Path) -> dict[str, bytes]:
-    """Every file of a built site (not the cache), by relative path."""
+    """Every file of a built site, by relative path."""
     out = {}
-    for folder, dirs, names in os.walk(root):
-        if Path(folder) == root and CACHE_DIR in dirs:
-            dirs.remove(CACHE_DIR)
+    for folder, _, names in os.walk(root):
         for name in names:
             path = Path(folder) / name
             out[path.relative_to(root).as_posix()] = path.read_bytes()
@@ -61,7 +59,7 @@ def files(root: Path) -> dict[str, bytes]:
 
 
 def folders(root: Path) -> set[str]:
-    return {Path(f).relative_to(root).as_posix() for f, _, _ in os.walk(root) if CACHE_DIR not in Path(f).parts}
+    return {Path(f).relative_to(root).as_posix() for f, _, _ in os.walk(root)}
 
 
 def mtimes(root: Path) -> dict[str, int]:
@@ -213,7 +211,7 @@ def test_workers_give_the_same_bytes_on_a_larger_site(tmp_path):
 # --- the cache is safe to delete, damage, plant or leave behind -----------------------------------------
 
 def test_deleting_the_cache_gives_a_full_build(site, out, tmp_path):
-    shutil.rmtree(out / CACHE_DIR)
+    shutil.rmtree(cache_folder(out))
     CHANGES["brief title"](site)
     result = run(site, out)
     assert result.pages_unchanged == 0
@@ -222,7 +220,7 @@ def test_deleting_the_cache_gives_a_full_build(site, out, tmp_path):
 
 @pytest.mark.parametrize("name", ["parsed.pickle", "markdown.pickle", "state.pickle"])
 def test_a_damaged_cache_file_is_ignored(site, out, tmp_path, name):
-    (out / CACHE_DIR / name).write_bytes(b"\x80\x05not a pickle")
+    (cache_folder(out) / name).write_bytes(b"\x80\x05not a pickle")
     CHANGES["brief title"](site)
     run(site, out)
     assert_same_as_cold(site, out, tmp_path)
@@ -236,7 +234,7 @@ def test_a_planted_cache_cannot_run_code(site, out, tmp_path):
             return (os.system, (f"touch {marker}",))
 
     for name in ("parsed.pickle", "markdown.pickle", "state.pickle"):
-        (out / CACHE_DIR / name).write_bytes(pickle.dumps((1, b"", Evil())))
+        (cache_folder(out) / name).write_bytes(pickle.dumps((1, b"", Evil())))
     run(site, out)
     assert not marker.exists()
     assert_same_as_cold(site, out, tmp_path)
@@ -246,7 +244,7 @@ def test_a_planted_cache_cannot_run_code(site, out, tmp_path):
 def test_a_cache_file_of_the_wrong_shape_is_ignored(site, out, tmp_path, data):
     cache_module.forget(out)
     for name in ("parsed.pickle", "markdown.pickle", "state.pickle"):
-        (out / CACHE_DIR / name).write_bytes(pickle.dumps(data))
+        (cache_folder(out) / name).write_bytes(pickle.dumps(data))
     CHANGES["brief title"](site)
     run(site, out)
     assert_same_as_cold(site, out, tmp_path)
@@ -272,11 +270,11 @@ def test_an_edit_right_after_a_build_with_the_same_size_and_mtime_is_seen(site, 
 
 
 def test_check_reads_the_cache_but_writes_nothing(site, out):
-    before = {p: p.stat().st_mtime_ns for p in (out / CACHE_DIR).iterdir()}
+    before = {p: p.stat().st_mtime_ns for p in (cache_folder(out)).iterdir()}
     CHANGES["brief title"](site)
     (site / "briefgen.yaml").write_text((site / "briefgen.yaml").read_text() + f"output_dir: {out}\n")
     assert check(site) == []
-    assert {p: p.stat().st_mtime_ns for p in (out / CACHE_DIR).iterdir()} == before
+    assert {p: p.stat().st_mtime_ns for p in (cache_folder(out)).iterdir()} == before
 
 
 # --- diagnostics and --strict are the same from the cache ------------------------------------------------
@@ -293,11 +291,11 @@ def test_warnings_come_back_from_the_cache_and_strict_still_fails(site, out):
 
 
 def test_a_failed_build_leaves_the_cache_as_it_was(site, out):
-    before = {p.name: p.read_bytes() for p in (out / CACHE_DIR).iterdir()}
+    before = {p.name: p.read_bytes() for p in (cache_folder(out)).iterdir()}
     (site / "content/people/bad.yaml").write_text("name: [not, text]\n")
     with pytest.raises(ContentError):
         run(site, out)
-    assert {p.name: p.read_bytes() for p in (out / CACHE_DIR).iterdir()} == before
+    assert {p.name: p.read_bytes() for p in (cache_folder(out)).iterdir()} == before
 
 
 # --- one long-lived process (briefgen serve) -------------------------------------------------------------
@@ -343,4 +341,17 @@ def test_an_error_in_a_worker_is_reported_and_the_output_left_as_it_was(tmp_path
         run(site, out, jobs=2)
     assert "templates/entity.html" in failure.value.diagnostics[0].path
     assert files(out) == before
-    assert [p.name for p in out.parent.iterdir()] == ["out"]
+    assert sorted(p.name for p in out.parent.iterdir()) == [CACHE_DIR, "out"]  # no staging folder left
+
+
+def test_cache_lives_beside_the_output_never_inside(tmp_path):
+    """The cache holds every parsed file, drafts included: it must never be published with the site."""
+    site = make_site(tmp_path / "src", {**SITE, "content/briefs/2025-12-09-secret.md":
+                                        "---\ntitle: Embargoed\ndate: 2025-12-09\nsummary: Secret plan.\n"
+                                        "draft: true\n---\nUnder embargo.\n"})
+    out = tmp_path / "site"
+    run(site, out)
+    run(site, out)
+    assert not (out / CACHE_DIR).exists()
+    assert (tmp_path / CACHE_DIR / "site" / "parsed.pickle").is_file()
+    assert not any(b"Embargoed" in data or b"embargo" in data for data in files(out).values())

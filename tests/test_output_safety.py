@@ -20,11 +20,12 @@ import pytest
 from briefgen import build as build_module
 from briefgen import output, render
 from briefgen.build import BuildOptions, build
+from briefgen.cache import CACHE_DIR, cache_folder
 from briefgen.diagnostics import UsageError
 
 from .conftest import BASIC, REPO, make_site, run_cli
 
-NOT_SITE = {".briefgen-cache"}  # build caches kept in the output: not part of the published site
+NOT_SITE = {CACHE_DIR}  # not part of the published site (outputs of older versions held their cache)
 
 
 def snapshot(root: Path) -> dict[str, bytes | None]:
@@ -60,7 +61,7 @@ def built(tmp_path) -> tuple[Path, Path, dict]:
 
 def assert_untouched(out: Path, before: dict) -> None:
     assert snapshot(out) == before, "the previous output was changed"
-    leftovers = sorted(p.name for p in out.parent.iterdir() if p != out)
+    leftovers = sorted(p.name for p in out.parent.iterdir() if p != out and p.name != CACHE_DIR)
     assert not leftovers, f"temporary folders left beside the output: {leftovers}"
 
 
@@ -85,9 +86,10 @@ def _fail_on_last_page(monkeypatch, pages: int, error: BaseException) -> list[in
 
 def _page_count(monkeypatch, site: Path, out: Path, tmp_path: Path) -> int:
     """How many pages a build into ``out`` renders: builds are incremental, so count them in a copy
-    of ``out`` (with its build cache), where the same pages are out of date."""
+    of ``out`` (with its build cache, kept beside it), where the same pages are out of date."""
     copy = tmp_path / "count" / out.name
     shutil.copytree(out, copy, symlinks=True)
+    shutil.copytree(cache_folder(out), cache_folder(copy))
     calls = _fail_on_last_page(monkeypatch, -1, RuntimeError())
     build(BuildOptions(site, out_dir=copy, jobs=1, progress=False))
     monkeypatch.undo()
@@ -336,3 +338,17 @@ def test_build_is_identical_under_another_hash_seed(tmp_path):
                                "-q"], capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
         assert proc.returncode == 0, proc.stderr
         assert site_files(tmp_path / seed) == site_files(tmp_path / "here"), f"PYTHONHASHSEED={seed} differs"
+
+
+def test_output_folder_is_readable_by_others(tmp_path):
+    """A web server running as another user must be able to read the output (umask 022 here)."""
+    site = make_site(tmp_path / "src", BASIC)
+    out = tmp_path / "out"
+    old = os.umask(0o022)
+    try:
+        assert run_cli("build", site, "--out", out, "-q")[0] == 0
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o755
+    assert (out / "briefs").stat().st_mode & 0o777 == 0o755
+    assert (out / "index.html").stat().st_mode & 0o777 == 0o644
