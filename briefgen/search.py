@@ -92,13 +92,55 @@ class Index:
     strong: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     other: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
 
-    def add(self, record: list, strong: set[str], other: set[str]) -> None:
+    def add(self, record: list, strong: Iterable[str], other: Iterable[str], disjoint: bool = False) -> None:
+        """One document; ``other`` terms that are also ``strong`` count as strong only
+        (``disjoint``: the caller has left them out of ``other`` already)."""
         n = len(self.docs)
         self.docs.append(record)
+        postings = self.strong
         for t in strong:
-            self.strong[t].append(n)
-        for t in other - strong:
-            self.other[t].append(n)
+            postings[t].append(n)
+        postings = self.other
+        if not disjoint:
+            strong = set(strong)
+            other = [t for t in other if t not in strong]
+        for t in other:
+            postings[t].append(n)
+
+
+# Each document's terms, kept across the builds of one process (``briefgen serve``) so that an
+# edit folds only the documents whose texts changed: a digest of the texts -> (strong terms,
+# other terms not strong), each joined by spaces (terms have none). Every build keeps only the
+# entries it used; a forked worker sends back the entries it added (:func:`new_terms`) for the
+# parent to :func:`remember`, so that the next build's worker inherits them.
+_TERMS: dict[bytes, tuple[str, str]] = {}
+_NEW: dict[bytes, tuple[str, str]] = {}
+
+
+def doc_terms(strong: tuple, other: tuple, markup: str, used: dict) -> tuple[list[str], list[str]]:
+    """``terms(*strong)`` and ``terms(*other, html_text(markup))`` less those, memoised (see
+    :data:`_TERMS`); the digest keeps texts and groups apart with bytes UTF-8 never has."""
+    key = hashlib.blake2b(b"\xff".join(b"\xfe".join((t or "").encode("utf-8", "surrogatepass") for t in texts)
+                                       for texts in (strong, other, (markup,))), digest_size=16).digest()
+    found = _TERMS.get(key)
+    if found is None:
+        s = terms(*strong)
+        found = _NEW[key] = (" ".join(s), " ".join(terms(*other, html_text(markup)) - s))
+    used[key] = found
+    return found[0].split(), found[1].split()
+
+
+def new_terms() -> tuple[dict[bytes, tuple[str, str]], int]:
+    """The memo entries the last :func:`build_index` of this process computed, and how many it used."""
+    return dict(_NEW), len(_TERMS)
+
+
+def remember(entries: dict[bytes, tuple[str, str]], documents: int) -> None:
+    """Add entries a worker computed (:func:`new_terms`) to this process's memo, which holds
+    at most about twice ``documents`` entries (it is emptied rather than grow past that)."""
+    if len(_TERMS) + len(entries) > 2 * documents + 64:
+        _TERMS.clear()
+    _TERMS.update(entries)
 
 
 def build_index(site: Site, views: Views) -> Index:
@@ -112,10 +154,12 @@ def build_index(site: Site, views: Views) -> Index:
     number = {key: i for i, (key, _) in enumerate(kinds)}
     index = Index(kinds, {k: s.label for k, s in config.claim_statuses.items()})
 
+    used: dict[bytes, tuple] = {}
+    _NEW.clear()
     for brief in site.briefs:
         s = views.summary(brief)
         index.add([number["briefs"], s.title, s.url, s.date.display, snippet(s.summary)],
-                  terms(brief.title, *brief.tags), terms(brief.summary, html_text(brief.html)))
+                  *doc_terms((brief.title, *brief.tags), (brief.summary,), brief.html, used), disjoint=True)
 
     index.ends.append(len(index.docs))
     for kind in config.entity_kinds:
@@ -123,8 +167,8 @@ def build_index(site: Site, views: Views) -> Index:
         for e in entities:
             link = views.link(e.key)
             index.add([number[kind], e.name, link.url, snippet(e.summary)],
-                      terms(e.name, *e.aliases, e.id.replace("-", " ")),
-                      terms(e.summary, *(v for _, v in e.facts), html_text(e.html)))
+                      *doc_terms((e.name, *e.aliases, e.id.replace("-", " ")),
+                                 (e.summary, *(v for _, v in e.facts)), e.html, used), disjoint=True)
         index.ends.append(len(index.docs))
 
     claims_kind = number["claims"]
@@ -132,9 +176,12 @@ def build_index(site: Site, views: Views) -> Index:
         for claim in brief.claims:
             c = views.claim(claim)
             about = [a.name for a in c.about] + c.about_text
+            by = c.by_entity.name if c.by_entity else c.by
             index.add([claims_kind, c.text, c.url, c.status, c.brief_title],
-                      terms(c.text), terms(c.by_entity.name if c.by_entity else c.by, *about, html_text(c.note_html)))
+                      *doc_terms((c.text,), (by, *about), c.note_html, used), disjoint=True)
     index.ends.append(len(index.docs))
+    _TERMS.clear()
+    _TERMS.update(used)
     return index
 
 

@@ -105,6 +105,7 @@ class Written:
 
     rows: list[tuple] = field(default_factory=list)
     html_urls: list[str] | None = None
+    search_terms: tuple[dict, int] | None = None  # a worker's new search memo entries (search.new_terms)
 
 
 def _keep_or_write(plan: Plan, path: str, data: bytes, fp: bytes | None) -> tuple[Output, bool]:
@@ -137,6 +138,7 @@ def _work(plan: Plan, claims: parallel.Claims, in_parent: bool, chunks: int, ext
     result = Written(html_urls=[] if in_parent else None)
     if not in_parent and extras.take():
         _search_index(plan, views, result)
+        result.search_terms = search.new_terms()
         if claims.peek() > chunks // 2:
             return result  # the others are past half way: walking every page to help with the rest costs more
     claimed = iter(claims)
@@ -195,6 +197,8 @@ def render_pages(plan: Plan, jobs: int, estimate: int) -> tuple[dict[str, Output
         rows += r.rows
         if r.html_urls is not None:
             html_urls = r.html_urls
+        if r.search_terms is not None:  # so that the next build's worker inherits them
+            search.remember(*r.search_terms)
     rows.sort(key=lambda row: row[0])
     outputs: dict[str, Output] = {}
     written: list[str] = []

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from itertools import accumulate
+from pathlib import Path
+
+import pytest
 
 from briefgen import search
-from briefgen.build import load_site
+from briefgen.build import BuildOptions, build, load_site
 from briefgen.diagnostics import Diagnostics
 from briefgen.views import Views
 
-from .conftest import REPO
+from .conftest import BASIC, REPO, make_site
 
 
 def example_index() -> dict[str, bytes]:
@@ -96,3 +99,46 @@ def test_index_is_deterministic_and_compact():
     assert first == second
     assert all(b"\n" not in data and b": " not in data for data in first.values())
     assert list(first) == sorted(first)
+
+
+def _search_files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "search").rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_edit_rebuild_gives_a_cold_builds_index_and_refolds_only_what_changed(tmp_path, jobs):
+    """The memo of each document's terms (kept across the builds of one process, and sent back by
+    the worker that builds the index) changes nothing in the files, even when texts change."""
+    spec = dict(BASIC)
+    for i in range(120):  # enough pages for a worker to be forked with jobs=2
+        spec[f"content/briefs/2025-10-{1 + i % 28:02d}-b{i}.md"] = (
+            f"---\ntitle: Brief {i}\ndate: 2025-10-{1 + i % 28:02d}\nsummary: Number {i}.\ntags: [t{i % 7}]\n"
+            f"people: [donald-trump]\nclaims:\n  - text: Claim number {i}.\n    status: reported\n"
+            f"    note: A note {i}.\n---\nDonald Trump spoke, {i}.\n")
+    site = make_site(tmp_path / "src", spec)
+    out = tmp_path / "out"
+
+    def run(folder: Path) -> None:
+        build(BuildOptions(site, out_dir=folder, jobs=jobs, progress=False))
+
+    run(out)
+    edited = site / "content/briefs/2025-10-05-b4.md"
+    edited.write_text(edited.read_text().replace("spoke, 4.", "spoke of Zanzibar, 4.")
+                      .replace("A note 4.", "A note on Quixotic things."))
+    run(out)
+    if jobs == 1:  # in this process: only the edited brief and its claim were folded again
+        assert len(search.new_terms()[0]) == 2
+    search._TERMS.clear()  # a cold build: nothing remembered, a fresh folder
+    run(tmp_path / "cold")
+    edit, cold = _search_files(out), _search_files(tmp_path / "cold")
+    assert edit == cold
+    assert find(cold, "zanzibar") and find(cold, "quixotic")
+
+
+def test_remember_keeps_the_memo_bounded():
+    search._TERMS.clear()
+    search.remember({b"a": ("", "")}, 10)
+    assert len(search._TERMS) == 1
+    search.remember({bytes([i]): ("", "") for i in range(100)}, 10)
+    assert len(search._TERMS) == 100  # emptied first: it would have held more than twice 10 + 64
+    search._TERMS.clear()
