@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import pickle
 import shutil
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -234,25 +236,43 @@ def write_extras(plan: Plan, html_urls: list[str], outputs: dict[str, Output], w
 
 def static_files(trees: Iterable[Path]) -> dict[str, Path]:
     """What copying the static folders in order gives: relative path → source file (later folders win).
-    Names starting with '.' are skipped at any depth; symlinks are followed."""
+
+    Names starting with '.' are skipped at any depth. A symlink is followed only when it points inside
+    the folder that holds the static folder (the site, or the theme); symlink loops, and anything that
+    is not a regular file (FIFOs, sockets, devices), are skipped, so a build can neither publish a file
+    from elsewhere on the machine nor hang or recurse without end."""
     found: dict[str, Path] = {}
     for tree in trees:
         if not tree.is_dir():
             continue
-        for path in sorted(_walk(tree)):
+        root = tree.resolve()
+        for path in sorted(_walk(tree, root.parent, {root})):
             found[path.relative_to(tree).as_posix()] = path
     return found
 
 
-def _walk(folder: Path) -> list[Path]:
+def _walk(folder: Path, allowed: Path, seen: set[Path]) -> list[Path]:
     out = []
-    for entry in folder.iterdir():
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return out
+    for entry in entries:
         if entry.name.startswith("."):
             continue
-        if entry.is_dir():
-            out += _walk(entry)
-        else:
-            out.append(entry)
+        path = Path(entry.path)
+        try:
+            real = path.resolve(strict=True)
+            mode = os.stat(real).st_mode
+        except (OSError, RuntimeError):  # a dangling link or a loop
+            continue
+        if entry.is_symlink() and not real.is_relative_to(allowed):
+            continue
+        if stat.S_ISDIR(mode):
+            if real not in seen:
+                out += _walk(path, allowed, seen | {real})
+        elif stat.S_ISREG(mode):
+            out.append(path)
     return out
 
 

@@ -352,3 +352,23 @@ def test_output_folder_is_readable_by_others(tmp_path):
     assert out.stat().st_mode & 0o777 == 0o755
     assert (out / "briefs").stat().st_mode & 0o777 == 0o755
     assert (out / "index.html").stat().st_mode & 0o777 == 0o644
+
+
+def test_static_symlinks_outside_the_site_loops_and_fifos_are_not_published(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private key\n")
+    site = make_site(tmp_path / "src", {**BASIC, "static/ok.txt": "public\n", "static/sub/inner.txt": "inner\n",
+                                        "shared/logo.txt": "logo\n"})
+    static = site / "static"
+    (static / "leak.txt").symlink_to(secret)
+    (static / "outside").symlink_to(tmp_path)
+    (static / "sub" / "loop").symlink_to(static)
+    (static / "logo.txt").symlink_to(site / "shared" / "logo.txt")  # inside the site: followed
+    os.mkfifo(static / "pipe.txt")
+    out = tmp_path / "out"
+    code, _, err = run_cli("build", site, "--out", out, "-q")
+    assert code == 0, err
+    assert (out / "ok.txt").read_text() == "public\n" and (out / "sub/inner.txt").is_file()
+    assert (out / "logo.txt").read_text() == "logo\n"
+    for name in ("leak.txt", "outside", "sub/loop", "pipe.txt"):
+        assert not (out / name).exists(), name
