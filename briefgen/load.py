@@ -10,7 +10,7 @@ import yaml
 
 from . import schema
 from .config import SiteConfig
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, did_you_mean
 from .frontmatter import parse_markdown_file, parse_yaml_file
 from .model import Brief, Claim, Entity, Ref, Source
 from .schema import Field, Reader
@@ -196,7 +196,7 @@ def load_brief(rel: str, text: str, config: SiteConfig, diagnostics: Diagnostics
         sp = p["status"]
         if claim.status not in config.claim_statuses:
             diagnostics.error(rel, sp.line, sp.col, f"unknown claim status {claim.status!r}",
-                              schema_hint(claim.status, config.claim_statuses))
+                              _status_hint(claim.status, config.claim_statuses))
         brief.claims.append(claim)
     taken.update(explicit)
     counters: dict[str, int] = {}
@@ -207,9 +207,7 @@ def load_brief(rel: str, text: str, config: SiteConfig, diagnostics: Diagnostics
     return brief
 
 
-def schema_hint(word: str, choices) -> str:
-    from .diagnostics import did_you_mean
-
+def _status_hint(word: str, choices) -> str:
     return did_you_mean(word, choices) or "known statuses: " + ", ".join(choices)
 
 

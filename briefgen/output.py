@@ -5,7 +5,7 @@ every file is written is anything moved, so a failed or interrupted build
 leaves the previous output exactly as it was.
 
 - A full build stages the whole site and swaps it in with two renames
-  (:func:`write_site`, :func:`swap`).
+  (:class:`Staging`, :func:`swap`).
 - An incremental build stages only the files that changed. The output is moved
   aside, the staged files are moved into it (the files they replace are kept
   in the staging folder), and it is moved back (:func:`commit_changes`). Any
@@ -20,7 +20,6 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
 from pathlib import Path
 
 from .diagnostics import UsageError
@@ -69,30 +68,6 @@ def staging_folder(out_dir: Path) -> Path:
     path = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=parent))
     path.chmod(0o777 & ~_UMASK)
     return path
-
-
-def write_site(out_dir: Path, files: Iterable[tuple[str, bytes]], static_trees: Iterable[Path] = ()) -> int:
-    """Write ``(relative path, content)`` pairs and copy static folders, then swap into place.
-
-    Returns the number of files written. Paths are checked to stay inside the output."""
-    staging = staging_folder(out_dir)
-    count = 0
-    try:
-        for tree in static_trees:
-            if tree.is_dir():
-                shutil.copytree(tree, staging, dirs_exist_ok=True, symlinks=False,
-                                ignore=shutil.ignore_patterns(".*"))
-        for rel, data in files:
-            target = staging / safe_relpath(rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            count += 1
-        (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        swap(staging, out_dir.resolve())
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return count
 
 
 def safe_relpath(rel: str) -> str:

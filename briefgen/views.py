@@ -197,7 +197,7 @@ class Views:
             view = BriefSummary(
                 slug=brief.slug, url=brief_path(brief.slug), title=brief.title, date=DateView.of(brief.date),
                 updated=DateView.of(brief.updated), summary=brief.summary,
-                tags=[(t, f"tags/{tag_slug(t)}/") for t in brief.tags],
+                tags=[(t, f"tags/{slugify(t)}/") for t in brief.tags],
                 status_counts=[StatusCount(k, s.label, counts[k], f"claims/{k}/") for k, s in statuses.items()
                                if k in counts],
                 claim_count=len(brief.claims), draft=brief.draft)
@@ -281,7 +281,3 @@ def label(name: str) -> str:
     """A field or link name as a label: ``term_began`` → ``Term began``, ``wikipedia`` → ``Wikipedia``."""
     text = name.replace("_", " ").strip()
     return text[:1].upper() + text[1:]
-
-
-def tag_slug(tag: str) -> str:
-    return slugify(tag)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from briefgen import build as build_module
-from briefgen import output, render
+from briefgen import output, render, writer
 from briefgen.build import BuildOptions, build
 from briefgen.cache import CACHE_DIR, cache_folder
 from briefgen.diagnostics import UsageError
@@ -111,16 +111,21 @@ def test_late_failure_leaves_previous_output_byte_identical(built, tmp_path, mon
 
 @pytest.mark.parametrize("error", [OSError(28, "No space left on device"), KeyboardInterrupt()],
                          ids=["disk-full", "ctrl-c"])
-def test_failure_while_writing_leaves_previous_output(built, error):
-    _, out, before = built
+def test_failure_while_writing_leaves_previous_output(built, monkeypatch, error):
+    site, out, before = built
+    real = writer._keep_or_write
+    calls = [0]
 
-    def files():
-        for i in range(50):
-            yield f"page-{i}/index.html", b"new"
-        raise error
+    def keep_or_write(*args, **kwargs):  # the real build's file writer fails on its third file
+        calls[0] += 1
+        if calls[0] == 3:
+            raise error
+        return real(*args, **kwargs)
 
+    monkeypatch.setattr(writer, "_keep_or_write", keep_or_write)
     with pytest.raises(type(error)):
-        output.write_site(out, files())
+        build(BuildOptions(site, out_dir=out, jobs=1, progress=False))
+    assert calls[0] == 3
     assert_untouched(out, before)
 
 
