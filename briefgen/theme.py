@@ -25,7 +25,13 @@ _THEME_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 def builtin_themes_dir() -> Path:
-    """Folder of the themes shipped inside the package (top-level ``themes/`` in the repository)."""
+    """Folder of the themes shipped inside the package (top-level ``themes/`` in the repository).
+
+    A source checkout run without being installed (``PYTHONPATH=checkout python -m briefgen``, as
+    ``bench/run.py`` does) has no ``briefgen.themes`` package: its ``themes/`` folder is used."""
+    checkout = Path(__file__).resolve().parent.parent / "themes"
+    if (checkout / "__init__.py").is_file() and (Path(__file__).resolve().parent.parent / "pyproject.toml").is_file():
+        return checkout
     return Path(str(resources.files("briefgen.themes")))
 
 
