@@ -196,7 +196,12 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         parallel.trim_memory()  # before workers fork: what the parent freed is not counted again for them
         gc.freeze()  # the site lives until the end: keep the collector (and forked workers) off its pages
         gc.enable()  # rendering makes short-lived cycles; collecting them is cheap with the site frozen
-        outputs, written, html_urls = writer.render_pages(plan, jobs, estimate)
+        if kept is not None and kept.html_urls is not None and plan.same_key and not strays \
+                and len(present) == len(state.outputs):
+            outputs, written = writer.render_bodies(plan, kept.changed)  # only bodies changed
+            html_urls = kept.html_urls
+        else:
+            outputs, written, html_urls = writer.render_pages(plan, jobs, estimate)
         progress.set("writing")
         writer.write_extras(plan, html_urls, outputs, written)
         statics = writer.copy_statics(plan, writer.static_files(theme.static_dirs),
@@ -220,6 +225,7 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         kept = session.kept_from(identity, pages_key, options.drafts, found, [*objects[0], *objects[1]], site,
                                  views, resolve_diagnostics, markdown)
     kept.identity = identity
+    kept.html_urls = html_urls
     session.keep(out, kept)
     return BuildResult(diagnostics.sorted(), out, len(written), len(outputs) - len(written),
                        time.perf_counter() - start, written)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,7 +19,7 @@ import jinja2
 from . import feeds
 from .config import NON_VERDICT_STATUSES, StatusConfig
 from .markdown import ROOT
-from .model import sort_key
+from .model import Brief, Entity, sort_key
 from .resolve import Site
 from .theme import template_error
 from .views import BriefSummary, BriefView, ClaimView, DateView, EntityLink, StatusCount, Views
@@ -31,6 +31,11 @@ FEED_ENTRIES = 50
 
 # Files made by :mod:`briefgen.feeds` rather than a theme template (the page's ``template``).
 GENERATED = ("feed.xml", "sitemap.xml", "robots.txt")
+
+
+def url_of(path: str) -> str:
+    """Site-relative URL of an output path: ``briefs/x/`` for ``briefs/x/index.html``."""
+    return path[: -len("index.html")] if path.endswith("index.html") else path
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +52,7 @@ class Page:
     @property
     def url(self) -> str:
         """Site-relative URL: ``briefs/x/`` for ``briefs/x/index.html``."""
-        return self.path[: -len("index.html")] if self.path.endswith("index.html") else self.path
+        return url_of(self.path)
 
     @property
     def root(self) -> str:
@@ -58,6 +63,22 @@ class Page:
     def section(self) -> str:
         """The first path segment (``briefs``, ``people``, ``claims``…); ``""`` for top-level files."""
         return self.path.split("/", 1)[0] if "/" in self.path else ""
+
+    def page(self) -> Page:
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class Deferred:
+    """A page named by its path, whose context is built only when :meth:`page` is called: a process
+    that renders a share of the pages, or none of them, walks the rest without building them."""
+
+    path: str
+    make: Callable[..., Page]
+    args: tuple
+
+    def page(self) -> Page:
+        return self.make(*self.args)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +133,9 @@ class TimelineDay:
     items: list[TimelineItem]
 
 
-def site_pages(site: Site, views: Views) -> Iterator[Page]:
-    """Every page of the site, in a stable order."""
+def site_pages(site: Site, views: Views) -> Iterator[Page | Deferred]:
+    """Every page of the site, in a stable order; the many briefs' and entities' pages are
+    :class:`Deferred` (call ``.page()`` on every item for the page itself)."""
     config = site.config
     size = config.page_size
     summaries = [views.summary(b) for b in site.briefs]
@@ -127,24 +149,15 @@ def site_pages(site: Site, views: Views) -> Iterator[Page]:
         yield Page(path, "briefs.html", "All briefs", f"Every brief of {config.title}, newest first.",
                    {"briefs": chunk, "pagination": pagination, "brief_count": len(summaries)})
     for brief in site.briefs:
-        view = views.brief(brief)
-        yield Page(f"briefs/{brief.slug}/index.html", "brief.html", brief.title, brief.summary,
-                   {"brief": view, "jsonld": brief_jsonld(site, view), "og_type": "article"})
+        yield Deferred(f"briefs/{brief.slug}/index.html", brief_page, (site, views, brief))
 
     for kind, kind_config in config.entity_kinds.items():
         yield Page(f"{kind}/index.html", "kind.html", kind_config.label,
                    f"{kind_config.label} in {config.title}, with the briefs that mention each.",
                    {"kind": kind_config, "entities": views.listing(kind)})
         for e in site.kind_entities(kind):
-            view = views.entity(e)
-            description = e.summary or f"{kind_config.singular} in {config.title}."
-            feed = f"{kind}/{e.id}/feed.xml"
-            yield Page(f"{kind}/{e.id}/index.html", "entity.html", e.name, description,
-                       {"entity": view, "kind": kind_config, "feed": feed, "og_type": "profile"
-                        if kind == "people" else "website"})
-            yield Page(feed, "feed.xml", f"{e.name} — {config.title}", f"Briefs that mention {e.name}.",
-                       {"entries": feed_entries(view.briefs), "self_path": feed, "alternate": f"{kind}/{e.id}/",
-                        "updated": latest(view.briefs)})
+            yield Deferred(f"{kind}/{e.id}/index.html", entity_page, (site, views, e))
+            yield Deferred(f"{kind}/{e.id}/feed.xml", entity_feed, (site, views, e))
 
     groups = [(s, [views.claim(c) for c in site.claims_by_status.get(k, [])])
               for k, s in config.claim_statuses.items()]
@@ -178,6 +191,38 @@ def site_pages(site: Site, views: Views) -> Iterator[Page]:
     yield Page("feed.xml", "feed.xml", config.title, config.description,
                {"entries": feed_entries(summaries), "self_path": "feed.xml", "alternate": "",
                 "updated": latest(summaries)})
+
+
+def brief_page(site: Site, views: Views, brief: Brief) -> Page:
+    """A brief's own page (the only page that shows its Markdown body)."""
+    view = views.brief(brief)
+    return Page(f"briefs/{brief.slug}/index.html", "brief.html", brief.title, brief.summary,
+                {"brief": view, "jsonld": brief_jsonld(site, view), "og_type": "article"})
+
+
+def entity_page(site: Site, views: Views, entity: Entity) -> Page:
+    """An entity's own page (the only page that shows its Markdown body); its feed is listed after it."""
+    config = site.config
+    kind, kind_config = entity.kind, config.entity_kinds[entity.kind]
+    description = entity.summary or f"{kind_config.singular} in {config.title}."
+    return Page(f"{kind}/{entity.id}/index.html", "entity.html", entity.name, description,
+                {"entity": views.entity(entity), "kind": kind_config, "feed": f"{kind}/{entity.id}/feed.xml",
+                 "og_type": "profile" if kind == "people" else "website"})
+
+
+def entity_feed(site: Site, views: Views, entity: Entity) -> Page:
+    """The Atom feed of the briefs that mention an entity."""
+    config = site.config
+    path = f"{entity.kind}/{entity.id}/feed.xml"
+    briefs = [views.summary(b) for b in site.mentioned_in.get(entity.key, [])]
+    return Page(path, "feed.xml", f"{entity.name} — {config.title}", f"Briefs that mention {entity.name}.",
+                {"entries": feed_entries(briefs), "self_path": path, "alternate": f"{entity.kind}/{entity.id}/",
+                 "updated": latest(briefs)})
+
+
+def body_pages(site: Site, views: Views, owners: list) -> list[Page]:
+    """The pages that show the Markdown bodies of ``owners`` (briefs and entities of ``site``)."""
+    return [brief_page(site, views, o) if isinstance(o, Brief) else entity_page(site, views, o) for o in owners]
 
 
 def sections(site: Site) -> list[tuple[str, str, int]]:

@@ -232,6 +232,11 @@ def shard_file(key: str) -> str:
     return key if re.fullmatch(r"[a-z0-9]+", key) else "_" + key.encode("utf-8").hex()
 
 
+def is_index_file(path: str) -> bool:
+    """Whether an output path is one of the search index's files (not the search page)."""
+    return path.startswith(INDEX_DIR) and path != f"{INDEX_DIR}index.html"
+
+
 def index_files(site: Site, views: Views) -> list[tuple[str, bytes]]:
     """The search index as (relative path, bytes), sorted by path."""
     index = build_index(site, views)

@@ -6,6 +6,9 @@ file parses, but for its body, to exactly the object it parsed to before — the
 kept site is reused: the new bodies are put in, only their Markdown is rendered
 again, and loading, parsing and resolving the whole site are skipped, as is
 rebuilding the views shared between pages (links, brief summaries, claims).
+Pages are not walked either: a body shows on its owner's page and in the search
+index only, so those are rendered (:func:`briefgen.writer.render_bodies`) and
+every other file of the last build is kept as it is.
 That is sound because resolution and those views never read a body; a theme
 or model change that made them do so would show in tests/test_incremental.py,
 which builds both ways and compares with a cold build. Anything else (a changed
@@ -38,6 +41,8 @@ class Kept:
     views: TrackedViews
     resolve_diagnostics: list[Diagnostic]
     markdown: list = field(default_factory=list)  # (text, Markdown) of every Markdown text, in order
+    html_urls: list[str] | None = None  # the site's HTML pages, as the last build listed them for the sitemap
+    changed: list = field(default_factory=list)  # the briefs and entities whose bodies this build put in
 
 
 _KEPT: dict[Path, Kept] = {}
@@ -76,6 +81,7 @@ def reuse(out: Path, found: Scan, cache: Cache, new: Cache, pages_key: bytes, dr
         bodies.append((obj, body))
     for obj, body in bodies:
         obj.body = body
+    kept.changed = [obj for obj, _ in bodies]
     changed = {id(obj) for obj, _ in bodies}
     rendered = {id(item.owner): (item, entry) for item, entry in
                 render_markdown(kept.site, Diagnostics(), cache, new, jobs, texts(kept.site, changed))}

@@ -145,12 +145,13 @@ def _work(plan: Plan, claims: parallel.Claims, in_parent: bool, chunks: int, ext
             return result  # the others are past half way: walking every page to help with the rest costs more
     claimed = iter(claims)
     current = next(claimed, None)
-    for index, page in enumerate(render.site_pages(site, views)):
-        if result.html_urls is not None and page.path.endswith(".html") and page.path != "404.html":
-            result.html_urls.append(page.url)
+    for index, item in enumerate(render.site_pages(site, views)):
+        if result.html_urls is not None and item.path.endswith(".html") and item.path != "404.html":
+            result.html_urls.append(render.url_of(item.path))
         chunk = index // CHUNK
         if chunk != current:
             continue
+        page = item.page()
         fp = fingerprint(page, views)
         old = plan.previous.get(page.path)
         if plan.same_key and old is not None and old.fingerprint == fp and page.path in plan.present:
@@ -209,6 +210,38 @@ def render_pages(plan: Plan, jobs: int, estimate: int) -> tuple[dict[str, Output
         if wrote:
             written.append(path)
     return outputs, written, html_urls
+
+
+def render_bodies(plan: Plan, owners: list) -> tuple[dict[str, Output], list[str]]:
+    """The pages of a build in which only the Markdown bodies of ``owners`` changed since the last
+    build into the same output (a session reusing its kept site, :mod:`briefgen.session`): a body
+    shows on its owner's page and in the search index, nowhere else, so every other output of the
+    last build stays as it is. The caller checks that the last build's output is all there."""
+    site, config = plan.site, plan.site.config
+    env = plan.env or plan.theme.environment()
+    views = plan.views or TrackedViews(site)
+    index = Written()
+    _search_index(plan, views, index)
+    outputs: dict[str, Output] = {}
+    written = [path for _, path, _, wrote in index.rows if wrote]
+    for path, out in plan.previous.items():  # in the same order as a full build's
+        if not search.is_index_file(path):
+            outputs[path] = out
+        elif index.rows:
+            outputs.update((row[1], row[2]) for row in index.rows)
+            index.rows = []
+    outputs.update((row[1], row[2]) for row in index.rows)
+    site_view = render.site_context(site)
+    for page in render.body_pages(site, views, owners):
+        fp = fingerprint(page, views)
+        old = plan.previous[page.path]
+        if plan.same_key and old.fingerprint == fp:
+            continue
+        out, wrote = _keep_or_write(plan, page.path, render.render_page(env, page, site_view, config), fp)
+        outputs[page.path] = out
+        if wrote:
+            written.append(page.path)
+    return outputs, written
 
 
 def write_extras(plan: Plan, html_urls: list[str], outputs: dict[str, Output], written: list[str]) -> None:

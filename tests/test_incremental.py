@@ -327,6 +327,33 @@ def test_a_body_edit_in_one_process_reuses_the_resolved_site(site, tmp_path, mon
     cache_module.forget(out)
 
 
+def test_a_body_edit_in_one_process_renders_only_the_pages_that_show_it(site, tmp_path, monkeypatch):
+    """No walk over the site's pages: the edited brief's or entity's page and the search index."""
+    from briefgen import render as render_module
+
+    out = tmp_path / "serve" / "out"
+    run(site, out)
+    walks = []
+    real = render_module.site_pages
+    monkeypatch.setattr(render_module, "site_pages", lambda *a, **k: walks.append(1) or real(*a, **k))
+    for change, page in (("brief body", "briefs/meeting/index.html"),
+                         ("entity body edited", "people/marco-rubio/index.html")):
+        CHANGES[change](site)
+        walks.clear()
+        result = run(site, out, jobs=2)
+        assert not walks, f"{change}: walked every page"
+        assert page in result.changed
+        assert all(rel == page or rel.startswith("search/") for rel in result.changed), result.changed
+        assert_same_as_cold(site, out, tmp_path)
+    (out / "index.html").unlink()  # the output lost a file: the next build walks every page and puts it back
+    CHANGES["brief body"](site)
+    walks.clear()
+    run(site, out)
+    assert walks and (out / "index.html").is_file()
+    assert_same_as_cold(site, out, tmp_path)
+    cache_module.forget(out)
+
+
 def test_an_error_in_a_worker_is_reported_and_the_output_left_as_it_was(tmp_path):
     spec = dict(SITE)
     for i in range(150):
