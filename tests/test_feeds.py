@@ -1,13 +1,20 @@
 """Atom feeds, sitemap.xml and robots.txt: parsed with xml.etree, checked for the
-elements RFC 4287 and the sitemap protocol require, with and without base_url."""
+elements RFC 4287 and the sitemap protocol require, with and without base_url; and
+the string-built feeds and sitemap compared byte for byte with an ElementTree
+reference (the way they were built before) on hostile text."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urljoin
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefgen import feeds
 
@@ -145,3 +152,136 @@ def test_html_pages_advertise_their_feeds(example_out):
     head = parse_html(example_out / "people/donald-trump/index.html").find("head")
     feeds_ = [link.get("href") for link in head.find_all("link", rel="alternate", type="application/atom+xml")]
     assert feeds_ == ["../../feed.xml", "../../people/donald-trump/feed.xml"]
+
+
+# --- The string builder against ElementTree -------------------------------------------------
+# feeds.atom and feeds.sitemap write XML as strings for speed. The reference below is how they
+# were built before, with ElementTree; the output must stay byte-identical.
+
+NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")  # XML 1.0 cannot carry
+
+
+def _clean(text: str) -> str:
+    return NOT_XML.sub("", text)
+
+
+def _et_sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, {k: _clean(v) for k, v in attrs.items()})
+    if text is not None:
+        element.text = _clean(text)
+    return element
+
+
+def _et_serialise(root: ET.Element) -> bytes:
+    ET.indent(root, space="  ")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def et_atom(*, title, subtitle, self_path, alternate, updated, entries, author, language, base_url) -> bytes:
+    root_rel = "../" * self_path.count("/")
+
+    def url(path: str) -> str:
+        if base_url:
+            return base_url.rstrip("/") + "/" + path.lstrip("/")
+        return root_rel + path or "./"
+
+    def ident(path: str) -> str:
+        return url(path) if base_url else "urn:briefgen:" + (path or "/")
+
+    feed = ET.Element("feed", {"xmlns": feeds.ATOM_NS, "xml:lang": _clean(language)})
+    _et_sub(feed, "title", title)
+    if subtitle:
+        _et_sub(feed, "subtitle", subtitle)
+    _et_sub(feed, "id", ident(self_path))
+    _et_sub(feed, "link", rel="self", type="application/atom+xml", href=url(self_path))
+    _et_sub(feed, "link", rel="alternate", type="text/html", href=url(alternate))
+    _et_sub(feed, "updated", feeds.atom_date(updated))
+    _et_sub(_et_sub(feed, "author"), "name", author)
+    _et_sub(feed, "generator", "briefgen")
+    for e in entries:
+        entry = _et_sub(feed, "entry")
+        _et_sub(entry, "title", e.title)
+        _et_sub(entry, "id", ident(e.url))
+        _et_sub(entry, "link", rel="alternate", type="text/html", href=url(e.url))
+        _et_sub(entry, "published", feeds.atom_date(e.published))
+        _et_sub(entry, "updated", feeds.atom_date(e.updated))
+        _et_sub(entry, "summary", e.summary)
+        for label, term in e.tags:
+            _et_sub(entry, "category", term=term, label=label)
+    return _et_serialise(feed)
+
+
+def et_sitemap(urls, base_url: str) -> bytes:
+    urlset = ET.Element("urlset", {"xmlns": feeds.SITEMAP_NS})
+    for path in urls:
+        loc = base_url.rstrip("/") + "/" + path if base_url else path or "./"
+        _et_sub(_et_sub(urlset, "url"), "loc", loc)
+    return _et_serialise(urlset)
+
+
+HOSTILE = [
+    "", " ", "   \n  ", "\t", "\r", "\n", "a\r\nb", "\r\n\r\n", "tab\there", '"double" & \'single\'',
+    "<b>bold</b>", "a < b > c", "]]>", "<![CDATA[x]]>", "&amp; &lt; &#13; &#x9;", "&", "<!-- c --> <?pi?>",
+    "\x00", "\x00\x01\x08\x0b\x0c\x0e\x1f", "nul\x00in\x7fside", "\x85\u2028\u2029", "\ud800", "x\udfffy",
+    "\ud83d\ude00", "\U0001F600 emoji", "\ufffe\uffff", "\ue000\ufffd", "Ünïcødé — «quotes» 日本語",
+    "\U0010FFFF", "path/with spaces/?q=1&r=2#frag", "../../x/", "/", "//",
+]
+
+
+def _both(**kwargs) -> bytes:
+    fast = feeds.atom(**kwargs)
+    assert fast == et_atom(**kwargs)
+    return fast
+
+
+def _feed_args(s: str, base_url: str) -> dict:
+    entry = feeds.FeedEntry(s, "briefs/" + s + "/", "2025-01-02", "2025-01-02T03:04:05Z", s, ((s, s), ("L", "t")))
+    return dict(title=s, subtitle=s, self_path="people/" + s + "/feed.xml", alternate=s, updated=s or None,
+                entries=[entry, feeds.FeedEntry(s, s, s, s, s)], author=s, language=s, base_url=base_url)
+
+
+@pytest.mark.parametrize("base_url", ["", "https://e.org/x/", "https://e.org/x"])
+@pytest.mark.parametrize("s", HOSTILE)
+def test_atom_matches_elementtree_on_hostile_text(s, base_url):
+    data = _both(**_feed_args(s, base_url))
+    ET.fromstring(data)  # and it is well-formed
+
+
+@pytest.mark.parametrize("s", HOSTILE)
+def test_sitemap_matches_elementtree_on_hostile_text(s):
+    for base_url in ("", "https://e.org/x/"):
+        urls = ["", s, "briefs/" + s + "/", "people/x/"]
+        data = feeds.sitemap(urls, base_url)
+        assert data == et_sitemap(urls, base_url)
+        ET.fromstring(data)
+
+
+def test_edge_shapes_match_elementtree():
+    base = dict(title="T", subtitle="", self_path="feed.xml", alternate="", updated=None, entries=[],
+                author="A", language="en", base_url="")
+    _both(**base)  # no subtitle, no entries
+    _both(**{**base, "title": None, "author": None})  # None text: empty elements, as ElementTree wrote them
+    _both(**{**base, "entries": [feeds.FeedEntry("t", "", "", "", None)]})
+    assert feeds.sitemap([], "") == et_sitemap([], "") == (
+        b"<?xml version='1.0' encoding='utf-8'?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" />\n")
+    assert feeds.sitemap(iter(["a/", "b/"]), "https://e.org") == et_sitemap(["a/", "b/"], "https://e.org")
+
+
+_chars = st.one_of(
+    st.characters(exclude_categories=()),  # any code point (but rarely a surrogate)
+    st.characters(categories=["Cs"]),  # lone surrogates
+    st.sampled_from([*"&<>\"'\r\n\t ]\x00\x0b\x7f\x85\ufffe\uffff", "\U0001F600", "\u2028"]),
+)
+_texts = st.text(_chars, max_size=30)
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts=st.lists(_texts, min_size=8, max_size=8), base_url=st.sampled_from(["", "https://e.org/b/"]),
+       n_entries=st.integers(0, 3))
+def test_atom_and_sitemap_match_elementtree_on_random_text(texts, base_url, n_entries):
+    a, b, c, d, e, f, g, h = texts
+    entries = [feeds.FeedEntry(a, b, c, d, e, ((f, g), (h, a))) for _ in range(n_entries)]
+    data = _both(title=a, subtitle=b, self_path=c + "/feed.xml", alternate=d, updated=e or None, entries=entries,
+                 author=f, language=g, base_url=base_url)
+    ET.fromstring(data)
+    assert feeds.sitemap(texts, base_url) == et_sitemap(texts, base_url)
