@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from . import feeds
+from . import feeds, fragments
 from .config import NON_VERDICT_STATUSES, StatusConfig
 from .markdown import ROOT
 from .model import Brief, Entity, sort_key
@@ -363,6 +363,7 @@ def render_page(env: jinja2.Environment, page: Page, site_view: dict[str, Any], 
     if page.template in GENERATED:
         return render_generated(page, site_view, config)
     root = page_root(page, config.base_url)
+    fragments.set_root(env, root)
     try:
         html = env.get_template(page.template).render(
             site=site_view, page=page, root=root, canonical=config.absolute(page.url),

@@ -17,6 +17,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
+from . import fragments
 from .diagnostics import ContentError, Diagnostic, UsageError
 
 MAX_THEME_DEPTH = 5
@@ -64,6 +65,7 @@ class Theme:
             keep_trailing_newline=True,
         )
         env.site_dir = self.site_dir
+        fragments.reset(env)
         return env
 
     def files(self) -> list[Path]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import parallel, render, search
+from . import fragments, parallel, render, search
 from .cache import Output, digest
 from .output import MARKER, MARKER_TEXT, safe_relpath
 from .resolve import Site
@@ -135,6 +135,7 @@ def _work(plan: Plan, claims: parallel.Claims, in_parent: bool, chunks: int, ext
     takes it first; this process, which must walk every page anyway, only when no worker did)."""
     site, config = plan.site, plan.site.config
     env = plan.env or plan.theme.environment()
+    fragments.reset(env)
     site_view = render.site_context(site)
     views = plan.views or TrackedViews(site)
     result = Written(html_urls=[] if in_parent else None)
@@ -219,6 +220,7 @@ def render_bodies(plan: Plan, owners: list) -> tuple[dict[str, Output], list[str
     last build stays as it is. The caller checks that the last build's output is all there."""
     site, config = plan.site, plan.site.config
     env = plan.env or plan.theme.environment()
+    fragments.reset(env)
     views = plan.views or TrackedViews(site)
     index = Written()
     _search_index(plan, views, index)
