@@ -136,17 +136,7 @@ def mentions_plugin(md: MarkdownIt) -> None:
         for mention in env.mentions:
             for name in mention.names:
                 by_name.setdefault(" ".join(name.split()), mention)
-        # A name can only match if it is in the text, give or take whitespace: leave the others out of the
-        # pattern (compiling it is most of the cost of this rule; most listed names are never written out).
-        text = " ".join(" ".join("".join(c.content if c.type == "text" else "\n" for c in t.children
-                                         if c.type in ("text", "softbreak")).split())
-                        for t in state.tokens if t.type == "inline" and t.children)
-        names = [n for n in sorted(by_name, key=len, reverse=True) if n in text]
-        if not names:
-            return
-        alternatives = (r"\s+".join(map(re.escape, name.split())) for name in names)
-        pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
-        linked: set[LinkTarget] = set()
+        blocks: list[tuple[Token, list]] = []  # inline tokens outside headings, and their children in runs
         in_heading = False
         for token in state.tokens:
             if token.type == "heading_open":
@@ -154,18 +144,32 @@ def mentions_plugin(md: MarkdownIt) -> None:
             elif token.type == "heading_close":
                 in_heading = False
             elif token.type == "inline" and not in_heading and token.children:
-                token.children = _link_children(token.children, pattern, by_name, linked)
-                if len(linked) == len(env.mentions):
-                    return
+                blocks.append((token, _runs(token.children)))
+        texts = [part[1] for _, parts in blocks for part in parts if type(part) is tuple]
+        found = _find_names(sorted(by_name, key=len, reverse=True), texts)
+        if not any(found):
+            return
+        spans = iter(found)
+        linked: set[LinkTarget] = set()
+        for token, parts in blocks:
+            children: list[Token] = []
+            for part in parts:
+                if type(part) is tuple:
+                    children += _link_run(*part, next(spans), by_name, linked)
+                else:
+                    children.append(part)
+            token.children = children
+            if len(linked) == len(env.mentions):
+                return
 
     md.core.ruler.after("inline", "briefgen_mentions", link_mentions)
 
 
-def _link_children(children: list[Token], pattern: re.Pattern, by_name: dict[str, Mention],
-                   linked: set[LinkTarget]) -> list[Token]:
-    """Link first mentions in runs of text and soft line breaks outside links
-    (a name may wrap onto the next line of the source)."""
-    out: list[Token] = []
+def _runs(children: list[Token]) -> list:
+    """``children`` with each run of text and soft line breaks outside links (a name may wrap onto
+    the next line of the source) as a tuple of its tokens and its text: a run before and after
+    each other child, even an empty one (where an empty name matches)."""
+    out: list = []
     run: list[Token] = []
     depth = 0
     for child in children:
@@ -176,28 +180,103 @@ def _link_children(children: list[Token], pattern: re.Pattern, by_name: dict[str
         if depth == 0 and child.type in ("text", "softbreak"):
             run.append(child)
             continue
-        out += _link_run(run, pattern, by_name, linked)
-        run = []
+        out.append((run, "".join("\n" if t.type == "softbreak" else t.content for t in run)))
         out.append(child)
-    out += _link_run(run, pattern, by_name, linked)
+        run = []
+    out.append((run, "".join("\n" if t.type == "softbreak" else t.content for t in run)))
     return out
 
 
-def _link_run(run: list[Token], pattern: re.Pattern, by_name: dict[str, Mention],
+Spans = list[tuple[int, int]]
+_WORD = re.compile(r"\w")
+_SPACES = re.compile(r"\s+")
+_SEPARATOR = "\x00"  # neither a word character nor whitespace
+
+
+def _find_names(names: list[str], texts: list[str]) -> list[Spans]:
+    """Where ``names`` (whitespace normalised, longest first) occur in each of ``texts``: the
+    (start, end) of each match, left to right, not overlapping. A name matches as a whole word
+    (no word character right before or after it), with any run of whitespace between its words;
+    at each place, the first name in ``names`` that matches there wins.
+
+    That is the regular expression ``(?<!\\w)(?:name|name|...)(?!\\w)``, the words of each name
+    joined by ``\\s+``; compiling it for each document cost more than the rest of the rule, so it
+    is only used when a name is empty (it then matches between any two non-word characters). Otherwise
+    the texts are searched with ``str.find``, all at once, joined by a character that is neither a
+    word character nor whitespace and that no name holds: no match spans two texts, and the edges of
+    each text are word boundaries as the ends of a string are."""
+    if "" in names:
+        alternatives = (r"\s+".join(map(re.escape, name.split())) for name in names)
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
+        return [[m.span() for m in pattern.finditer(text)] for text in texts]
+    words = [name.split() for name in names]
+    if not texts or any(_SEPARATOR in name for name in names):
+        return [_spans(words, text) for text in texts]
+    out: list[Spans] = [[] for _ in texts]
+    i = start_of = 0
+    end_of = len(texts[0])
+    for start, end in _spans(words, _SEPARATOR.join(texts)):
+        while start >= end_of:
+            i += 1
+            start_of = end_of + 1
+            end_of = start_of + len(texts[i])
+        out[i].append((start - start_of, end - start_of))
+    return out
+
+
+def _spans(names: list[list[str]], text: str) -> Spans:
+    """:func:`_find_names` in one text, for names given as their words, none empty: every place
+    each name matches, then, left to right, the first name at each place after the last match."""
+    found: list[tuple[int, int, int]] = []  # (start, index of the name, end)
+    for index, words in enumerate(names):
+        first = words[0]
+        at = text.find(first)
+        while at >= 0:
+            end = _match_words(text, at, words)
+            if end >= 0:
+                found.append((at, index, end))
+            at = text.find(first, at + 1)
+    found.sort()
+    out = []
+    after = 0
+    for start, _, end in found:
+        if start >= after:
+            out.append((start, end))
+            after = end
+    return out
+
+
+def _match_words(text: str, at: int, words: list[str]) -> int:
+    """Where ``words``, the first known to be at ``at``, end if they are there as a whole word with
+    whitespace between them; -1 if they are not."""
+    if at and _WORD.match(text, at - 1):
+        return -1
+    end = at + len(words[0])
+    for word in words[1:]:
+        spaces = _SPACES.match(text, end)
+        if spaces is None or not text.startswith(word, spaces.end()):
+            return -1
+        end = spaces.end() + len(word)
+    if end < len(text) and _WORD.match(text, end):
+        return -1
+    return end
+
+
+def _link_run(run: list[Token], content: str, spans: Spans, by_name: dict[str, Mention],
               linked: set[LinkTarget]) -> list[Token]:
-    content = "".join("\n" if t.type == "softbreak" else t.content for t in run)
     out: list[Token] = []
     start = 0
-    for m in pattern.finditer(content):
-        mention = by_name[" ".join(m[0].split())]
+    for begin, end in spans:
+        matched = content[begin:end]
+        mention = by_name[" ".join(matched.split())]
         if mention.target in linked:
             continue
         linked.add(mention.target)
-        out += _text_and_breaks(content[start:m.start()])
+        out += _text_and_breaks(content[start:begin])
         link = Token("link_open", "a", 1)
         link.attrs = {"href": ROOT + mention.target.path, "class": "mention"}
-        out += [link, *_text_and_breaks(m[0]), Token("link_close", "a", -1)]
-        start = m.end()
+        out += [link, *_text_and_breaks(matched), Token("link_close", "a", -1)]
+        start = end
     if start == 0:
         return run
     return out + _text_and_breaks(content[start:])
@@ -220,12 +299,13 @@ def _text(content: str) -> Token:
 
 
 def _external_links(md: MarkdownIt) -> None:
-    """Links to other sites get rel="noopener noreferrer"."""
+    """Links to other sites get rel="noopener noreferrer" (not internal ones, ``ROOT + path``: the
+    most common, and their scheme is empty)."""
 
     def link_open(self, tokens, idx, options, env):
         token = tokens[idx]
         href = token.attrGet("href") or ""
-        if url_scheme(href) in ("http", "https") or href.startswith("//"):
+        if not href.startswith(ROOT) and (url_scheme(href) in ("http", "https") or href.startswith("//")):
             token.attrSet("rel", "noopener noreferrer")
         return self.renderToken(tokens, idx, options, env)
 
