@@ -37,7 +37,7 @@ def main() -> int:
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="briefgen-edit-latency-"))
     out = args.out or scratch / "out"
-    options = BuildOptions(args.corpus, out_dir=out, jobs=args.jobs, progress=False)
+    options = BuildOptions(args.corpus, out_dir=out, jobs=args.jobs, progress=False, session=True)  # as serve
     try:
         started = time.perf_counter()
         build(options)

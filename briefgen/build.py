@@ -47,6 +47,7 @@ class BuildOptions:
     base_url: str | None = None
     jobs: int | None = None  # worker processes; None: one per CPU
     progress: bool = True
+    session: bool = False  # a long-lived process that rebuilds after edits (serve): keep what makes that fast
 
 
 @dataclass
@@ -190,7 +191,7 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
 
         plan = writer.Plan(site, theme, staging.path, state.outputs if incremental else {},
                            present if incremental else set(), incremental and state.pages_key == pages_key, views,
-                           writer.environment(theme, pages_key))
+                           writer.environment(theme, pages_key), keep_search=options.session)
         estimate = len(state.outputs) if state else len(site.briefs) + 2 * len(site.entities)
         progress.set("rendering pages", plan.progress, estimate)
         parallel.trim_memory()  # before workers fork: what the parent freed is not counted again for them

@@ -24,6 +24,7 @@ than :data:`SHARD_BYTES`. Output is deterministic (sorted keys)."""
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import html
 import json
@@ -117,9 +118,11 @@ _TERMS: dict[bytes, tuple[str, str]] = {}
 _NEW: dict[bytes, tuple[str, str]] = {}
 
 
-def doc_terms(strong: tuple, other: tuple, markup: str, used: dict) -> tuple[list[str], list[str]]:
+def doc_terms(strong: tuple, other: tuple, markup: str, used: dict, stored: dict | None = None,
+              n: int = 0) -> tuple[list[str], list[str]]:
     """``terms(*strong)`` and ``terms(*other, html_text(markup))`` less those, memoised (see
-    :data:`_TERMS`); the digest keeps texts and groups apart with bytes UTF-8 never has."""
+    :data:`_TERMS`); the digest keeps texts and groups apart with bytes UTF-8 never has.
+    ``stored[n]`` receives them as the memo keeps them (two space-separated strings)."""
     key = hashlib.blake2b(b"\xff".join(b"\xfe".join((t or "").encode("utf-8", "surrogatepass") for t in texts)
                                        for texts in (strong, other, (markup,))), digest_size=16).digest()
     found = _TERMS.get(key)
@@ -127,6 +130,8 @@ def doc_terms(strong: tuple, other: tuple, markup: str, used: dict) -> tuple[lis
         s = terms(*strong)
         found = _NEW[key] = (" ".join(s), " ".join(terms(*other, html_text(markup)) - s))
     used[key] = found
+    if stored is not None:
+        stored[n] = found
     return found[0].split(), found[1].split()
 
 
@@ -143,7 +148,16 @@ def remember(entries: dict[bytes, tuple[str, str]], documents: int) -> None:
     _TERMS.update(entries)
 
 
-def build_index(site: Site, views: Views) -> Index:
+def _brief_texts(brief) -> tuple[tuple, tuple, str]:
+    """A brief's strong texts, other texts and rendered body, as :func:`doc_terms` takes them."""
+    return (brief.title, *brief.tags), (brief.summary,), brief.html
+
+
+def _entity_texts(e) -> tuple[tuple, tuple, str]:
+    return (e.name, *e.aliases, e.id.replace("-", " ")), (e.summary, *(v for _, v in e.facts)), e.html
+
+
+def build_index(site: Site, views: Views, track: dict | None = None) -> Index:
     """Every brief, entity and claim of ``site`` as a search document. Records:
 
     brief   ``[kind, title, url, date as displayed, summary snippet]``
@@ -156,19 +170,21 @@ def build_index(site: Site, views: Views) -> Index:
 
     used: dict[bytes, tuple] = {}
     _NEW.clear()
+    owners, stored = (track["owners"], track["terms"]) if track is not None else ({}, {})
     for brief in site.briefs:
         s = views.summary(brief)
+        owners[id(brief)] = len(index.docs)
         index.add([number["briefs"], s.title, s.url, s.date.display, snippet(s.summary)],
-                  *doc_terms((brief.title, *brief.tags), (brief.summary,), brief.html, used), disjoint=True)
+                  *doc_terms(*_brief_texts(brief), used, stored, len(index.docs)), disjoint=True)
 
     index.ends.append(len(index.docs))
     for kind in config.entity_kinds:
         entities = sorted(site.kind_entities(kind), key=lambda e: (-len(site.mentioned_in.get(e.key, [])), e.id))
         for e in entities:
             link = views.link(e.key)
+            owners[id(e)] = len(index.docs)
             index.add([number[kind], e.name, link.url, snippet(e.summary)],
-                      *doc_terms((e.name, *e.aliases, e.id.replace("-", " ")),
-                                 (e.summary, *(v for _, v in e.facts)), e.html, used), disjoint=True)
+                      *doc_terms(*_entity_texts(e), used, stored, len(index.docs)), disjoint=True)
         index.ends.append(len(index.docs))
 
     claims_kind = number["claims"]
@@ -201,13 +217,20 @@ def _postings(index: Index) -> dict[str, list[list[int]]]:
     return out
 
 
-def shard(postings: dict[str, list[list[int]]]) -> dict[str, dict[str, list[list[int]]]]:
+def _size(term: str, postings: list[list[int]]) -> int:
+    return len(_dump(postings)) + len(term.encode()) + 4
+
+
+def shard(postings: dict[str, list[list[int]]], sizes: dict[str, int] | None = None) \
+        -> dict[str, dict[str, list[list[int]]]]:
     """Group terms into shards keyed by a prefix, longer where a shard would be too big.
 
     Every term lands in the shard whose key is a prefix of it (a term shorter than
     its group's key gets a shard of its own name), so the shards a query word
-    needs are those whose key is a prefix of the word or starts with it."""
-    sizes = {t: len(_dump(p)) + len(t.encode()) + 4 for t, p in postings.items()}
+    needs are those whose key is a prefix of the word or starts with it.
+    ``sizes``: each term's :func:`_size`, when already known."""
+    if sizes is None:
+        sizes = {t: _size(t, p) for t, p in postings.items()}
     out: dict[str, dict[str, list[list[int]]]] = {}
 
     def split(group: Iterable[str], depth: int) -> None:
@@ -237,17 +260,102 @@ def is_index_file(path: str) -> bool:
     return path.startswith(INDEX_DIR) and path != f"{INDEX_DIR}index.html"
 
 
-def index_files(site: Site, views: Views) -> list[tuple[str, bytes]]:
-    """The search index as (relative path, bytes), sorted by path."""
-    index = build_index(site, views)
-    shards = shard(_postings(index))
-    files = [(f"{INDEX_DIR}t/{shard_file(key)}.json", _dump(shards[key])) for key in sorted(shards)]
-    files += [(f"{INDEX_DIR}d/{n // CHUNK}.json", _dump(index.docs[n:n + CHUNK]))
-              for n in range(0, len(index.docs), CHUNK)]
+@dataclass
+class Built:
+    """An index as this process last built it with ``keep`` (a long-lived process: ``briefgen
+    serve``), so that an edit of Markdown bodies updates it (:func:`update_files`) instead of
+    building it again: each document's terms, the postings and sizes of each term, the shards and
+    their files."""
+
+    site: Site
+    index: Index
+    owners: dict[int, int]  # id of a brief or entity of ``site`` -> its document number
+    terms: dict[int, tuple[str, str]]  # document number -> its terms, as doc_terms stores them
+    postings: dict[str, list[list[int]]]
+    sizes: dict[str, int]
+    shards: dict[str, dict[str, list[list[int]]]]
+    files: dict[str, bytes]  # shard and document files by path
+
+
+_BUILT: Built | None = None
+
+
+def index_files(site: Site, views: Views, keep: bool = False) -> list[tuple[str, bytes]]:
+    """The search index as (relative path, bytes), sorted by path. ``keep``: remember it for
+    :func:`update_files` (and forget any index kept before)."""
+    global _BUILT
+    _BUILT = None
+    track: dict = {"owners": {}, "terms": {}}
+    index = build_index(site, views, track if keep else None)
+    postings = _postings(index)
+    sizes = {t: _size(t, p) for t, p in postings.items()}
+    shards = shard(postings, sizes)
+    files = {f"{INDEX_DIR}t/{shard_file(key)}.json": _dump(group) for key, group in shards.items()}
+    files.update((f"{INDEX_DIR}d/{n // CHUNK}.json", _dump(index.docs[n:n + CHUNK]))
+                 for n in range(0, len(index.docs), CHUNK))
+    if keep:
+        _BUILT = Built(site, index, track["owners"], track["terms"], postings, sizes, shards, files)
+    return _with_meta(index, shards, files)
+
+
+def update_files(site: Site, views: Views, owners: Iterable) -> list[tuple[str, bytes]]:
+    """:func:`index_files` after the Markdown bodies of ``owners`` (briefs and entities of
+    ``site``) changed, from the index kept for ``site``: only the changed documents are folded
+    again and only the shards whose terms changed are serialised again. The same files as
+    building it anew (tests/test_search.py); built anew, and kept, when nothing is kept for ``site``."""
+    built = _BUILT
+    if built is None or built.site is not site or any(id(o) not in built.owners for o in owners):
+        return index_files(site, views, keep=True)
+    index, changed = built.index, set()
+    used: dict[bytes, tuple] = {}
+    for owner in owners:
+        n = built.owners[id(owner)]
+        texts = _brief_texts(owner) if n < index.ends[0] else _entity_texts(owner)
+        found: dict[int, tuple[str, str]] = {}
+        doc_terms(*texts, used, found, n)
+        old, new = built.terms[n], found[n]
+        built.terms[n] = new
+        for postings, before, after in ((index.strong, old[0], new[0]), (index.other, old[1], new[1])):
+            if before == after:
+                continue
+            before, after = set(before.split()), set(after.split())
+            for t in before - after:
+                postings[t].remove(n)
+                if not postings[t]:
+                    del postings[t]
+                changed.add(t)
+            for t in after - before:
+                bisect.insort(postings[t], n)
+                changed.add(t)
+    _TERMS.update(used)
+    for t in changed:
+        strong, other = index.strong.get(t, []), index.other.get(t, [])
+        if strong or other:
+            built.postings[t] = [_deltas(strong), _deltas(other)] if other else [_deltas(strong)]
+            built.sizes[t] = _size(t, built.postings[t])
+        else:
+            built.postings.pop(t, None)
+            built.sizes.pop(t, None)
+    shards = shard(built.postings, built.sizes)
+    files = {path: data for path, data in built.files.items() if not path.startswith(f"{INDEX_DIR}t/")}
+    for key, group in shards.items():
+        path = f"{INDEX_DIR}t/{shard_file(key)}.json"
+        before = built.shards.get(key)
+        if before is not None and before.keys() == group.keys() and not any(t in group for t in changed):
+            files[path] = built.files[path]
+        else:
+            files[path] = _dump(group)
+    built.shards, built.files = shards, files
+    return _with_meta(index, shards, files)
+
+
+def _with_meta(index: Index, shards: dict, files: dict[str, bytes]) -> list[tuple[str, bytes]]:
+    """The files with ``meta.json``, sorted by path. Its version ``v`` is a digest of every other file."""
+    ordered = [f"{INDEX_DIR}t/{shard_file(key)}.json" for key in sorted(shards)]
+    ordered += [f"{INDEX_DIR}d/{n // CHUNK}.json" for n in range(0, len(index.docs), CHUNK)]
     digest = hashlib.sha256()
-    for path, data in files:
-        digest.update(path.encode() + b"\0" + data + b"\0")
+    for path in ordered:
+        digest.update(path.encode() + b"\0" + files[path] + b"\0")
     meta = {"v": digest.hexdigest()[:12], "kinds": [list(k) for k in index.kinds], "statuses": index.statuses,
             "shards": sorted(shards), "chunk": CHUNK, "ends": index.ends, "min": MIN_TERM}
-    files.append((f"{INDEX_DIR}meta.json", _dump(meta)))
-    return sorted(files)
+    return sorted([*((path, files[path]) for path in ordered), (f"{INDEX_DIR}meta.json", _dump(meta))])

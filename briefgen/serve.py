@@ -170,7 +170,7 @@ class Preview:
         started = time.perf_counter()
         try:
             result = build(BuildOptions(site_dir=self.site_dir, out_dir=self.out_dir,
-                                        drafts=self.drafts, progress=False, base_url=self.base_url))
+                                        drafts=self.drafts, progress=False, base_url=self.base_url, session=True))
         except ContentError as exc:
             errors = [d for d in exc.diagnostics if d.severity == "error"]
             _say(f"[{stamp}] {what}: build failed with {len(errors)} error(s), "

@@ -99,6 +99,7 @@ class Plan:
     env: Any = None  # the theme's Jinja environment (see :func:`environment`)
     progress: parallel.Progress = field(default_factory=parallel.Progress)
     folders: set[Path] = field(default_factory=set)  # made in staging by this process
+    keep_search: bool = False  # a long-lived process (serve): this process builds the search index and keeps it
 
 
 @dataclass
@@ -124,22 +125,31 @@ def _keep_or_write(plan: Plan, path: str, data: bytes, fp: bytes | None) -> tupl
     return out, True
 
 
-def _search_index(plan: Plan, views: TrackedViews, result: Written) -> None:
-    for order, (path, data) in enumerate(search.index_files(plan.site, views)):
+def _search_index(plan: Plan, views: TrackedViews, result: Written, bodies: list | None = None) -> None:
+    """The search index's files; kept in this process for the next edit when ``plan.keep_search``;
+    ``bodies``: only these briefs' and entities' Markdown bodies changed since it was kept."""
+    if bodies is not None:
+        files = search.update_files(plan.site, views, bodies)
+    else:
+        files = search.index_files(plan.site, views, keep=plan.keep_search)
+    for order, (path, data) in enumerate(files):
         out, wrote = _keep_or_write(plan, path, data, None)
         result.rows.append(((1, order), path, out, wrote))
 
 
 def _work(plan: Plan, claims: parallel.Claims, in_parent: bool, chunks: int, extras: parallel.Once) -> Written:
     """One process's share: page chunks as claimed, and the search index if it takes it (a worker
-    takes it first; this process, which must walk every page anyway, only when no worker did)."""
+    takes it first; this process, which must walk every page anyway, only when no worker did;
+    with ``plan.keep_search``, this process always, to keep it for the next edit)."""
     site, config = plan.site, plan.site.config
     env = plan.env or plan.theme.environment()
     fragments.reset(env)
     site_view = render.site_context(site)
     views = plan.views or TrackedViews(site)
     result = Written(html_urls=[] if in_parent else None)
-    if not in_parent and extras.take():
+    if in_parent and plan.keep_search and extras.take():
+        _search_index(plan, views, result)
+    if not in_parent and not plan.keep_search and extras.take():
         _search_index(plan, views, result)
         result.search_terms = search.new_terms()
         if claims.peek() > chunks // 2:
@@ -223,7 +233,7 @@ def render_bodies(plan: Plan, owners: list) -> tuple[dict[str, Output], list[str
     fragments.reset(env)
     views = plan.views or TrackedViews(site)
     index = Written()
-    _search_index(plan, views, index)
+    _search_index(plan, views, index, owners)
     outputs: dict[str, Output] = {}
     written = [path for _, path, _, wrote in index.rows if wrote]
     for path, out in plan.previous.items():  # in the same order as a full build's

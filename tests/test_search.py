@@ -135,6 +135,48 @@ def test_edit_rebuild_gives_a_cold_builds_index_and_refolds_only_what_changed(tm
     assert find(cold, "zanzibar") and find(cold, "quixotic")
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_index_kept_by_a_session_is_updated_to_exactly_a_cold_builds_index(tmp_path, jobs, monkeypatch):
+    """serve keeps the index it built (BuildOptions.session); a body edit updates it in place:
+    words appear and disappear, a shard splits or merges, and it stays the index a cold build makes."""
+    spec = dict(BASIC)
+    for i in range(120):
+        spec[f"content/briefs/2025-10-{1 + i % 28:02d}-b{i}.md"] = (
+            f"---\ntitle: Brief {i}\ndate: 2025-10-{1 + i % 28:02d}\nsummary: Number {i}.\n"
+            f"people: [donald-trump]\n---\nDonald Trump spoke, {i}.\n")
+    site = make_site(tmp_path / "src", spec)
+    out = tmp_path / "out"
+    monkeypatch.setattr(search, "SHARD_BYTES", 2000)  # small shards, so that edits split and merge them
+    build(BuildOptions(site, out_dir=out, jobs=jobs, progress=False, session=True))
+    assert search._BUILT is not None and search._BUILT.site is not None
+    edited = site / "content/briefs/2025-10-05-b4.md"
+    bodies = ["Zanzibar and quixotic xylophones " * 3, "Only zebras.", "Many words: " + " ".join(
+        f"w{n}ord{n}" for n in range(400)), "Donald Trump spoke, 4.\n"]
+    full_builds, real = [], search.index_files
+    shard_counts = set()
+    for body in bodies:
+        text = edited.read_text()
+        edited.write_text(text[: text.index("---\n", 4) + 4] + body + "\n")
+        search.index_files = lambda *a, **k: full_builds.append(1) or real(*a, **k)
+        try:
+            result = build(BuildOptions(site, out_dir=out, jobs=jobs, progress=False, session=True))
+        finally:
+            search.index_files = real
+        assert not full_builds, "the kept index was built anew instead of updated"
+        shard_counts.add(len(json.loads((out / "search/meta.json").read_bytes())["shards"]))
+        assert all(p.startswith("search/") or p == "briefs/b4/index.html" for p in result.changed)
+        kept = search._BUILT
+        cold = tmp_path / f"cold{bodies.index(body)}"
+        search._BUILT = None
+        search._TERMS.clear()
+        build(BuildOptions(site, out_dir=cold, jobs=1, progress=False))
+        assert _search_files(out) == _search_files(cold), body[:20]
+        search._BUILT = kept
+    assert find(_search_files(out), "spoke") and not find(_search_files(out), "zebras")
+    assert len(shard_counts) > 1  # the edits split shards and merged them back
+    search._BUILT = None
+
+
 def test_remember_keeps_the_memo_bounded():
     search._TERMS.clear()
     search.remember({b"a": ("", "")}, 10)
