@@ -186,7 +186,7 @@ def load_config(site_dir: Path, diagnostics: Diagnostics) -> SiteConfig:
     doc = parse_yaml_file(text, CONFIG_FILE, diagnostics)
     if doc is None or doc.node is None:
         return SiteConfig()
-    r = Reader(CONFIG_FILE, diagnostics)
+    r = Reader(CONFIG_FILE, diagnostics, line_offset=doc.line_offset)
     values, _ = schema.read_fields(doc.node, r, CONFIG_FIELDS, CONFIG_FILE)
     markdown = values.pop("markdown", {})
     if "html" in markdown:

@@ -22,6 +22,14 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 FENCE = re.compile(r"^---[ \t]*$")
 MAX_DEPTH = 50  # nesting deeper than this is never front matter; refuse before composing
+# PyYAML's C composer recurses once per nesting level and crashes the interpreter somewhere past
+# 20,000 levels. Every level needs its own '[', '{', '-', '?' or ':', so text with at most this
+# many of them is composed first and its depth measured on the nodes; other text is measured
+# on the parser's events before composing.
+SAFE_TO_COMPOSE = 2_000
+# Line breaks that YAML counts and a file's lines do not (or counts differently): only text
+# without them needs its marks moved to file lines and columns.
+_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
 
 
 @dataclass
@@ -31,6 +39,7 @@ class Document:
     node: yaml.Node | None
     body: str
     body_line: int  # 1-based line of the body's first line in the file
+    line_offset: int = 0  # add to a node's 0-based ``start_mark.line`` for its 0-based line in the file
 
 
 def split(text: str, path: str, diagnostics: Diagnostics) -> tuple[str, int, str, int] | None:
@@ -86,7 +95,7 @@ def _too_deep(text: str) -> int:
     events, which are produced iteratively. Every nested collection needs its
     own ``[``, ``{``, ``-``, ``?`` or ``:``, so text with fewer of them is
     shallow enough without parsing."""
-    if sum(text.count(c) for c in "[{-?:") <= MAX_DEPTH:
+    if _structure(text) <= MAX_DEPTH:
         return -1
     depth = 0
     for event in yaml.parse(text, Loader=_Loader):
@@ -99,8 +108,33 @@ def _too_deep(text: str) -> int:
     return -1
 
 
-def compose(text: str, path: str, first_line: int, diagnostics: Diagnostics) -> yaml.Node | None:
-    """Compose YAML text into a node tree whose marks are file lines and columns.
+def _structure(text: str) -> int:
+    return text.count("[") + text.count("{") + text.count("-") + text.count("?") + text.count(":")
+
+
+def _first_too_deep(root: yaml.Node) -> yaml.Node | None:
+    """The first collection (in document order) nested deeper than :data:`MAX_DEPTH`, as the
+    parser's events would count it: a node shared through an alias counts where it is defined."""
+    seen: set[int] = set()
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, yaml.ScalarNode) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            return node
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in reversed(node.value))
+        else:
+            for key, value in reversed(node.value):
+                stack += ((value, depth + 1), (key, depth + 1))
+    return None
+
+
+def compose(text: str, path: str, first_line: int, diagnostics: Diagnostics) -> tuple[yaml.Node | None, int]:
+    """Compose YAML text into a node tree located in the file: ``(node, line_offset)``, where a
+    node's 0-based file line is ``start_mark.line + line_offset`` and its column ``start_mark.column``.
 
     ``first_line`` is the 1-based file line of the text's first line. Syntax
     errors become one diagnostic at the position YAML reports."""
@@ -110,31 +144,40 @@ def compose(text: str, path: str, first_line: int, diagnostics: Diagnostics) -> 
             if stripped.startswith("\t"):
                 diagnostics.error(path, first_line + lineno, len(line) - len(stripped) + 1,
                                   "a tab is used for indentation", "YAML indents with spaces only")
-                return None
-    lines = _Lines(text, first_line)
+                return None, 0
+    too_deep = f"YAML nested more than {MAX_DEPTH} levels deep"
+    deep_hint = "front matter needs only a few levels of lists and mappings"
     try:
-        deep = _too_deep(text)
-        if deep >= 0:
-            diagnostics.error(path, lines.mark(deep).line + 1, 1, f"YAML nested more than {MAX_DEPTH} levels deep",
-                              "front matter needs only a few levels of lists and mappings")
-            return None
+        if _structure(text) > SAFE_TO_COMPOSE:
+            deep = _too_deep(text)
+            if deep >= 0:
+                diagnostics.error(path, _Lines(text, first_line).mark(deep).line + 1, 1, too_deep, deep_hint)
+                return None, 0
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        at = lines.mark(mark.index) if mark else _Mark(first_line - 1, 0)
+        at = _Lines(text, first_line).mark(mark.index) if mark else _Mark(first_line - 1, 0)
         problem = exc.problem or exc.context or "invalid YAML"
         hint = "check the indentation and quote values that contain ': ' or start with a special character"
         diagnostics.error(path, at.line + 1, at.column + 1, f"YAML syntax error: {problem}", hint)
-        return None
+        return None, 0
     except yaml.YAMLError as exc:
         diagnostics.error(path, first_line, 1, f"YAML error: {exc}")
-        return None
+        return None, 0
     except RecursionError:
         diagnostics.error(path, first_line, 1, "YAML nested too deeply")
-        return None
-    if node is not None:
-        _relocate(node, lines)
-    return node
+        return None, 0
+    if node is None:
+        return None, 0
+    deep_node = _first_too_deep(node) if _structure(text) > MAX_DEPTH else None
+    if deep_node is not None:
+        line = _Lines(text, first_line).mark(deep_node.start_mark.index).line
+        diagnostics.error(path, line + 1, 1, too_deep, deep_hint)
+        return None, 0
+    if _OTHER_BREAKS.search(text):
+        _relocate(node, _Lines(text, first_line))
+        return node, 0
+    return node, first_line - 1  # YAML's own lines and columns are the file's, but for the first line
 
 
 def _relocate(root: yaml.Node, lines: _Lines) -> None:
@@ -162,17 +205,17 @@ def parse_markdown_file(text: str, path: str, diagnostics: Diagnostics) -> Docum
     yaml_text, yaml_line, body, body_line = parts
     if not yaml_text.strip():
         return Document(None, body, body_line)
-    node = compose(yaml_text, path, yaml_line, diagnostics)
+    node, offset = compose(yaml_text, path, yaml_line, diagnostics)
     if node is None and diagnostics.errors and diagnostics.errors[-1].path == path:
         return None
-    return Document(node, body, body_line)
+    return Document(node, body, body_line, offset)
 
 
 def parse_yaml_file(text: str, path: str, diagnostics: Diagnostics) -> Document | None:
     """A whole ``.yaml`` file (config or entity)."""
     if not text.strip():
         return Document(None, "", 0)
-    node = compose(text, path, 1, diagnostics)
+    node, offset = compose(text, path, 1, diagnostics)
     if node is None and diagnostics.errors and diagnostics.errors[-1].path == path:
         return None
-    return Document(node, "", 0)
+    return Document(node, "", 0, offset)

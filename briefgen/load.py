@@ -115,7 +115,7 @@ def load_brief(rel: str, text: str, config: SiteConfig, diagnostics: Diagnostics
     doc = parse_markdown_file(text, rel, diagnostics)
     if doc is None:
         return None
-    r = Reader(rel, diagnostics)
+    r = Reader(rel, diagnostics, line_offset=doc.line_offset)
     kind_fields = {k: Field(schema.text_list, f"list of {c.label.lower()} (ids, names or aliases)")
                    for k, c in config.entity_kinds.items()}
     fields = {**BRIEF_FIELDS, **kind_fields}
@@ -230,7 +230,7 @@ def load_entity(rel: str, kind: str, text: str, config: SiteConfig, diagnostics:
         doc = parse_yaml_file(text, rel, diagnostics)
     if doc is None:
         return None
-    r = Reader(rel, diagnostics)
+    r = Reader(rel, diagnostics, line_offset=doc.line_offset)
     fields = EVENT_FIELDS if kind == "events" else ENTITY_FIELDS
     facts: list[tuple[str, str]] = []
     fact_refs: dict[str, Ref] = {}

@@ -51,9 +51,10 @@ class Reader:
     path: str
     diagnostics: Diagnostics
     budget: list[int] = field(default_factory=lambda: [MAX_NODES, MAX_CHARS])
+    line_offset: int = 0  # briefgen.frontmatter.Document.line_offset
 
     def pos(self, node: yaml.Node) -> Pos:
-        return Pos(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
+        return Pos(self.path, node.start_mark.line + self.line_offset + 1, node.start_mark.column + 1)
 
     def error(self, node: yaml.Node, message: str, hint: str = "") -> None:
         p = self.pos(node)

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from briefgen import frontmatter
+
 from .conftest import REPO, make_site, run_cli
 
 B = "content/briefs/2025-12-01-hostile.md"
@@ -350,10 +352,33 @@ def test_recursive_alias_is_not_followed(tmp_path):
     pytest.param("x:\n  " + "- " * 60 + "a\n", 6, id="compact-sequences"),
     pytest.param("x:\n  " + "? " * 60 + "a\n", 6, id="explicit-keys"),
 ])
-def test_deep_nesting_is_refused_before_composing(tmp_path, front, line):
+@pytest.mark.parametrize("measured", ["on the nodes", "on the events"])
+def test_deep_nesting_is_refused(tmp_path, monkeypatch, front, line, measured):
+    """Short text is composed, then measured on its nodes; longer text is measured on the parser's
+    events before composing (briefgen/frontmatter.py). Both say the same."""
+    if measured == "on the events":
+        monkeypatch.setattr(frontmatter, "SAFE_TO_COMPOSE", 0)
     code, lines, output = problems(tmp_path, {B: brief(front)})
     assert code == 1, output
     assert_line(lines, f"{B}:{line}:1: error: YAML nested more than 50 levels deep")
+
+
+@pytest.mark.parametrize("measured", ["on the nodes", "on the events"])
+def test_an_alias_counts_where_its_anchor_is_defined(tmp_path, monkeypatch, measured):
+    if measured == "on the events":
+        monkeypatch.setattr(frontmatter, "SAFE_TO_COMPOSE", 0)
+    deep = "[" * 30 + "x" + "]" * 30
+    code, lines, output = problems(tmp_path, {B: brief(f"a: &d {deep}\nb: {'[' * 30}*d{']' * 30}\n")})
+    assert code == 1, output
+    assert not any("nested" in line for line in lines), output
+    assert any("unknown field 'a'" in line or "'a'" in line for line in lines), output
+
+
+def test_long_front_matter_with_many_indicators_but_shallow_is_fine(tmp_path):
+    claims = "claims:\n" + "".join(f'  - text: "Claim - {i} - with: dashes - and ? marks [ {{"\n'
+                                   f"    status: reported\n" for i in range(300))
+    code, lines, output = problems(tmp_path, {B: brief(claims)}, "--strict")
+    assert (code, lines) == (0, []), output
 
 
 def test_nesting_just_under_the_limit_is_fine(tmp_path):
