@@ -167,7 +167,11 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         return BuildResult(diagnostics.sorted(), out, 0, len(state.outputs), time.perf_counter() - start)
 
     incremental = state is not None and out.is_dir()
+    intact = incremental and state.pages_key == pages_key and not strays and len(present) == len(state.outputs)
     kept = session.reuse(out, found, cache, new, pages_key, options.drafts, diagnostics, jobs)
+    # Only Markdown bodies changed since the last build into an output that is all there: only the
+    # pages that show them and the search index change (what a kept site gives serve, from the cache).
+    bodies = session.body_changes(found, cache) if kept is None and intact else None
     staging = output.Staging(out)
     try:
         progress.set("resolving")
@@ -197,14 +201,18 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         parallel.trim_memory()  # before workers fork: what the parent freed is not counted again for them
         gc.freeze()  # the site lives until the end: keep the collector (and forked workers) off its pages
         gc.enable()  # rendering makes short-lived cycles; collecting them is cheap with the site frozen
-        if kept is not None and kept.html_urls is not None and plan.same_key and not strays \
-                and len(present) == len(state.outputs):
-            outputs, written = writer.render_bodies(plan, kept.changed)  # only bodies changed
-            html_urls = kept.html_urls
+        if kept is not None and kept.html_urls is not None and intact:
+            outputs, written = writer.render_bodies(plan, kept.changed)
+            html_urls: list[str] | None = kept.html_urls
+        elif bodies is not None:
+            owners = [o for o in (*site.briefs, *site.entities.values()) if o.path in bodies]
+            outputs, written = writer.render_bodies(plan, owners)
+            html_urls = None  # the sitemap and robots.txt stay as they are
         else:
             outputs, written, html_urls = writer.render_pages(plan, jobs, estimate)
         progress.set("writing")
-        writer.write_extras(plan, html_urls, outputs, written)
+        if html_urls is not None:
+            writer.write_extras(plan, html_urls, outputs, written)
         statics = writer.copy_statics(plan, writer.static_files(theme.static_dirs),
                                       state.statics if state else {}, outputs, written)
         new.state = State(pages_key, inputs, outputs, tuple(diagnostics.sorted()), statics)

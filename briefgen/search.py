@@ -298,14 +298,15 @@ def index_files(site: Site, views: Views, keep: bool = False) -> list[tuple[str,
     return _with_meta(index, shards, files)
 
 
-def update_files(site: Site, views: Views, owners: Iterable) -> list[tuple[str, bytes]]:
+def update_files(site: Site, views: Views, owners: Iterable, keep: bool = True) -> list[tuple[str, bytes]]:
     """:func:`index_files` after the Markdown bodies of ``owners`` (briefs and entities of
     ``site``) changed, from the index kept for ``site``: only the changed documents are folded
     again and only the shards whose terms changed are serialised again. The same files as
-    building it anew (tests/test_search.py); built anew, and kept, when nothing is kept for ``site``."""
+    building it anew (tests/test_search.py); built anew (and kept if ``keep``) when nothing is
+    kept for ``site``."""
     built = _BUILT
     if built is None or built.site is not site or any(id(o) not in built.owners for o in owners):
-        return index_files(site, views, keep=True)
+        return index_files(site, views, keep=keep)
     index, changed = built.index, set()
     used: dict[bytes, tuple] = {}
     for owner in owners:

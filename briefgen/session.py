@@ -63,17 +63,12 @@ def reuse(out: Path, found: Scan, cache: Cache, new: Cache, pages_key: bytes, dr
     if (kept is None or kept.identity != cache.identity or kept.pages_key != pages_key or kept.drafts != drafts
             or kept.sources != tuple((s.rel, s.kind) for s in found.sources)):
         return None
+    changes = body_changes(found, cache)
+    if changes is None:
+        return None
     bodies: list[tuple[Brief | Entity, str]] = []
-    for source, entry in zip(found.sources, found.entries, strict=True):
-        old = cache.parsed.get(source.rel)  # as the kept build left it (same cache files)
-        if old is None:
-            return None
-        if entry.digest == old.digest:
-            continue
-        body = _new_body(old, entry)
-        if body is None:
-            return None
-        obj = kept.objects.get(source.rel)
+    for rel, body in changes.items():
+        obj = kept.objects.get(rel)
         if obj is None:
             continue  # a draft left out of this build
         if isinstance(obj, Entity) and bool(obj.body.strip()) != bool(body.strip()):
@@ -96,6 +91,25 @@ def reuse(out: Path, found: Scan, cache: Cache, new: Cache, pages_key: bytes, dr
     for item, entry in kept.markdown:
         report(item, entry, diagnostics)
     return kept
+
+
+def body_changes(found: Scan, cache: Cache) -> dict[str, str] | None:
+    """The new body of every content file that changed since the build ``cache`` comes from, by
+    path, when each changed in its Markdown body alone and no file came or went; else None."""
+    if len(found.sources) != len(cache.parsed):
+        return None
+    changes: dict[str, str] = {}
+    for source, entry in zip(found.sources, found.entries, strict=True):
+        old = cache.parsed.get(source.rel)
+        if old is None:
+            return None
+        if entry.digest == old.digest:
+            continue
+        body = _new_body(old, entry)
+        if body is None:
+            return None
+        changes[source.rel] = body
+    return changes
 
 
 def _new_body(old: FileEntry, new: FileEntry) -> str | None:

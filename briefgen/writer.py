@@ -129,7 +129,7 @@ def _search_index(plan: Plan, views: TrackedViews, result: Written, bodies: list
     """The search index's files; kept in this process for the next edit when ``plan.keep_search``;
     ``bodies``: only these briefs' and entities' Markdown bodies changed since it was kept."""
     if bodies is not None:
-        files = search.update_files(plan.site, views, bodies)
+        files = search.update_files(plan.site, views, bodies, keep=plan.keep_search)
     else:
         files = search.index_files(plan.site, views, keep=plan.keep_search)
     for order, (path, data) in enumerate(files):

@@ -354,6 +354,52 @@ def test_a_body_edit_in_one_process_renders_only_the_pages_that_show_it(site, tm
     cache_module.forget(out)
 
 
+def new_process(out: Path) -> None:
+    """Forget what this process keeps for ``out``, as a new ``briefgen build`` would start."""
+    from briefgen import session
+
+    session._KEPT.pop(out.resolve(), None)
+    cache_module.forget(out)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_body_edit_from_the_command_line_renders_only_the_pages_that_show_it(site, tmp_path, monkeypatch, jobs):
+    """A new process has no kept site, but the cache tells that only bodies changed: the site is
+    loaded and resolved, but only the edited pages and the search index are rendered."""
+    from briefgen import render as render_module
+
+    out = tmp_path / "pub" / "out"
+    run(site, out, jobs=jobs)
+    walks = []
+    real = render_module.site_pages
+    monkeypatch.setattr(render_module, "site_pages", lambda *a, **k: walks.append(1) or real(*a, **k))
+    for change, page in (("brief body", "briefs/meeting/index.html"),
+                         ("entity body edited", "people/marco-rubio/index.html")):
+        CHANGES[change](site)
+        new_process(out)
+        walks.clear()
+        result = run(site, out, jobs=jobs)
+        assert not walks, f"{change}: walked every page"
+        assert page in result.changed
+        assert all(rel == page or rel.startswith("search/") for rel in result.changed), result.changed
+        assert_same_as_cold(site, out, tmp_path)
+    for change in ("brief title", "brief body"):  # front matter: every page is walked; then a body again
+        CHANGES[change](site)
+        new_process(out)
+        walks.clear()
+        run(site, out, jobs=jobs)
+        assert bool(walks) == (change == "brief title"), change
+        assert_same_as_cold(site, out, tmp_path)
+    (out / "index.html").unlink()  # the output lost a file: every page is walked and it comes back
+    edit(site / BRIEF, "Rubio was there.", "Rubio was there too.")
+    new_process(out)
+    walks.clear()
+    run(site, out, jobs=jobs)
+    assert walks and (out / "index.html").is_file()
+    assert_same_as_cold(site, out, tmp_path)
+    new_process(out)
+
+
 def test_an_error_in_a_worker_is_reported_and_the_output_left_as_it_was(tmp_path):
     spec = dict(SITE)
     for i in range(150):
