@@ -107,14 +107,14 @@ class FileEntry:
         return (self.size, self.mtime_ns, self.digest, self.blob, self.diagnostics)
 
 
-@dataclass
+@dataclass(slots=True)
 class Markdown:
     html: str
     problems: tuple  # (line, col, target) of [[links]] that resolved to nothing
     resolutions: tuple  # (text, LinkTarget | None) of every [[link]] looked up
 
 
-@dataclass
+@dataclass(slots=True)
 class Output:
     """One file of the built site."""
 

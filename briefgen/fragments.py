@@ -48,7 +48,16 @@ class Fragments:
         if root:
             args = tuple(ROOT if a == root and type(a) is str else a for a in args)
             kwargs = {k: ROOT if v == root and type(v) is str else v for k, v in kwargs.items()}
-        key = (self._key(macro), *map(self._key, args), *((k, self._key(v)) for k, v in sorted(kwargs.items())))
+        # One flat tuple per call (a build keeps tens of thousands): the macro (hashed by identity), the number
+        # of positional arguments, then a (type, value) or (None, id) pair for each, and (name, type, value)
+        # or (name, None, id) for each keyword argument, by name.
+        parts: list[Any] = [macro, len(args)]
+        for value in args:
+            parts += self._key(value)
+        for name in sorted(kwargs):
+            parts.append(name)
+            parts += self._key(kwargs[name])
+        key = tuple(parts)
         markup = self.done.get(key)
         if markup is None:
             markup = self.done[key] = macro(*args, **kwargs)
@@ -57,8 +66,9 @@ class Fragments:
     def _key(self, value: Any) -> tuple:
         if isinstance(value, _PLAIN):
             return (type(value), value)  # 1, 1.0 and True render differently
-        self.held[id(value)] = value
-        return (None, id(value))
+        ident = id(value)
+        self.held[ident] = value
+        return (None, ident)
 
 
 def reset(env: jinja2.Environment) -> None:

@@ -28,7 +28,7 @@ ROOT = "\x02root\x03/"  # placeholder for the page's relative root; control char
 SAFE_SCHEMES = frozenset({"", "http", "https", "mailto"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkTarget:
     """Where a ``[[...]]`` link or a mention points: a site-relative path and a title."""
 
@@ -36,7 +36,7 @@ class LinkTarget:
     title: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """An entity to link on first mention: the names that count, and its page."""
 

@@ -145,6 +145,11 @@ class _Resolver:
     def __init__(self, site: Site, diagnostics: Diagnostics):
         self.site = site
         self.diagnostics = diagnostics
+        self.keys: dict[EntityKey, EntityKey] = {k: k for k in site.entities}
+
+    def key(self, key: EntityKey | None) -> EntityKey | None:
+        """The one tuple of ``key`` (that of ``site.entities``): references hold it, not a copy each."""
+        return None if key is None else self.keys.setdefault(key, key)
 
     def unknown(self, ref: Ref, kinds: list[str], what: str) -> None:
         ids = sorted({k[1] for k, e in self.site.entities.items() if k[0] in kinds and not e.stub})
@@ -168,7 +173,7 @@ class _Resolver:
         if key not in self.site.entities:
             self.site.entities[key] = Entity(kind=kind, id=ident, path=ref.pos.path, name=ref.text,
                                              pos=ref.pos, stub=True)
-        return key
+        return self.key(key)
 
     def run(self) -> None:
         site = self.site
@@ -186,12 +191,11 @@ class _Resolver:
                         stub = self.stub(kind, ref)
                         keys = [stub] if stub else []
                     if keys:
-                        ref.key = keys[0]
-                        listed.append(keys[0])
+                        ref.key = self.key(keys[0])
+                        listed.append(ref.key)
             brief.entities = list(dict.fromkeys(listed))
             for source in brief.sources:
-                found = self.pick(site.lookup(source.outlet), brief)
-                source.entity = found
+                source.entity = self.pick(site.lookup(source.outlet), brief)
             outlets = {s.outlet: i for i, s in enumerate(brief.sources)}
             outlets_folded = {schema.fold(s.outlet): i for i, s in enumerate(brief.sources)}
             for claim in brief.claims:
@@ -220,7 +224,7 @@ class _Resolver:
                 kind = "places" if name == "place" else "organizations"
                 keys = site.lookup(ref.text, [kind])
                 if len(keys) == 1:
-                    ref.key = keys[0]
+                    ref.key = self.key(keys[0])
                 elif len(keys) > 1:
                     self.ambiguous(ref, keys)
                 else:
@@ -229,9 +233,9 @@ class _Resolver:
     def pick(self, keys: list[EntityKey], brief: Brief) -> EntityKey | None:
         """One entity for a reference that may name several: prefer those the brief lists."""
         if len(keys) == 1:
-            return keys[0]
+            return self.key(keys[0])
         listed = [k for k in keys if k in brief.entities]
-        return listed[0] if len(listed) == 1 else None
+        return self.key(listed[0]) if len(listed) == 1 else None
 
 
 def _cross_link(site: Site) -> None:

@@ -140,6 +140,12 @@ def new_terms() -> tuple[dict[bytes, tuple[str, str]], int]:
     return dict(_NEW), len(_TERMS)
 
 
+def forget_terms() -> None:
+    """Empty the memo (a forked worker, once it has taken :func:`new_terms`)."""
+    _TERMS.clear()
+    _NEW.clear()
+
+
 def remember(entries: dict[bytes, tuple[str, str]], documents: int) -> None:
     """Add entries a worker computed (:func:`new_terms`) to this process's memo, which holds
     at most about twice ``documents`` entries (it is emptied rather than grow past that)."""

@@ -124,9 +124,10 @@ def _new_body(old: FileEntry, new: FileEntry) -> str | None:
     return body if dumps(after) == old.blob else None
 
 
-def kept_from(identity: tuple, pages_key: bytes, drafts: bool, found: Scan, objects: list, site: Site,
+def kept_from(identity: tuple, pages_key: bytes, drafts: bool, sources: tuple, objects: list, site: Site,
               views: TrackedViews, resolve_diagnostics: list[Diagnostic], markdown: list[tuple]) -> Kept:
-    return Kept(identity, pages_key, drafts, tuple((s.rel, s.kind) for s in found.sources),
-                {o.path: o for o in objects}, site, views, resolve_diagnostics, markdown)
+    """``sources``: (rel, kind) of every content file, in order (see :attr:`Kept.sources`)."""
+    return Kept(identity, pages_key, drafts, sources, {o.path: o for o in objects}, site, views,
+                resolve_diagnostics, markdown)
 
 

@@ -73,10 +73,10 @@ class SourceView:
 
 @dataclass(slots=True)
 class ClaimView:
-    """A claim with its status, claimant, source and note, and where it lives."""
+    """A claim with its status, claimant, source and note, and where it lives (``anchor`` and ``url`` are
+    made from ``id`` and ``brief_url`` when asked for: a site has tens of thousands of claims)."""
 
     id: str
-    anchor: str  # the HTML id on the brief page
     text: str
     status: str
     status_label: str
@@ -90,7 +90,16 @@ class ClaimView:
     brief_title: str
     brief_url: str
     brief_date: DateView
-    url: str  # brief_url + '#' + anchor
+
+    @property
+    def anchor(self) -> str:
+        """The HTML id on the brief page."""
+        return f"claim-{self.id}"
+
+    @property
+    def url(self) -> str:
+        """``brief_url`` + ``#`` + ``anchor``."""
+        return f"{self.brief_url}#claim-{self.id}"
 
 
 @dataclass(slots=True)
@@ -177,6 +186,9 @@ class Views:
     _summaries: dict[str, BriefSummary] = field(default_factory=dict)
     _links: dict[EntityKey, EntityLink] = field(default_factory=dict)
     _claims: dict[int, ClaimView] = field(default_factory=dict)
+    # Value objects that many summaries show alike, made once each (views are never changed once made).
+    _tags: dict[str, tuple[str, str]] = field(default_factory=dict)  # tag -> (label, url)
+    _counts: dict[tuple[str, int], StatusCount] = field(default_factory=dict)  # (status, count) -> its view
 
     def link(self, key: EntityKey) -> EntityLink:
         link = self._links.get(key)
@@ -197,11 +209,22 @@ class Views:
             view = BriefSummary(
                 slug=brief.slug, url=brief_path(brief.slug), title=brief.title, date=DateView.of(brief.date),
                 updated=DateView.of(brief.updated), summary=brief.summary,
-                tags=[(t, f"tags/{slugify(t)}/") for t in brief.tags],
-                status_counts=[StatusCount(k, s.label, counts[k], f"claims/{k}/") for k, s in statuses.items()
-                               if k in counts],
+                tags=[self._tag(t) for t in brief.tags],
+                status_counts=[self._count(k, s.label, counts[k]) for k, s in statuses.items() if k in counts],
                 claim_count=len(brief.claims), draft=brief.draft)
             self._summaries[brief.slug] = view
+        return view
+
+    def _tag(self, tag: str) -> tuple[str, str]:
+        item = self._tags.get(tag)
+        if item is None:
+            item = self._tags[tag] = (tag, f"tags/{slugify(tag)}/")
+        return item
+
+    def _count(self, key: str, label: str, count: int) -> StatusCount:
+        view = self._counts.get((key, count))
+        if view is None:
+            view = self._counts[(key, count)] = StatusCount(key, label, count, f"claims/{key}/")
         return view
 
     def source(self, brief: Brief, index: int | None) -> SourceView | None:
@@ -214,18 +237,17 @@ class Views:
         view = self._claims.get(id(claim))
         if view is None:
             brief = self.site.briefs_by_slug[claim.brief_slug]
+            summary = self.summary(brief)  # its URL and date, rather than a copy of each for every claim
             status = self.site.config.claim_statuses.get(claim.status)
-            anchor = f"claim-{claim.id}"
             view = ClaimView(
-                id=claim.id, anchor=anchor, text=claim.text, status=claim.status,
+                id=claim.id, text=claim.text, status=claim.status,
                 status_label=status.label if status else claim.status,
                 status_description=status.description if status else "",
                 by=claim.by, by_entity=self.link(claim.by_entity) if claim.by_entity else None,
                 about=[self.link(r.key) for r in claim.about if r.key],
                 about_text=[r.text for r in claim.about if not r.key],
                 source=self.source(brief, claim.source_index), note_html=claim.note_html,
-                brief_title=brief.title, brief_url=brief_path(brief.slug), brief_date=DateView.of(brief.date),
-                url=f"{brief_path(brief.slug)}#{anchor}")
+                brief_title=brief.title, brief_url=summary.url, brief_date=summary.date)
             self._claims[id(claim)] = view
         return view
 

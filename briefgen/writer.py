@@ -20,6 +20,7 @@ import os
 import pickle
 import shutil
 import stat
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,7 @@ from .cache import Output, digest
 from .output import MARKER, MARKER_TEXT, safe_relpath
 from .resolve import Site
 from .theme import Theme
-from .views import Views
+from .views import BriefView, EntityView, Views
 
 CHUNK = 48  # pages per claim: small enough to balance two processes, large enough to be cheap
 
@@ -43,7 +44,10 @@ class TrackedViews(Views):
         super().__init__(site)
         self.kept: dict[int, Any] = {}  # id -> view; holding the view keeps its id unique
         self.digests: dict[int, bytes] = {}
-        self.table: dict[type, Any] = {}  # the fingerprinting pickler's dispatch table
+        # The fingerprinting pickler's dispatch table. Pickling a str that is not ASCII makes it keep a UTF-8
+        # copy of itself for as long as it lives, so the views that hold rendered Markdown (long, and not
+        # ASCII as soon as one name in it is not) give it as bytes: about 20 MB less at 10,000 briefs.
+        self.table: dict[type, Any] = {BriefView: _reduce_with_html, EntityView: _reduce_with_html}
 
     def _keep(self, view: Any) -> Any:
         self.kept[id(view)] = view
@@ -80,6 +84,12 @@ class TrackedViews(Views):
 PROTOCOL = 5
 
 
+def _reduce_with_html(view: BriefView | EntityView) -> tuple:
+    """A view's fields for its fingerprint, its ``html`` as UTF-8 bytes (see :class:`TrackedViews`)."""
+    return type(view), tuple(view.html.encode("utf-8", "surrogatepass") if name == "html" else getattr(view, name)
+                             for name in view.__slots__)
+
+
 def fingerprint(page: render.Page, views: TrackedViews) -> bytes:
     """A digest of everything a page is rendered from (its path, template, title and context)."""
     return views.digest(page)
@@ -98,7 +108,7 @@ class Plan:
     views: TrackedViews | None = None  # kept from an earlier build with the same site, or made here
     env: Any = None  # the theme's Jinja environment (see :func:`environment`)
     progress: parallel.Progress = field(default_factory=parallel.Progress)
-    folders: set[Path] = field(default_factory=set)  # made in staging by this process
+    folders: set[str] = field(default_factory=set)  # made in staging by this process (relative, "/"-separated)
     keep_search: bool = False  # a long-lived process (serve): this process builds the search index and keeps it
 
 
@@ -108,7 +118,7 @@ class Written:
 
     rows: list[tuple] = field(default_factory=list)
     html_urls: list[str] | None = None
-    search_terms: tuple[dict, int] | None = None  # a worker's new search memo entries (search.new_terms)
+    search_terms: bool = False  # this worker wrote its new search memo entries (search.new_terms) to the spill file
 
 
 def _keep_or_write(plan: Plan, path: str, data: bytes, fp: bytes | None) -> tuple[Output, bool]:
@@ -116,12 +126,12 @@ def _keep_or_write(plan: Plan, path: str, data: bytes, fp: bytes | None) -> tupl
     old = plan.previous.get(path)
     if old is not None and old.digest == out.digest and path in plan.present:
         return out, False
-    target = plan.staging / safe_relpath(path)
-    folder = target.parent
+    rel = safe_relpath(path)
+    folder = rel.rpartition("/")[0]
     if folder not in plan.folders:
-        folder.mkdir(parents=True, exist_ok=True)
+        (plan.staging / folder).mkdir(parents=True, exist_ok=True)
         plan.folders.add(folder)
-    target.write_bytes(data)
+    (plan.staging / rel).write_bytes(data)
     return out, True
 
 
@@ -137,10 +147,12 @@ def _search_index(plan: Plan, views: TrackedViews, result: Written, bodies: list
         result.rows.append(((1, order), path, out, wrote))
 
 
-def _work(plan: Plan, claims: parallel.Claims, in_parent: bool, chunks: int, extras: parallel.Once) -> Written:
+def _work(plan: Plan, claims: parallel.Claims, in_parent: bool, chunks: int, extras: parallel.Once,
+          spill: Any = None) -> Written:
     """One process's share: page chunks as claimed, and the search index if it takes it (a worker
     takes it first; this process, which must walk every page anyway, only when no worker did;
-    with ``plan.keep_search``, this process always, to keep it for the next edit)."""
+    with ``plan.keep_search``, this process always, to keep it for the next edit). A worker that
+    builds the index writes the search memo's new entries to ``spill``, a file made before it forked."""
     site, config = plan.site, plan.site.config
     env = plan.env or plan.theme.environment()
     fragments.reset(env)
@@ -151,7 +163,15 @@ def _work(plan: Plan, claims: parallel.Claims, in_parent: bool, chunks: int, ext
         _search_index(plan, views, result)
     if not in_parent and not plan.keep_search and extras.take():
         _search_index(plan, views, result)
-        result.search_terms = search.new_terms()
+        # Written out at once and let go (this worker builds no other index), rather than kept, and
+        # copied into its result, while it renders pages: about 20 MB at 10,000 briefs. (The memo only
+        # makes a later build in this process faster: without a file, the entries are not sent.)
+        if spill is not None:
+            pickle.dump(search.new_terms(), spill, protocol=PROTOCOL)
+            spill.flush()
+            result.search_terms = True
+        search.forget_terms()
+        parallel.trim_memory()
         if claims.peek() > chunks // 2:
             return result  # the others are past half way: walking every page to help with the rest costs more
     claimed = iter(claims)
@@ -174,6 +194,8 @@ def _work(plan: Plan, claims: parallel.Claims, in_parent: bool, chunks: int, ext
         plan.progress.add()
         if (index + 1) % CHUNK == 0:
             current = next(claimed, None)
+    fragments.reset(env)  # this process's pages are done: the fragments they shared (tens of MB) go now
+    parallel.trim_memory()
     if in_parent and extras.take():
         _search_index(plan, views, result)
     return result
@@ -203,16 +225,23 @@ def render_pages(plan: Plan, jobs: int, estimate: int) -> tuple[dict[str, Output
     many pages there are, to decide whether workers are worth forking."""
     chunks = 1 + estimate // CHUNK
     extras = parallel.Once()
-    results = parallel.run(lambda claims, in_parent: _work(plan, claims, in_parent, chunks, extras), jobs, chunks,
-                           total=None)
+    with contextlib.ExitStack() as stack:
+        spill = None  # where a worker that builds the search index leaves the memo entries it made (see _work)
+        if jobs > 1 and parallel.can_fork() and not plan.keep_search:
+            with contextlib.suppress(OSError):
+                spill = stack.enter_context(tempfile.TemporaryFile())
+        results = parallel.run(lambda claims, in_parent: _work(plan, claims, in_parent, chunks, extras, spill),
+                               jobs, chunks, total=None)
+        for r in results:
+            if r.search_terms:  # so that the next build's worker inherits them
+                spill.seek(0)
+                search.remember(*pickle.load(spill))
     rows: list[tuple] = []
     html_urls: list[str] = []
     for r in results:
         rows += r.rows
         if r.html_urls is not None:
             html_urls = r.html_urls
-        if r.search_terms is not None:  # so that the next build's worker inherits them
-            search.remember(*r.search_terms)
     rows.sort(key=lambda row: row[0])
     outputs: dict[str, Output] = {}
     written: list[str] = []

@@ -1,0 +1,120 @@
+"""What keeps a build's memory down (docs/performance.md, Memory): each of these keeps the output
+byte-identical (tests/test_incremental.py compares builds), so here only that the memory-saving
+shapes hold and that what they drop is not needed."""
+
+from __future__ import annotations
+
+import pickle
+import sys
+from pathlib import Path
+
+from briefgen import build as building
+from briefgen import search, stages
+from briefgen.build import BuildOptions, build, load_site
+from briefgen.cache import Cache, dumps, loads
+from briefgen.diagnostics import Diagnostics
+from briefgen.markdown import LinkTarget, Mention
+from briefgen.schema import Pos
+from briefgen.views import Views
+from briefgen.writer import TrackedViews
+
+from .conftest import BASIC, make_site
+
+
+def _many_briefs(count: int) -> dict[str, str]:
+    spec = dict(BASIC)
+    for i in range(count):
+        spec[f"content/briefs/2025-10-{1 + i % 28:02d}-b{i}.md"] = (
+            f"---\ntitle: Brief {i}\ndate: 2025-10-{1 + i % 28:02d}\nsummary: Number {i}.\ntags: [t{i % 7}]\n"
+            f"people: [donald-trump]\nclaims:\n  - text: Claim number {i}.\n    status: reported\n"
+            f"    about: [donald-trump]\n---\nDonald Trump spoke, {i}.\n")
+    return spec
+
+
+def test_positions_and_link_targets_have_no_dictionary_and_still_pickle():
+    pos, target = Pos("content/briefs/x.md", 3, 7), LinkTarget("people/x/", "X")
+    mention = Mention(("X",), target)
+    for obj in (pos, target, mention):
+        assert not hasattr(obj, "__dict__")
+    assert loads(dumps([pos, pos, target])) == [pos, pos, target]  # the cache's restricted unpickler
+    assert pickle.loads(pickle.dumps(mention)) == mention
+    assert hash(loads(dumps(pos))) == hash(pos)
+
+
+def test_texts_many_files_repeat_are_one_string_each(tmp_path):
+    site = make_site(tmp_path, _many_briefs(10))
+    cache = Cache(Path())
+    found = stages.scan(site, building._config(site, Diagnostics(), None), Diagnostics(), cache, 1)
+    briefs, _ = stages.model(found, Diagnostics(), Cache(Path()), drafts=False)
+    first, second = briefs[0], briefs[7]  # the same tag (i % 7), person and claim status
+    assert first.tags == second.tags and first.tags[0] is second.tags[0]
+    assert next(iter(first.refs)) is next(iter(second.refs))
+    assert first.refs["people"][0].text is second.refs["people"][0].text
+    assert first.claims[0].status is second.claims[0].status
+    assert first.claims[0].about[0].text is second.claims[0].about[0].text
+
+
+def test_resolved_references_share_the_entity_key(tmp_path):
+    site = load_site(make_site(tmp_path, _many_briefs(3)), Diagnostics())
+    key = next(k for k in site.entities if k == ("people", "donald-trump"))
+    for brief in site.briefs:
+        if brief.path.startswith("content/briefs/2025-10"):
+            assert brief.refs["people"][0].key is key and brief.entities[0] is key
+            assert brief.claims[0].about[0].key is key
+
+
+def test_claim_views_make_anchor_and_url_from_the_claim_and_share_the_briefs_url_and_date(tmp_path):
+    site = load_site(make_site(tmp_path, BASIC), Diagnostics())
+    views = Views(site)
+    brief = next(b for b in site.briefs if b.claims)
+    view = views.claim(brief.claims[0])
+    assert view.anchor == f"claim-{view.id}"
+    assert view.url == f"briefs/{brief.slug}/#claim-{view.id}"
+    summary = views.summary(brief)
+    assert view.brief_url is summary.url and view.brief_date is summary.date
+
+
+def test_a_build_lets_go_of_brief_bodies_and_parse_results_but_a_session_still_rebuilds_an_edit(tmp_path,
+                                                                                                  monkeypatch):
+    spec = _many_briefs(4)
+    site = make_site(tmp_path / "src", spec)
+    seen = {}
+    real = building.writer.render_pages
+
+    def render_pages(plan, jobs, estimate):
+        seen["bodies"] = {b.body for b in plan.site.briefs}
+        return real(plan, jobs, estimate)
+
+    monkeypatch.setattr(building.writer, "render_pages", render_pages)
+    out = tmp_path / "out"
+    build(BuildOptions(site, out_dir=out, jobs=1, progress=False, session=True))
+    assert seen["bodies"] == {""}
+    edited = site / "content/briefs/2025-10-02-b1.md"
+    edited.write_text(edited.read_text().replace("spoke, 1.", "spoke of Zanzibar, 1."))
+    result = build(BuildOptions(site, out_dir=out, jobs=1, progress=False, session=True))
+    assert "briefs/b1/index.html" in result.changed
+    assert "Zanzibar" in (out / "briefs/b1/index.html").read_text()
+    cold = tmp_path / "cold"
+    build(BuildOptions(site, out_dir=cold, jobs=1, progress=False))
+    assert (out / "briefs/b1/index.html").read_bytes() == (cold / "briefs/b1/index.html").read_bytes()
+
+
+def test_the_worker_that_builds_the_search_index_sends_its_memo_back(tmp_path):
+    site = make_site(tmp_path / "src", _many_briefs(120))  # enough pages for a worker to be forked
+    search._TERMS.clear()
+    build(BuildOptions(site, out_dir=tmp_path / "out", jobs=2, progress=False))
+    assert len(search._TERMS) > 240  # every brief and claim, and the entities: through the spill file
+    search._TERMS.clear()
+
+
+def test_fingerprints_do_not_leave_utf8_copies_of_rendered_markdown(tmp_path):
+    site = load_site(make_site(tmp_path, BASIC), Diagnostics())
+    views = TrackedViews(site)
+    brief = site.briefs[0]
+    brief.html = "<p>Nicolás Maduro " + "x" * 4000 + "</p>"
+    view = views.brief(brief)
+    before = sys.getsizeof(view.html)
+    views.digest(view)
+    assert sys.getsizeof(view.html) == before  # pickling the str itself would cache its UTF-8 inside it
+    pickle.dumps(view.html)
+    assert sys.getsizeof(view.html) > before  # (which is what this guards against)
