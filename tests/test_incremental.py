@@ -327,33 +327,6 @@ def test_a_body_edit_in_one_process_reuses_the_resolved_site(site, tmp_path, mon
     cache_module.forget(out)
 
 
-def test_a_body_edit_in_one_process_renders_only_the_pages_that_show_it(site, tmp_path, monkeypatch):
-    """No walk over the site's pages: the edited brief's or entity's page and the search index."""
-    from briefgen import render as render_module
-
-    out = tmp_path / "serve" / "out"
-    run(site, out)
-    walks = []
-    real = render_module.site_pages
-    monkeypatch.setattr(render_module, "site_pages", lambda *a, **k: walks.append(1) or real(*a, **k))
-    for change, page in (("brief body", "briefs/meeting/index.html"),
-                         ("entity body edited", "people/marco-rubio/index.html")):
-        CHANGES[change](site)
-        walks.clear()
-        result = run(site, out, jobs=2)
-        assert not walks, f"{change}: walked every page"
-        assert page in result.changed
-        assert all(rel == page or rel.startswith("search/") for rel in result.changed), result.changed
-        assert_same_as_cold(site, out, tmp_path)
-    (out / "index.html").unlink()  # the output lost a file: the next build walks every page and puts it back
-    CHANGES["brief body"](site)
-    walks.clear()
-    run(site, out)
-    assert walks and (out / "index.html").is_file()
-    assert_same_as_cold(site, out, tmp_path)
-    cache_module.forget(out)
-
-
 def new_process(out: Path) -> None:
     """Forget what this process keeps for ``out``, as a new ``briefgen build`` would start."""
     from briefgen import session
@@ -363,10 +336,17 @@ def new_process(out: Path) -> None:
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_a_body_edit_from_the_command_line_renders_only_the_pages_that_show_it(site, tmp_path, monkeypatch, jobs):
-    """A new process has no kept site, but the cache tells that only bodies changed: the site is
-    loaded and resolved, but only the edited pages and the search index are rendered."""
+@pytest.mark.parametrize("process", ["serve", "command line"])
+def test_a_body_edit_renders_only_the_pages_that_show_it(site, tmp_path, monkeypatch, jobs, process):
+    """No walk over the site's pages: the edited brief's or entity's page and the search index.
+    serve reuses its kept site; a new process has none, but the cache tells that only bodies
+    changed, so the site is loaded and resolved and still only those pages are rendered."""
     from briefgen import render as render_module
+
+    def next_build() -> None:
+        if process == "command line":
+            new_process(out)
+        walks.clear()
 
     out = tmp_path / "pub" / "out"
     run(site, out, jobs=jobs)
@@ -376,8 +356,7 @@ def test_a_body_edit_from_the_command_line_renders_only_the_pages_that_show_it(s
     for change, page in (("brief body", "briefs/meeting/index.html"),
                          ("entity body edited", "people/marco-rubio/index.html")):
         CHANGES[change](site)
-        new_process(out)
-        walks.clear()
+        next_build()
         result = run(site, out, jobs=jobs)
         assert not walks, f"{change}: walked every page"
         assert page in result.changed
@@ -385,15 +364,13 @@ def test_a_body_edit_from_the_command_line_renders_only_the_pages_that_show_it(s
         assert_same_as_cold(site, out, tmp_path)
     for change in ("brief title", "brief body"):  # front matter: every page is walked; then a body again
         CHANGES[change](site)
-        new_process(out)
-        walks.clear()
+        next_build()
         run(site, out, jobs=jobs)
         assert bool(walks) == (change == "brief title"), change
         assert_same_as_cold(site, out, tmp_path)
     (out / "index.html").unlink()  # the output lost a file: every page is walked and it comes back
     edit(site / BRIEF, "Rubio was there.", "Rubio was there too.")
-    new_process(out)
-    walks.clear()
+    next_build()
     run(site, out, jobs=jobs)
     assert walks and (out / "index.html").is_file()
     assert_same_as_cold(site, out, tmp_path)
