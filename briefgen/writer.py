@@ -254,9 +254,10 @@ def render_pages(plan: Plan, jobs: int, estimate: int) -> tuple[dict[str, Output
 
 def render_bodies(plan: Plan, owners: list) -> tuple[dict[str, Output], list[str]]:
     """The pages of a build in which only the Markdown bodies of ``owners`` changed since the last
-    build into the same output (a session reusing its kept site, :mod:`briefgen.session`): a body
-    shows on its owner's page and in the search index, nowhere else, so every other output of the
-    last build stays as it is. The caller checks that the last build's output is all there."""
+    build into the same output (:func:`briefgen.session.body_changes`; serve's kept site, or the
+    cache from the command line): a body shows on its owner's page and in the search index,
+    nowhere else, so every other output of the last build stays as it is. The caller checks that
+    the last build's output is all there."""
     site, config = plan.site, plan.site.config
     env = plan.env or plan.theme.environment()
     fragments.reset(env)

@@ -123,6 +123,9 @@ CHANGES = {
         s / "content/events/oval-office-meeting.yaml"),
     "entity deleted": lambda s: (s / "content/places/washington.yaml").unlink(),
     "entity body edited": lambda s: edit(s / "content/people/marco-rubio.md", "often.", "often, in 2025."),
+    "entity body emptied": lambda s: (s / "content/people/marco-rubio.md").write_text(
+        (s / "content/people/marco-rubio.md").read_text(encoding="utf-8").rsplit("---\n", 1)[0] + "---\n",
+        encoding="utf-8"),
     "config changed": lambda s: edit(s / "briefgen.yaml", "Test Briefing", "Renamed Briefing"),
     "base_url changed": lambda s: edit(s / "briefgen.yaml", "https://example.org/briefs/", "https://x.example/"),
     "template overridden": lambda s: make_site(s, {"templates/404.html": "<p>lost: {{ page.title }}</p>\n"}),
