@@ -386,6 +386,9 @@ class ServeProcess:
     def __init__(self, site: Path, *args: str):
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+        temp = site.parent / "serve-tmp"  # the preview folder of a killed server stays in the test's folder
+        temp.mkdir(exist_ok=True)
+        env["TMPDIR"] = str(temp)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "briefgen", "serve", str(site), "--port", "0", *args],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=site,
@@ -422,9 +425,14 @@ class ServeProcess:
         return self.proc.wait(timeout=10)
 
     def kill(self) -> None:
+        """Stop it as a user would (Ctrl-C, so that it removes its preview folder), else kill it."""
         if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
 
 
 @pytest.fixture
