@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import cache as caching
-from . import output, parallel, session, stages, writer
+from . import output, parallel, search, session, stages, writer
 from .cache import Cache, State, cache_folder, code_digest, forget, open_cache, remember, text_digest
 from .config import SiteConfig, load_config
 from .diagnostics import ContentError, Diagnostic, Diagnostics, UsageError
@@ -201,6 +201,7 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
                            writer.environment(theme, pages_key), keep_search=options.session)
         estimate = len(state.outputs) if state else len(site.briefs) + 2 * len(site.entities)
         progress.set("rendering pages", plan.progress, estimate)
+        search.preload(caching.read_terms(cache_dir, parsed_key))  # before workers fork: they inherit it
         parallel.trim_memory()  # before workers fork: what the parent freed is not counted again for them
         gc.freeze()  # the site lives until the end: keep the collector (and forked workers) off its pages
         gc.enable()  # rendering makes short-lived cycles; collecting them is cheap with the site frozen
@@ -232,6 +233,8 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
     caching.commit_parsed(cache_dir)
     caching.write_markdown(new, cache_dir)
     caching.write_state(new, cache_dir)
+    if not options.session:  # a long-lived process keeps its memo in memory; writing it would slow each edit
+        caching.write_terms(cache_dir, parsed_key, search.memo())
     identity = remember(out, new)
     if kept is None:
         kept = session.kept_from(identity, pages_key, options.drafts, listing, [*objects[0], *objects[1]], site,

@@ -4,7 +4,7 @@ default ``site/``: ``.briefgen-cache/site/`` in the site folder). Never inside
 the output, so it is never published — it holds every parsed file, drafts
 included. Safe to delete at any time.
 
-Three files, each tagged with the key it is valid for. ``parsed.pickle`` and
+Four files, each tagged with the key it is valid for. ``parsed.pickle`` and
 ``markdown.pickle`` are addressed by content, so they are valid whatever the
 output holds; ``state.pickle`` describes the output, so a build removes it
 before changing the output and writes it again only once the output is in place:
@@ -19,6 +19,11 @@ before changing the output and writes it again only once the output is in place:
                      of what the page was rendered from) and the diagnostics
                      and input digest of the build, for no-change rebuilds.
                      Key: code, configuration, theme files and build options.
+``terms.pickle``     the search index's terms of each document, by a digest of
+                     its texts (:data:`briefgen.search._TERMS`), so that a new
+                     process folds only the documents whose texts changed. A
+                     memo: any entry it lacks is computed again. Key: as
+                     ``parsed.pickle``.
 
 The files hold no time or absolute path, so two builds of one site make the same
 bytes. They are read with an unpickler that only builds briefgen's plain model
@@ -251,6 +256,21 @@ def write_markdown(cache: Cache, folder: Path) -> None:
     """Write ``markdown.pickle`` into ``folder``."""
     _dump(folder / "markdown.pickle", (FORMAT, cache.parsed_key, {k: (m.html, m.problems, m.resolutions)
                                                                   for k, m in cache.markdown.items()}))
+
+
+def read_terms(folder: Path, key: bytes) -> dict[bytes, tuple[str, str]]:
+    """The search terms memo of ``terms.pickle`` (empty when missing, damaged or of another key)."""
+    def shape(data: dict) -> dict[bytes, tuple[str, str]]:
+        if not all(type(k) is bytes and type(v) is tuple and len(v) == 2 and all(type(t) is str for t in v)
+                   for k, v in data.items()):
+            raise ValueError("not a terms memo")
+        return data
+
+    return _shaped(folder / "terms.pickle", key, shape) or {}
+
+
+def write_terms(folder: Path, key: bytes, terms: dict[bytes, tuple[str, str]]) -> None:
+    _dump(folder / "terms.pickle", (FORMAT, key, terms))
 
 
 def drop_state(folder: Path) -> None:

@@ -146,6 +146,17 @@ def forget_terms() -> None:
     _NEW.clear()
 
 
+def memo() -> dict[bytes, tuple[str, str]]:
+    """This process's memo of documents' terms (for the build cache: :func:`briefgen.cache.write_terms`)."""
+    return _TERMS
+
+
+def preload(entries: dict[bytes, tuple[str, str]]) -> None:
+    """Start a process's empty memo from the build cache (a memo it already has is newer)."""
+    if not _TERMS:
+        _TERMS.update(entries)
+
+
 def remember(entries: dict[bytes, tuple[str, str]], documents: int) -> None:
     """Add entries a worker computed (:func:`new_terms`) to this process's memo, which holds
     at most about twice ``documents`` entries (it is emptied rather than grow past that)."""

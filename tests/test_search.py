@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from itertools import accumulate
 from pathlib import Path
 
@@ -175,6 +176,48 @@ def test_an_index_kept_by_a_session_is_updated_to_exactly_a_cold_builds_index(tm
     assert find(_search_files(out), "spoke") and not find(_search_files(out), "zebras")
     assert len(shard_counts) > 1  # the edits split shards and merged them back
     search._BUILT = None
+
+
+def test_a_new_process_folds_only_what_changed_thanks_to_the_cached_memo(tmp_path):
+    """The memo of each document's terms is kept in the build cache (terms.pickle), so a new
+    ``briefgen build`` after a body edit folds the edited brief alone; a damaged or planted memo
+    file is no memo, and the index is the same either way."""
+    from briefgen import cache as cache_module
+    from briefgen import session
+    from briefgen.cache import cache_folder
+
+    spec = dict(BASIC)
+    for i in range(30):
+        spec[f"content/briefs/2025-10-{1 + i % 28:02d}-b{i}.md"] = (
+            f"---\ntitle: Brief {i}\ndate: 2025-10-{1 + i % 28:02d}\nsummary: Number {i}.\n---\nText {i}.\n")
+    site = make_site(tmp_path / "src", spec)
+    out = tmp_path / "out"
+
+    def new_process_build() -> None:
+        session._KEPT.clear()
+        cache_module.forget(out)
+        search._TERMS.clear()
+        build(BuildOptions(site, out_dir=out, jobs=1, progress=False))
+
+    new_process_build()
+    memo = cache_folder(out) / "terms.pickle"
+    assert memo.is_file()
+    edited = site / "content/briefs/2025-10-05-b4.md"
+    edited.write_text(edited.read_text().replace("Text 4.", "Text about Zanzibar."))
+    new_process_build()
+    assert len(search.new_terms()[0]) == 1  # the edited brief; every other document came from the memo
+    assert find(_search_files(out), "zanzibar")
+    fmt, key, _ = pickle.loads(memo.read_bytes())
+    for planted in (b"not a pickle", pickle.dumps((fmt, b"another key", {b"k": ("a", "b")})),
+                    pickle.dumps((fmt, key, {b"k": ("a", 5)})), pickle.dumps((fmt, key, ["not", "a", "dict"]))):
+        memo.write_bytes(planted)
+        edited.write_text(edited.read_text().replace("Zanzibar", "Zanzibar!"))
+        new_process_build()
+        cold = tmp_path / "cold"
+        search._TERMS.clear()
+        build(BuildOptions(site, out_dir=cold, jobs=1, progress=False))
+        assert _search_files(out) == _search_files(cold)
+    search._TERMS.clear()
 
 
 def test_remember_keeps_the_memo_bounded():
