@@ -52,13 +52,17 @@ class Site:
         if "/" in text:
             kind, _, ident = text.partition("/")
             return [(kind, ident)] if (kind, ident) in self.entities else []
-        folded = _fold(text)
+        folded = None  # folded only when no id matches: most references are ids
         found: list[EntityKey] = []
-        for kind in kinds or list(self.config.entity_kinds):
+        for kind in kinds or self.config.entity_kinds:
             if (kind, text) in self.entities:
                 found.append((kind, text))
                 continue
-            found += [(kind, i) for i in sorted(self.names.get(kind, {}).get(folded, ()))]
+            if folded is None:
+                folded = _fold(text)
+            ids = self.names.get(kind, {}).get(folded)
+            if ids:
+                found += [(kind, i) for i in sorted(ids)]
         return found
 
     def link_target(self, text: str) -> LinkTarget | None:
