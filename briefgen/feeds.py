@@ -60,9 +60,8 @@ def clean(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def _attr(value: str) -> str:
-    """An attribute value: cleaned, with ``& < > "`` and CR, LF, tab as references (so they
-    survive attribute-value normalisation), as ElementTree writes them."""
+def _text(value: str) -> str:
+    """Element text: cleaned, with ``& < >`` escaped, as ElementTree writes it."""
     value = clean(value)
     if "&" in value:
         value = value.replace("&", "&amp;")
@@ -70,6 +69,13 @@ def _attr(value: str) -> str:
         value = value.replace("<", "&lt;")
     if ">" in value:
         value = value.replace(">", "&gt;")
+    return value
+
+
+def _attr(value: str) -> str:
+    """An attribute value: element text with ``"`` and CR, LF, tab also as references (so they
+    survive attribute-value normalisation), as ElementTree writes them."""
+    value = _text(value)
     if '"' in value:
         value = value.replace('"', "&quot;")
     if "\r" in value:
@@ -82,17 +88,10 @@ def _attr(value: str) -> str:
 
 
 def _leaf(indent: str, tag: str, value: str | None) -> str:
-    """A text-only element on its own line: cleaned, ``& < >`` escaped, and ``<tag />`` when
-    that leaves no text (or the text is ``None``). Written out in one function: it is the hot path."""
+    """A text-only element on its own line, and ``<tag />`` when its text is empty (or ``None``)
+    once cleaned."""
     if value:
-        if not (value.isascii() and value.isprintable()):
-            value = _NOT_XML.sub("", value)
-        if "&" in value:
-            value = value.replace("&", "&amp;")
-        if "<" in value:
-            value = value.replace("<", "&lt;")
-        if ">" in value:
-            value = value.replace(">", "&gt;")
+        value = _text(value)
         if value:
             return f"{indent}<{tag}>{value}</{tag}>"
     return f"{indent}<{tag} />"

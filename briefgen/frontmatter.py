@@ -147,8 +147,9 @@ def compose(text: str, path: str, first_line: int, diagnostics: Diagnostics) -> 
                 return None, 0
     too_deep = f"YAML nested more than {MAX_DEPTH} levels deep"
     deep_hint = "front matter needs only a few levels of lists and mappings"
+    structure = _structure(text)
     try:
-        if _structure(text) > SAFE_TO_COMPOSE:
+        if structure > SAFE_TO_COMPOSE:
             deep = _too_deep(text)
             if deep >= 0:
                 diagnostics.error(path, _Lines(text, first_line).mark(deep).line + 1, 1, too_deep, deep_hint)
@@ -169,7 +170,7 @@ def compose(text: str, path: str, first_line: int, diagnostics: Diagnostics) -> 
         return None, 0
     if node is None:
         return None, 0
-    deep_node = _first_too_deep(node) if _structure(text) > MAX_DEPTH else None
+    deep_node = _first_too_deep(node) if structure > MAX_DEPTH else None
     if deep_node is not None:
         line = _Lines(text, first_line).mark(deep_node.start_mark.index).line
         diagnostics.error(path, line + 1, 1, too_deep, deep_hint)
