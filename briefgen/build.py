@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import cache as caching
-from . import output, parallel, search, session, stages, writer
+from . import output, parallel, patch, search, session, stages, writer
 from .cache import Cache, State, cache_folder, code_digest, forget, open_cache, remember, text_digest
 from .config import SiteConfig, load_config
 from .diagnostics import ContentError, Diagnostic, Diagnostics, UsageError
@@ -172,6 +172,11 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
     # Only Markdown bodies changed since the last build into an output that is all there: only the
     # pages that show them and the search index change (what a kept site gives serve, from the cache).
     bodies = session.body_changes(found, cache) if kept is None and intact else None
+    if bodies is not None and not options.session:
+        # A new process (the command line) after body edits: patch the last build's output if it can.
+        patched = _patch(out, cache, state, found, bodies, config, inputs, diagnostics, options.strict, start)
+        if patched is not None:
+            return patched
     staging = output.Staging(out)
     try:
         progress.set("resolving")
@@ -196,9 +201,13 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         if diagnostics.failed(options.strict):
             raise ContentError(diagnostics.sorted())
 
+        env = writer.environment(theme, pages_key)
+        # Where each brief page shows its body, so that a later build after body edits can patch it in
+        # (briefgen.patch); a long-lived process (serve) keeps its site instead.
+        mark = not options.session and patch.body_verbatim(env)
         plan = writer.Plan(site, theme, staging.path, state.outputs if incremental else {},
                            present if incremental else set(), incremental and state.pages_key == pages_key, views,
-                           writer.environment(theme, pages_key), keep_search=options.session)
+                           env, keep_search=options.session, mark_bodies=mark)
         estimate = len(state.outputs) if state else len(site.briefs) + 2 * len(site.entities)
         progress.set("rendering pages", plan.progress, estimate)
         search.preload(caching.read_terms(cache_dir, parsed_key))  # before workers fork: they inherit it
@@ -206,14 +215,20 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         gc.freeze()  # the site lives until the end: keep the collector (and forked workers) off its pages
         gc.enable()  # rendering makes short-lived cycles; collecting them is cheap with the site frozen
         if kept is not None and kept.html_urls is not None and intact:
-            outputs, written = writer.render_bodies(plan, kept.changed)
+            pages = writer.render_bodies(plan, kept.changed)
             html_urls: list[str] | None = kept.html_urls
         elif bodies is not None:
             owners = [o for o in (*site.briefs, *site.entities.values()) if o.path in bodies]
-            outputs, written = writer.render_bodies(plan, owners)
+            pages = writer.render_bodies(plan, owners)
             html_urls = None  # the sitemap and robots.txt stay as they are
         else:
-            outputs, written, html_urls = writer.render_pages(plan, jobs, estimate)
+            pages = writer.render_pages(plan, jobs, estimate)
+            html_urls = pages.html_urls
+        outputs, written = pages.outputs, pages.written
+        edits = None
+        if mark and kept is None and pages.sizes is not None:
+            previous = patch.read(cache_dir, state.inputs) if incremental and plan.same_key else None
+            edits = patch.record(inputs, site, markdown, pages.spans, pages.sizes, previous)
         progress.set("writing")
         if html_urls is not None:
             writer.write_extras(plan, html_urls, outputs, written)
@@ -233,6 +248,8 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
     caching.commit_parsed(cache_dir)
     caching.write_markdown(new, cache_dir)
     caching.write_state(new, cache_dir)
+    if edits is not None:
+        patch.write(cache_dir, edits)
     if not options.session:  # a long-lived process keeps its memo in memory; writing it would slow each edit
         caching.write_terms(cache_dir, parsed_key, search.memo())
     identity = remember(out, new)
@@ -243,6 +260,46 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
     kept.html_urls = html_urls
     session.keep(out, kept)
     return BuildResult(diagnostics.sorted(), out, len(written), len(outputs) - len(written),
+                       time.perf_counter() - start, written)
+
+
+def _patch(out: Path, cache: Cache, state: State, found: stages.Scan, bodies: dict[str, str], config: SiteConfig,
+           inputs: bytes, diagnostics: Diagnostics, strict: bool, start: float) -> BuildResult | None:
+    """The build after only briefs' Markdown bodies changed, in a process that has no site in memory:
+    the new bodies are rendered and put in their pages in place of the old ones, and the few search
+    index files whose terms changed are patched (:mod:`briefgen.patch`), without loading or
+    resolving the site. None when the last build's output cannot be patched (build as usual).
+    The diagnostics are the last build's: the edited bodies had none and have none."""
+    entries = {s.rel: e for s, e in zip(found.sources, found.entries, strict=True) if s.rel in bodies}
+    patched = patch.apply(out, patch.read(cache.folder, state.inputs), state, bodies, entries, config, inputs)
+    if patched is None:
+        return None
+    diagnostics.extend(state.diagnostics)
+    if diagnostics.failed(strict):
+        raise ContentError(diagnostics.sorted())
+    new = Cache(cache.folder, parsed_key=cache.parsed_key, markdown=cache.markdown)
+    for source, entry in zip(found.sources, found.entries, strict=True):
+        new.parsed[source.rel] = entry
+    new.state = State(state.pages_key, inputs, patched.outputs, tuple(diagnostics.sorted()), state.statics)
+    written = [path for path in patched.outputs if path in patched.files]  # in site order
+    staging = output.Staging(out)
+    try:
+        for path in written:
+            target = staging.path / output.safe_relpath(path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(patched.files[path])
+        caching.write_parsed(new, cache.folder)
+        caching.drop_state(cache.folder)
+        output.commit_changes(staging.path, out, written, patched.removed)
+    except BaseException:
+        staging.discard()
+        caching.discard_pending(cache.folder)
+        raise
+    caching.commit_parsed(cache.folder)
+    caching.write_state(new, cache.folder)
+    patch.write(cache.folder, patched.edits)
+    remember(out, new)
+    return BuildResult(diagnostics.sorted(), out, len(written), len(patched.outputs) - len(written),
                        time.perf_counter() - start, written)
 
 

@@ -4,7 +4,7 @@ default ``site/``: ``.briefgen-cache/site/`` in the site folder). Never inside
 the output, so it is never published — it holds every parsed file, drafts
 included. Safe to delete at any time.
 
-Four files, each tagged with the key it is valid for. ``parsed.pickle`` and
+Five files, each tagged with the key it is valid for. ``parsed.pickle`` and
 ``markdown.pickle`` are addressed by content, so they are valid whatever the
 output holds; ``state.pickle`` describes the output, so a build removes it
 before changing the output and writes it again only once the output is in place:
@@ -19,6 +19,11 @@ before changing the output and writes it again only once the output is in place:
                      of what the page was rendered from) and the diagnostics
                      and input digest of the build, for no-change rebuilds.
                      Key: code, configuration, theme files and build options.
+``edits.pickle``     what patching the output after a brief's body alone changed
+                     needs (:mod:`briefgen.patch`): where each brief page shows
+                     its body, what rendering the body needs, every search term's
+                     size. Key: the input digest of the build that wrote the
+                     output; removed with ``state.pickle``.
 ``terms.pickle``     the search index's terms of each document, by a digest of
                      its texts (:data:`briefgen.search._TERMS`), so that a new
                      process folds only the documents whose texts changed. A
@@ -274,9 +279,21 @@ def write_terms(folder: Path, key: bytes, terms: dict[bytes, tuple[str, str]]) -
 
 
 def drop_state(folder: Path) -> None:
-    """Forget the output manifest: called before the output changes, so a build stopped half-way
-    leaves no manifest that describes an output that is no longer there."""
+    """Forget the output manifest (and what patching that output needs): called before the output
+    changes, so a build stopped half-way leaves no manifest that describes an output that is no longer there."""
     (folder / "state.pickle").unlink(missing_ok=True)
+    (folder / "edits.pickle").unlink(missing_ok=True)
+
+
+def read_edits(folder: Path, inputs: bytes, shape: Any) -> Any:
+    """``edits.pickle`` made into its object by ``shape`` when it describes the output of the build
+    whose input digest is ``inputs``; None when missing, damaged, of another build or shape."""
+    return _shaped(folder / "edits.pickle", inputs, shape)
+
+
+def write_edits(folder: Path, inputs: bytes, data: Any) -> None:
+    """Write ``edits.pickle`` (plain data) for the output of the build whose input digest is ``inputs``."""
+    _dump(folder / "edits.pickle", (FORMAT, inputs, data))
 
 
 def write_state(cache: Cache, folder: Path) -> None:

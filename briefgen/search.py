@@ -31,10 +31,11 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import accumulate, pairwise
 
+from .cache import digest
 from .resolve import Site
 from .views import Views
 
@@ -118,6 +119,12 @@ _TERMS: dict[bytes, tuple[str, str]] = {}
 _NEW: dict[bytes, tuple[str, str]] = {}
 
 
+def document_terms(strong: tuple, other: tuple, markup: str) -> tuple[set[str], set[str]]:
+    """A document's strong terms (``terms(*strong)``) and its other terms, less those."""
+    s = terms(*strong)
+    return s, terms(*other, html_text(markup)) - s
+
+
 def doc_terms(strong: tuple, other: tuple, markup: str, used: dict, stored: dict | None = None,
               n: int = 0) -> tuple[list[str], list[str]]:
     """``terms(*strong)`` and ``terms(*other, html_text(markup))`` less those, memoised (see
@@ -127,8 +134,8 @@ def doc_terms(strong: tuple, other: tuple, markup: str, used: dict, stored: dict
                                        for texts in (strong, other, (markup,))), digest_size=16).digest()
     found = _TERMS.get(key)
     if found is None:
-        s = terms(*strong)
-        found = _NEW[key] = (" ".join(s), " ".join(terms(*other, html_text(markup)) - s))
+        s, o = document_terms(strong, other, markup)
+        found = _NEW[key] = (" ".join(s), " ".join(o))
     used[key] = found
     if stored is not None:
         stored[n] = found
@@ -240,15 +247,21 @@ def _size(term: str, postings: list[list[int]]) -> int:
 
 def shard(postings: dict[str, list[list[int]]], sizes: dict[str, int] | None = None) \
         -> dict[str, dict[str, list[list[int]]]]:
-    """Group terms into shards keyed by a prefix, longer where a shard would be too big.
+    """Group terms into shards keyed by a prefix, longer where a shard would be too big
+    (:func:`layout`). ``sizes``: each term's :func:`_size`, when already known."""
+    if sizes is None:
+        sizes = {t: _size(t, p) for t, p in postings.items()}
+    return {key: {t: postings[t] for t in members} for key, members in layout(sizes).items()}
+
+
+def layout(sizes: dict[str, int]) -> dict[str, list[str]]:
+    """The terms of each shard, by key, from each term's :func:`_size` alone.
 
     Every term lands in the shard whose key is a prefix of it (a term shorter than
     its group's key gets a shard of its own name), so the shards a query word
-    needs are those whose key is a prefix of the word or starts with it.
-    ``sizes``: each term's :func:`_size`, when already known."""
-    if sizes is None:
-        sizes = {t: _size(t, p) for t, p in postings.items()}
-    out: dict[str, dict[str, list[list[int]]]] = {}
+    needs are those whose key is a prefix of the word or starts with it: the
+    longest key that is a prefix of a term is its shard's."""
+    out: dict[str, list[str]] = {}
 
     def split(group: Iterable[str], depth: int) -> None:
         by_key: dict[str, list[str]] = defaultdict(list)
@@ -258,12 +271,12 @@ def shard(postings: dict[str, list[list[int]]], sizes: dict[str, int] | None = N
             if depth < MAX_KEY and len(members) > 1 and sum(sizes[t] for t in members) > SHARD_BYTES:
                 short = [t for t in members if len(t) <= depth]
                 if short:
-                    out.setdefault(key, {}).update((t, postings[t]) for t in short)
+                    out.setdefault(key, []).extend(short)
                 split([t for t in members if len(t) > depth], depth + 1)
             else:
-                out.setdefault(key, {}).update((t, postings[t]) for t in members)
+                out.setdefault(key, []).extend(members)
 
-    split(postings, 0)
+    split(sizes, 0)
     return out
 
 
@@ -295,18 +308,25 @@ class Built:
 
 
 _BUILT: Built | None = None
+_SIZES: dict[str, int] = {}  # of the index this process last made: what patch_files starts from
+
+
+def term_sizes() -> dict[str, int]:
+    """Every term's :func:`_size` in the index this process last made (:func:`index_files`)."""
+    return _SIZES
 
 
 def index_files(site: Site, views: Views, keep: bool = False) -> list[tuple[str, bytes]]:
     """The search index as (relative path, bytes), sorted by path. ``keep``: remember it for
     :func:`update_files` (and forget any index kept before)."""
-    global _BUILT
+    global _BUILT, _SIZES
     _BUILT = None
     track: dict = {"owners": {}, "terms": {}}
     index = build_index(site, views, track if keep else None)
     postings = _postings(index)
     sizes = {t: _size(t, p) for t, p in postings.items()}
     shards = shard(postings, sizes)
+    _SIZES = sizes
     files = {f"{INDEX_DIR}t/{shard_file(key)}.json": _dump(group) for key, group in shards.items()}
     files.update((f"{INDEX_DIR}d/{n // CHUNK}.json", _dump(index.docs[n:n + CHUNK]))
                  for n in range(0, len(index.docs), CHUNK))
@@ -368,12 +388,78 @@ def update_files(site: Site, views: Views, owners: Iterable, keep: bool = True) 
 
 
 def _with_meta(index: Index, shards: dict, files: dict[str, bytes]) -> list[tuple[str, bytes]]:
-    """The files with ``meta.json``, sorted by path. Its version ``v`` is a digest of every other file."""
-    ordered = [f"{INDEX_DIR}t/{shard_file(key)}.json" for key in sorted(shards)]
-    ordered += [f"{INDEX_DIR}d/{n // CHUNK}.json" for n in range(0, len(index.docs), CHUNK)]
-    digest = hashlib.sha256()
-    for path in ordered:
-        digest.update(path.encode() + b"\0" + files[path] + b"\0")
-    meta = {"v": digest.hexdigest()[:12], "kinds": [list(k) for k in index.kinds], "statuses": index.statuses,
-            "shards": sorted(shards), "chunk": CHUNK, "ends": index.ends, "min": MIN_TERM}
-    return sorted([*((path, files[path]) for path in ordered), (f"{INDEX_DIR}meta.json", _dump(meta))])
+    """The files with ``meta.json``, sorted by path (see :func:`_meta`)."""
+    ordered = _ordered(sorted(shards), len(index.docs))
+    meta = _meta(index.kinds, index.statuses, index.ends, sorted(shards),
+                 ((path, digest(files[path])) for path in ordered))
+    return sorted([*((path, files[path]) for path in ordered), (f"{INDEX_DIR}meta.json", meta)])
+
+
+def _ordered(keys: list[str], documents: int) -> list[str]:
+    """The shard files (``keys`` sorted), then the document files."""
+    return [*(f"{INDEX_DIR}t/{shard_file(key)}.json" for key in keys),
+            *(f"{INDEX_DIR}d/{n // CHUNK}.json" for n in range(0, documents, CHUNK))]
+
+
+def _meta(kinds: list, statuses: dict, ends: list[int], keys: list[str], digests: Iterable[tuple[str, bytes]]) -> bytes:
+    """``meta.json``. Its version ``v`` is a digest of every other file's path and digest, in order."""
+    version = hashlib.sha256()
+    for path, file_digest in digests:
+        version.update(path.encode() + b"\0" + file_digest + b"\0")
+    return _dump({"v": version.hexdigest()[:12], "kinds": [list(k) for k in kinds], "statuses": statuses,
+                  "shards": keys, "chunk": CHUNK, "ends": ends, "min": MIN_TERM})
+
+
+def patch_files(sizes: dict[str, int], n: int, before: set[str], after: set[str], read: Callable[[str], bytes],
+                digests: dict[str, bytes]) -> tuple[dict[str, bytes], list[str], list[str]]:
+    """The index after document ``n``'s *other* terms (:func:`document_terms`) went from ``before``
+    to ``after`` — a brief's body changed, and nothing else — patched from the files
+    the last build wrote rather than built from the site: ``read`` gives one of those files by path,
+    ``digests`` every one's :func:`briefgen.cache.digest`, and ``sizes`` every term's :func:`_size`
+    (updated in place). Only the shards that hold a changed term, or whose terms the new sizes regroup,
+    are made again; the files are those a full build makes (tests/test_patch.py).
+
+    Returns the files that changed (``meta.json`` among them, unless no term changed), every index
+    file's path in order, and the paths of shards that are no longer there."""
+    old_layout = layout(sizes)
+    shard_of = {t: key for key, members in old_layout.items() for t in members}
+    changed = before ^ after
+    added = after - before
+    meta_path = f"{INDEX_DIR}meta.json"
+    meta = json.loads(read(meta_path))
+    if not changed:
+        return {}, sorted([*_ordered(meta["shards"], meta["ends"][-1]), meta_path]), []
+    loaded: dict[str, dict] = {}
+
+    def shard_data(key: str) -> dict:
+        data = loaded.get(key)
+        if data is None:
+            data = loaded[key] = json.loads(read(f"{INDEX_DIR}t/{shard_file(key)}.json"))
+        return data
+
+    now: dict[str, list[list[int]]] = {}
+    for t in sorted(changed):
+        postings = shard_data(shard_of[t]).get(t, [[]]) if t in shard_of else [[]]
+        strong = list(accumulate(postings[0]))
+        other = list(accumulate(postings[1])) if len(postings) > 1 else []
+        if t in added:
+            bisect.insort(other, n)
+        else:
+            other.remove(n)
+        if strong or other:
+            now[t] = [_deltas(strong), _deltas(other)] if other else [_deltas(strong)]
+            sizes[t] = _size(t, now[t])
+        else:
+            sizes.pop(t, None)
+    new_layout = layout(sizes)
+    files: dict[str, bytes] = {}
+    for key, members in new_layout.items():
+        if set(members).isdisjoint(changed) and set(old_layout.get(key, ())) == set(members):
+            continue  # the same terms with the same postings: the same file
+        files[f"{INDEX_DIR}t/{shard_file(key)}.json"] = _dump(
+            {t: now[t] if t in now else shard_data(shard_of[t])[t] for t in members})
+    removed = [f"{INDEX_DIR}t/{shard_file(key)}.json" for key in old_layout if key not in new_layout]
+    ordered = _ordered(sorted(new_layout), meta["ends"][-1])
+    files[meta_path] = _meta(meta["kinds"], meta["statuses"], meta["ends"], sorted(new_layout),
+                             ((p, digest(files[p]) if p in files else digests[p]) for p in ordered))
+    return files, sorted([*ordered, meta_path]), removed

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import fragments, parallel, render, search
+from . import fragments, parallel, patch, render, search
 from .cache import Output, digest
 from .output import MARKER, MARKER_TEXT, safe_relpath
 from .resolve import Site
@@ -110,6 +110,21 @@ class Plan:
     progress: parallel.Progress = field(default_factory=parallel.Progress)
     folders: set[str] = field(default_factory=set)  # made in staging by this process (relative, "/"-separated)
     keep_search: bool = False  # a long-lived process (serve): this process builds the search index and keeps it
+    mark_bodies: bool = False  # record where each brief page shows its body, for patching it later (briefgen.patch)
+
+
+@dataclass
+class Pages:
+    """What the page stage made: every output in order, the paths written into staging, the site's
+    HTML URLs (None: the sitemap stays as it is), and, when ``plan.mark_bodies``, where each brief
+    page rendered by this build shows its body (path -> (start, length) or None) and every search
+    term's size (None when the index was not built, or its sizes could not be had)."""
+
+    outputs: dict[str, Output]
+    written: list[str]
+    html_urls: list[str] | None = None
+    spans: dict[str, tuple | None] = field(default_factory=dict)
+    sizes: dict[str, int] | None = None
 
 
 @dataclass
@@ -119,6 +134,8 @@ class Written:
     rows: list[tuple] = field(default_factory=list)
     html_urls: list[str] | None = None
     search_terms: bool = False  # this worker wrote its new search memo entries (search.new_terms) to the spill file
+    spans: dict[str, tuple | None] = field(default_factory=dict)  # see Pages.spans
+    sizes: dict[str, int] | None = None  # see Pages.sizes: the search index was built here (a worker spills them)
 
 
 def _keep_or_write(plan: Plan, path: str, data: bytes, fp: bytes | None) -> tuple[Output, bool]:
@@ -135,6 +152,15 @@ def _keep_or_write(plan: Plan, path: str, data: bytes, fp: bytes | None) -> tupl
     return out, True
 
 
+def _render(plan: Plan, env: Any, page: render.Page, site_view: dict, spans: dict) -> bytes:
+    """A page's bytes; a brief's page, when ``plan.mark_bodies``, with where its body sits (``spans``)."""
+    config = plan.site.config
+    if plan.mark_bodies and page.template == "brief.html" and "brief" in page.context:
+        data, spans[page.path] = patch.render_marked(env, page, site_view, config)
+        return data
+    return render.render_page(env, page, site_view, config)
+
+
 def _search_index(plan: Plan, views: TrackedViews, result: Written, bodies: list | None = None) -> None:
     """The search index's files; kept in this process for the next edit when ``plan.keep_search``;
     ``bodies``: only these briefs' and entities' Markdown bodies changed since it was kept."""
@@ -145,6 +171,8 @@ def _search_index(plan: Plan, views: TrackedViews, result: Written, bodies: list
     for order, (path, data) in enumerate(files):
         out, wrote = _keep_or_write(plan, path, data, None)
         result.rows.append(((1, order), path, out, wrote))
+    if plan.mark_bodies:
+        result.sizes = search.term_sizes()
 
 
 def _work(plan: Plan, claims: parallel.Claims, in_parent: bool, chunks: int, extras: parallel.Once,
@@ -153,7 +181,7 @@ def _work(plan: Plan, claims: parallel.Claims, in_parent: bool, chunks: int, ext
     takes it first; this process, which must walk every page anyway, only when no worker did;
     with ``plan.keep_search``, this process always, to keep it for the next edit). A worker that
     builds the index writes the search memo's new entries to ``spill``, a file made before it forked."""
-    site, config = plan.site, plan.site.config
+    site = plan.site
     env = plan.env or plan.theme.environment()
     fragments.reset(env)
     site_view = render.site_context(site)
@@ -167,9 +195,10 @@ def _work(plan: Plan, claims: parallel.Claims, in_parent: bool, chunks: int, ext
         # copied into its result, while it renders pages: about 20 MB at 10,000 briefs. (The memo only
         # makes a later build in this process faster: without a file, the entries are not sent.)
         if spill is not None:
-            pickle.dump(search.new_terms(), spill, protocol=PROTOCOL)
+            pickle.dump((search.new_terms(), result.sizes), spill, protocol=PROTOCOL)
             spill.flush()
             result.search_terms = True
+        result.sizes = None  # sent through the spill file, or not at all
         search.forget_terms()
         parallel.trim_memory()
         if claims.peek() > chunks // 2:
@@ -188,8 +217,7 @@ def _work(plan: Plan, claims: parallel.Claims, in_parent: bool, chunks: int, ext
         if plan.same_key and old is not None and old.fingerprint == fp and page.path in plan.present:
             result.rows.append(((0, index), page.path, old, False))
         else:
-            data = render.render_page(env, page, site_view, config)
-            out, wrote = _keep_or_write(plan, page.path, data, fp)
+            out, wrote = _keep_or_write(plan, page.path, _render(plan, env, page, site_view, result.spans), fp)
             result.rows.append(((0, index), page.path, out, wrote))
         plan.progress.add()
         if (index + 1) % CHUNK == 0:
@@ -219,12 +247,13 @@ def environment(theme: Theme, key: bytes) -> Any:
     return env
 
 
-def render_pages(plan: Plan, jobs: int, estimate: int) -> tuple[dict[str, Output], list[str], list[str]]:
-    """Render (or keep) every page and the search index; return the outputs in order, the paths
-    written into staging, and the site's HTML URLs (for the sitemap). ``estimate``: about how
-    many pages there are, to decide whether workers are worth forking."""
+def render_pages(plan: Plan, jobs: int, estimate: int) -> Pages:
+    """Render (or keep) every page and the search index: the outputs in order, the paths written
+    into staging, and the site's HTML URLs (for the sitemap). ``estimate``: about how many pages
+    there are, to decide whether workers are worth forking."""
     chunks = 1 + estimate // CHUNK
     extras = parallel.Once()
+    sizes = None
     with contextlib.ExitStack() as stack:
         spill = None  # where a worker that builds the search index leaves the memo entries it made (see _work)
         if jobs > 1 and parallel.can_fork() and not plan.keep_search:
@@ -233,39 +262,43 @@ def render_pages(plan: Plan, jobs: int, estimate: int) -> tuple[dict[str, Output
         results = parallel.run(lambda claims, in_parent: _work(plan, claims, in_parent, chunks, extras, spill),
                                jobs, chunks, total=None)
         for r in results:
+            if r.sizes is not None:
+                sizes = r.sizes
             if r.search_terms:  # so that the next build's worker inherits them
                 spill.seek(0)
-                search.remember(*pickle.load(spill))
+                memo, spilled = pickle.load(spill)
+                search.remember(*memo)
+                if spilled is not None:
+                    sizes = spilled
     rows: list[tuple] = []
-    html_urls: list[str] = []
+    pages = Pages({}, [], [], sizes=sizes)
     for r in results:
         rows += r.rows
+        pages.spans.update(r.spans)
         if r.html_urls is not None:
-            html_urls = r.html_urls
+            pages.html_urls = r.html_urls
     rows.sort(key=lambda row: row[0])
-    outputs: dict[str, Output] = {}
-    written: list[str] = []
     for _, path, out, wrote in rows:
-        outputs[path] = out
+        pages.outputs[path] = out
         if wrote:
-            written.append(path)
-    return outputs, written, html_urls
+            pages.written.append(path)
+    return pages
 
 
-def render_bodies(plan: Plan, owners: list) -> tuple[dict[str, Output], list[str]]:
+def render_bodies(plan: Plan, owners: list) -> Pages:
     """The pages of a build in which only the Markdown bodies of ``owners`` changed since the last
     build into the same output (:func:`briefgen.session.body_changes`; serve's kept site, or the
     cache from the command line): a body shows on its owner's page and in the search index,
-    nowhere else, so every other output of the last build stays as it is. The caller checks that
-    the last build's output is all there."""
-    site, config = plan.site, plan.site.config
+    nowhere else, so every other output of the last build stays as it is (and the sitemap too:
+    ``html_urls`` is None). The caller checks that the last build's output is all there."""
+    site = plan.site
     env = plan.env or plan.theme.environment()
     fragments.reset(env)
     views = plan.views or TrackedViews(site)
     index = Written()
     _search_index(plan, views, index, owners)
-    outputs: dict[str, Output] = {}
-    written = [path for _, path, _, wrote in index.rows if wrote]
+    pages = Pages({}, [path for _, path, _, wrote in index.rows if wrote], sizes=index.sizes)
+    outputs = pages.outputs
     for path, out in plan.previous.items():  # in the same order as a full build's
         if not search.is_index_file(path):
             outputs[path] = out
@@ -279,11 +312,11 @@ def render_bodies(plan: Plan, owners: list) -> tuple[dict[str, Output], list[str
         old = plan.previous[page.path]
         if plan.same_key and old.fingerprint == fp:
             continue
-        out, wrote = _keep_or_write(plan, page.path, render.render_page(env, page, site_view, config), fp)
+        out, wrote = _keep_or_write(plan, page.path, _render(plan, env, page, site_view, pages.spans), fp)
         outputs[page.path] = out
         if wrote:
-            written.append(page.path)
-    return outputs, written
+            pages.written.append(page.path)
+    return pages
 
 
 def write_extras(plan: Plan, html_urls: list[str], outputs: dict[str, Output], written: list[str]) -> None:
