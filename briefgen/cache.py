@@ -149,13 +149,33 @@ class Cache:
     folder: Path
     parsed: dict[str, FileEntry] = field(default_factory=dict)
     parsed_key: bytes = b""
-    markdown: dict[bytes, Markdown] = field(default_factory=dict)
     state: State | None = None
     scanned_ns: int = 0  # mtime of parsed.pickle: files changed after (minus RACY_NS) are read again
     identity: tuple = ()  # stat of the files as loaded, to notice another build replacing them
+    unread_markdown: bool = False  # markdown.pickle is read when ``markdown`` is first used
+    _markdown: dict[bytes, Markdown] = field(default_factory=dict, repr=False)
 
     def racy(self, mtime_ns: int) -> bool:
         return mtime_ns >= self.scanned_ns - RACY_NS
+
+    @property
+    def markdown(self) -> dict[bytes, Markdown]:
+        """Rendered Markdown by key. Read from ``markdown.pickle`` when first used, so a build that
+        renders no Markdown (nothing changed, or bodies patched in: briefgen/patch.py) never reads it."""
+        if self.unread_markdown:
+            self.unread_markdown = False
+            self._markdown = _shaped(self.folder / "markdown.pickle", self.parsed_key,
+                                     lambda data: {k: Markdown(*v) for k, v in data.items()}) or {}
+        return self._markdown
+
+    @markdown.setter
+    def markdown(self, value: dict[bytes, Markdown]) -> None:
+        self.unread_markdown = False
+        self._markdown = value
+
+    def share_markdown(self, other: Cache) -> None:
+        """Use ``other``'s Markdown, read or not yet (it is read once, by whichever uses it first)."""
+        self.unread_markdown, self._markdown = other.unread_markdown, other._markdown
 
 
 _MEMORY: dict[Path, Cache] = {}
@@ -199,10 +219,10 @@ def open_cache(out_dir: Path, parsed_key: bytes, use_memory: bool = True) -> Cac
     if all(len(part) == 2 for part in identity):  # nothing there
         return cache
     if remembered is not None and remembered.identity == identity and remembered.parsed_key == parsed_key:
-        cache.markdown, cache.state = remembered.markdown, remembered.state
+        cache.share_markdown(remembered)
+        cache.state = remembered.state
     else:
-        cache.markdown = _shaped(folder / "markdown.pickle", parsed_key,
-                                 lambda data: {k: Markdown(*v) for k, v in data.items()}) or {}
+        cache.unread_markdown = True
         cache.state = _shaped(folder / "state.pickle", None, _state)
     cache.parsed = _shaped(folder / "parsed.pickle", parsed_key,
                            lambda data: {rel: FileEntry(*entry) for rel, entry in data.items()}) or {}
@@ -310,8 +330,9 @@ def remember(out_dir: Path, cache: Cache) -> tuple:
     process, as long as its files are the ones just written (parsed files are read again: cheap).
     Returns the identity of those files."""
     identity = _identity(cache_folder(out_dir))
-    _MEMORY[out_dir.resolve()] = Cache(cache.folder, parsed_key=cache.parsed_key, markdown=cache.markdown,
-                                       state=cache.state, identity=identity)
+    kept = _MEMORY[out_dir.resolve()] = Cache(cache.folder, parsed_key=cache.parsed_key, state=cache.state,
+                                              identity=identity)
+    kept.share_markdown(cache)
     return identity
 
 

@@ -18,27 +18,25 @@ is and derives nothing else from it (no length, excerpt or test of it), so a
 build records where bodies sit only when the theme's templates show
 ``brief.html`` in nothing but ``{{ brief.html | safe }}`` and hand neither
 ``brief`` nor ``page.context`` to anything that could read it
-(:func:`body_verbatim`); with any other theme every edit takes the full path.
-Where the body sits is found while the page renders, by rendering it between
-two markers no content can contain, then removing them (:func:`render_marked`).
+(:func:`briefgen.marks.body_verbatim`); with any other theme every edit takes
+the full path. Where the body sits is found while the page renders, by
+rendering it between two markers no content can contain, then removing them
+(:func:`briefgen.marks.render_marked`).
 
 Anything else — an entity's body, a body with a ``[[link]]`` its last rendering
 did not resolve, or whose links do not resolve, a page that is not byte for
-byte what the last build wrote — takes the full path (``None`` from :func:`apply`)."""
+byte what the last build wrote, a missing or damaged ``edits.pickle`` — takes
+the full path (``None`` from :func:`apply`). This module imports no template
+engine: a patching build starts and ends without Jinja."""
 
 from __future__ import annotations
 
-import dataclasses
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
-from jinja2 import nodes
-
-from . import render, search, stages
-from .cache import Output, State, digest, loads, read_edits, write_edits
+from . import search, stages
+from .cache import Output, State, digest, dumps, loads, read_edits, write_edits
 from .markdown import ROOT, LinkTarget, Mention, RenderEnv
 from .markdown import render as render_markdown
 from .model import Brief
@@ -52,77 +50,10 @@ class Edits:
     """What patching the output of one build needs (``edits.pickle``)."""
 
     inputs: bytes  # State.inputs of that build: the file describes no other output
-    briefs: dict[str, tuple]  # brief file -> (page path, start, length, document number, mentions, resolutions)
+    # brief file -> its kit, pickled on its own (a build unpickles only the kits of the briefs it patches):
+    # (page path, start, length, document number, mentions, resolutions); see :func:`_kit`
+    briefs: dict[str, bytes]
     sizes: dict[str, int]  # every search term's size (briefgen.search.patch_files)
-
-
-# --- the theme ---------------------------------------------------------------------------------------------
-
-_TRANSFORMING = (nodes.Macro, nodes.CallBlock, nodes.FilterBlock, nodes.AssignBlock)  # output that can be altered
-
-
-def body_verbatim(env: jinja2.Environment) -> bool:
-    """Whether every template shows a brief's body only as ``{{ brief.html | safe }}``, outside
-    anything whose output could be altered (a macro, ``call``, ``filter`` or ``set`` block), and reads
-    nothing else from it: ``brief`` is only used for its attributes, ``page.context`` never, and neither
-    blocks, includes nor ``super()`` are put where their output could be altered, nor ``self`` used.
-    Conservative: a template that does anything else turns patching off."""
-    try:
-        for name in env.list_templates():
-            if name.startswith(".") or not name.endswith((".html", ".xml", ".txt")):
-                continue
-            source, filename, _ = env.loader.get_source(env, name)
-            if not _verbatim(env.parse(source, name, filename), ()):
-                return False
-    except (jinja2.TemplateError, OSError, UnicodeError):
-        return False  # a broken template is reported when a page uses it
-    return True
-
-
-def _verbatim(node: nodes.Node, parents: tuple) -> bool:
-    parent = parents[-1] if parents else None
-    altered = any(isinstance(p, _TRANSFORMING) for p in parents)
-    if isinstance(node, nodes.Name) and node.ctx == "load":
-        if node.name == "self":
-            return False
-        if node.name in ("brief", "page"):
-            if not (isinstance(parent, nodes.Getattr) and parent.node is node):
-                return False  # handed over whole: whatever receives it could read the body
-            if node.name == "page" and parent.attr == "context":
-                return False
-            if node.name == "brief" and parent.attr == "html":
-                wrapper = parents[-2] if len(parents) > 1 else None
-                if not (isinstance(wrapper, nodes.Filter) and wrapper.name == "safe" and wrapper.node is parent
-                        and len(parents) > 2 and isinstance(parents[-3], nodes.Output) and not altered):
-                    return False
-    if (isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) and node.node.name == "super"
-            and (altered or not isinstance(parent, nodes.Output))):
-        return False
-    if isinstance(node, (nodes.Block, nodes.Include)) and altered:
-        return False
-    inner = (*parents, node)
-    return all(_verbatim(child, inner) for child in node.iter_child_nodes())
-
-
-# --- a full build: where each body sits -----------------------------------------------------------------------
-
-_NONCE = os.urandom(8).hex()  # per process: no content can hold the markers, whatever it is made of
-OPEN, CLOSE = f"\x02body {_NONCE}\x03", f"\x02/body {_NONCE}\x03"
-_OPEN_BYTES, _CLOSE_BYTES = OPEN.encode(), CLOSE.encode()
-
-
-def render_marked(env: jinja2.Environment, page: render.Page, site_view: dict, config) -> tuple[bytes, tuple | None]:
-    """A brief's page as :func:`briefgen.render.render_page` renders it, and where its body's HTML
-    sits in it: ``(start, length)`` in bytes, or None when the template did not show it exactly once."""
-    view = page.context["brief"]
-    marked = dataclasses.replace(page, context={**page.context, "brief": dataclasses.replace(
-        view, html=OPEN + view.html + CLOSE)})
-    data = render.render_page(env, marked, site_view, config)
-    start, end = data.find(_OPEN_BYTES), data.find(_CLOSE_BYTES)
-    if start < 0 or end < start or data.count(_OPEN_BYTES) != 1 or data.count(_CLOSE_BYTES) != 1:
-        return render.render_page(env, page, site_view, config), None
-    body = end - start - len(_OPEN_BYTES)
-    return data[:start] + data[start + len(_OPEN_BYTES):end] + data[end + len(_CLOSE_BYTES):], (start, body)
 
 
 def record(inputs: bytes, site, markdown: list, spans: dict[str, tuple | None], sizes: dict[str, int],
@@ -131,7 +62,7 @@ def record(inputs: bytes, site, markdown: list, spans: dict[str, tuple | None], 
     of every Markdown text; ``spans``: where the body sits in each brief page this build rendered;
     ``previous``: the last build's, for the brief pages this build kept as they were (not rendered)."""
     resolutions = {id(item.owner): entry.resolutions for item, entry in markdown if isinstance(item.owner, Brief)}
-    mentions: dict[Any, tuple] = {}  # one tuple per entity, shared by every brief (pickled once)
+    mentions: dict[Any, tuple] = {}  # one tuple per entity, shared by every brief
     old = previous.briefs if previous is not None else {}
     briefs = {}
     for n, brief in enumerate(site.briefs):
@@ -139,12 +70,12 @@ def record(inputs: bytes, site, markdown: list, spans: dict[str, tuple | None], 
         if path in spans:
             span = spans[path]
         else:  # kept: the same bytes as the last build's page, so its body is where it was
-            kit = old.get(brief.path)
+            kit = _kit(old.get(brief.path))
             span = kit[1:3] if kit is not None and kit[0] == path else None
         if span is None or id(brief) not in resolutions:
             continue
         linked = tuple(mentions.setdefault(m.target.path, (m.names, m.target)) for m in site.mentions_for(brief))
-        briefs[brief.path] = (path, span[0], span[1], n, linked, resolutions[id(brief)])
+        briefs[brief.path] = dumps((path, span[0], span[1], n, linked, resolutions[id(brief)]))
     return Edits(inputs, briefs, sizes)
 
 
@@ -153,13 +84,24 @@ def read(folder: Path, inputs: bytes) -> Edits | None:
     digest is ``inputs`` (None when there are none, or they are damaged or of another build)."""
     def shape(data: tuple) -> Edits:
         briefs, sizes = data
-        if not (type(briefs) is dict and type(sizes) is dict
-                and all(type(t) is str and type(n) is int for t, n in sizes.items())
-                and all(type(rel) is str and _valid_kit(kit) for rel, kit in briefs.items())):
-            raise ValueError("not an edits file")
+        if not (type(briefs) is dict and type(sizes) is dict and set(map(type, briefs)) <= {str}
+                and set(map(type, briefs.values())) <= {bytes} and set(map(type, sizes)) <= {str}
+                and set(map(type, sizes.values())) <= {int}):
+            raise ValueError("not an edits file")  # each kit is checked when it is used (_kit)
         return Edits(inputs, briefs, sizes)
 
     return read_edits(folder, inputs, shape)
+
+
+def _kit(data: bytes | None) -> tuple | None:
+    """A brief's kit from :attr:`Edits.briefs` (None when there is none or it is not one)."""
+    if data is None:
+        return None
+    try:
+        kit = loads(data)
+    except Exception:  # a damaged or planted file is no cache
+        return None
+    return kit if _valid_kit(kit) else None
 
 
 def _valid_kit(kit: Any) -> bool:
@@ -206,6 +148,8 @@ def apply(out: Path, edits: Edits | None, state: State, changes: dict[str, str],
     def current(path: str) -> bytes:
         data = files.get(path)
         if data is None:
+            if path not in state.outputs:  # a kit can only name a file the last build wrote
+                raise OSError(f"{path} is not a file of the last build")
             data = (out / safe_relpath(path)).read_bytes()
             if digest(data) != state.outputs[path].digest:
                 raise OSError(f"{path} is not what the last build wrote")
@@ -213,7 +157,7 @@ def apply(out: Path, edits: Edits | None, state: State, changes: dict[str, str],
 
     try:
         for rel, body in sorted(changes.items()):
-            kit = briefs.get(rel)
+            kit = _kit(briefs.get(rel))
             entry = entries.get(rel)
             if kit is None or entry is None or entry.blob is None:
                 return None  # an entity's body, a draft, a page whose body was not found
@@ -235,11 +179,11 @@ def apply(out: Path, edits: Edits | None, state: State, changes: dict[str, str],
             if env.problems:
                 return None
             page = current(path)
-            root = render.Page(path, "brief.html", "", "").root
+            root = "../" * path.count("/")  # the page's way back to the site root (render.Page.root)
             new = html.replace(ROOT, root).encode("utf-8")
             old = page[start:start + length].decode("utf-8")
             files[path] = page[:start] + new + page[start + length:]
-            briefs[rel] = (path, start, len(new), n, mentions, tuple(looked_up))
+            briefs[rel] = dumps((path, start, len(new), n, mentions, tuple(looked_up)))
             strong, other = (brief.title, *brief.tags), (brief.summary,)
             before = search.document_terms(strong, other, old)[1]
             after = search.document_terms(strong, other, html)[1]

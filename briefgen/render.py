@@ -21,7 +21,7 @@ from .config import NON_VERDICT_STATUSES, StatusConfig
 from .markdown import ROOT
 from .model import Brief, Entity, sort_key
 from .resolve import Site
-from .theme import template_error
+from .templating import template_error
 from .views import BriefSummary, BriefView, ClaimView, DateView, EntityLink, StatusCount, Views
 
 HOME_BRIEFS = 12

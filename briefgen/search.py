@@ -34,10 +34,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import accumulate, pairwise
+from typing import TYPE_CHECKING
 
 from .cache import digest
-from .resolve import Site
-from .views import Views
+
+if TYPE_CHECKING:  # not imported at run time: patching the index (briefgen.patch) needs neither
+    from .resolve import Site
+    from .views import Views
 
 INDEX_DIR = "search/"
 SHARD_BYTES = 24_000  # split a shard by one more character above this (raw JSON bytes)

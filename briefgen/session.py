@@ -19,13 +19,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cache import Cache, FileEntry, dumps, loads
 from .diagnostics import Diagnostic, Diagnostics
 from .model import Brief, Entity
-from .resolve import Site
 from .stages import Scan, render_markdown, report, texts
-from .writer import TrackedViews
+
+if TYPE_CHECKING:  # not imported at run time: a build with nothing to render starts without them
+    from .resolve import Site
+    from .writer import TrackedViews
 
 KEEP = 2  # outputs remembered at once (a preview needs one)
 

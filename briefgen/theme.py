@@ -1,5 +1,6 @@
 """Themes: an ordered list of template folders (site ``templates/`` → the theme
-→ its parents) and of static folders, and the Jinja environment over them.
+→ its parents) and of static folders. The Jinja environment over them is
+:mod:`briefgen.templating`'s (not imported by a build that renders nothing).
 
 A theme is a folder with ``templates/`` and/or ``static/`` and an optional
 ``theme.yaml`` (``extends: default``). A site-local theme lives in
@@ -9,16 +10,17 @@ lookup is documented in docs/themes.md."""
 from __future__ import annotations
 
 import re
-import traceback
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
 import yaml
 
-from . import fragments
-from .diagnostics import ContentError, Diagnostic, UsageError
+from .diagnostics import UsageError
+
+if TYPE_CHECKING:
+    from .templating import ThemeEnvironment
 
 MAX_THEME_DEPTH = 5
 THEME_KEYS = ("extends", "name", "description")
@@ -40,12 +42,6 @@ def builtin_themes() -> list[str]:
     return sorted(p.name for p in builtin_themes_dir().iterdir() if p.is_dir() and not p.name.startswith("_"))
 
 
-class ThemeEnvironment(jinja2.Environment):
-    """A Jinja environment that knows the site folder, to name template files in error messages."""
-
-    site_dir: Path | None = None
-
-
 @dataclass(frozen=True)
 class Theme:
     """A resolved theme: where templates and static files come from, in lookup order."""
@@ -56,17 +52,10 @@ class Theme:
     site_dir: Path | None = None
 
     def environment(self) -> ThemeEnvironment:
-        env = ThemeEnvironment(
-            loader=jinja2.FileSystemLoader([str(p) for p in self.template_dirs]),
-            autoescape=True,  # every template is HTML
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
-        env.site_dir = self.site_dir
-        fragments.reset(env)
-        return env
+        """The Jinja environment over the theme's template folders (:mod:`briefgen.templating`)."""
+        from .templating import environment  # Jinja is imported only by builds that render
+
+        return environment(self.template_dirs, self.site_dir)
 
     def files(self) -> list[Path]:
         """Every template and static file, for change detection (serve, caches)."""
@@ -126,32 +115,3 @@ def load_theme(site_dir: Path, name: str) -> Theme:
     statics = [*(p / "static" for p in reversed(chain)), site_dir / "static"]
     return Theme(name, tuple(p for p in templates if p.is_dir()), tuple(p for p in statics if p.is_dir()),
                  site_dir)
-
-
-def template_error(exc: Exception, env: jinja2.Environment, page_path: str) -> ContentError | None:
-    """A problem raised while rendering a template, as a diagnostic located in the template file
-    (relative to the site folder when inside it). ``None`` when no template is to blame."""
-    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
-    if filename is None:  # a runtime error: Jinja puts the template's file and line in the traceback
-        searchpath = [str(Path(p).resolve()) for p in getattr(env.loader, "searchpath", [])]
-        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-            if any(str(Path(frame.filename).resolve()).startswith(p) for p in searchpath):
-                filename, line = frame.filename, frame.lineno
-                break
-    if filename is None and not isinstance(exc, jinja2.TemplateError):
-        return None
-    where = filename or getattr(exc, "name", None) or "templates"
-    site_dir = getattr(env, "site_dir", None)
-    if filename and site_dir is not None:
-        try:
-            where = Path(filename).resolve().relative_to(Path(site_dir).resolve()).as_posix()
-        except ValueError:
-            where = filename
-    if isinstance(exc, jinja2.TemplateNotFound):
-        message = f"template {exc.name!r} not found (rendering {page_path})"
-        hint = "add it to the site's templates/ or the theme, or fix the name"
-    else:
-        text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-        message = f"template error while rendering {page_path}: {text}"
-        hint = "fix the template; docs/themes.md lists what each template receives"
-    return ContentError([Diagnostic(str(where), line or 1, 1, "error", message, hint)])

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import fragments, parallel, patch, render, search
+from . import fragments, marks, parallel, render, search
 from .cache import Output, digest
 from .output import MARKER, MARKER_TEXT, safe_relpath
 from .resolve import Site
@@ -156,7 +156,7 @@ def _render(plan: Plan, env: Any, page: render.Page, site_view: dict, spans: dic
     """A page's bytes; a brief's page, when ``plan.mark_bodies``, with where its body sits (``spans``)."""
     config = plan.site.config
     if plan.mark_bodies and page.template == "brief.html" and "brief" in page.context:
-        data, spans[page.path] = patch.render_marked(env, page, site_view, config)
+        data, spans[page.path] = marks.render_marked(env, page, site_view, config)
         return data
     return render.render_page(env, page, site_view, config)
 

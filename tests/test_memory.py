@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from briefgen import build as building
-from briefgen import search, stages
+from briefgen import search, stages, writer
 from briefgen.build import BuildOptions, build, load_site
 from briefgen.cache import Cache, dumps, loads
 from briefgen.diagnostics import Diagnostics
@@ -79,13 +79,13 @@ def test_a_build_lets_go_of_brief_bodies_and_parse_results_but_a_session_still_r
     spec = _many_briefs(4)
     site = make_site(tmp_path / "src", spec)
     seen = {}
-    real = building.writer.render_pages
+    real = writer.render_pages
 
     def render_pages(plan, jobs, estimate):
         seen["bodies"] = {b.body for b in plan.site.briefs}
         return real(plan, jobs, estimate)
 
-    monkeypatch.setattr(building.writer, "render_pages", render_pages)
+    monkeypatch.setattr(writer, "render_pages", render_pages)
     out = tmp_path / "out"
     build(BuildOptions(site, out_dir=out, jobs=1, progress=False, session=True))
     assert seen["bodies"] == {""}

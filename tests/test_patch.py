@@ -13,8 +13,8 @@ import jinja2
 import pytest
 
 from briefgen import build as build_module
+from briefgen import marks, search
 from briefgen import output as output_module
-from briefgen import patch, search
 from briefgen.cache import FORMAT, cache_folder
 from briefgen.diagnostics import ContentError
 
@@ -110,10 +110,17 @@ def _hand_edit(site: Path, out: Path) -> None:
     page.write_bytes(data.replace(b"<main", b"<mAin", 1))  # same size: only its digest tells
 
 
-def _plant(site: Path, out: Path) -> None:
+class _RunsCode:
+    def __reduce__(self):
+        return (print, ("a planted kit ran code",))
+
+
+def _plant(out: Path, kit) -> None:
+    """An edits file for the last build whose kit for BRIEF is ``kit`` (pickled on its own unless bytes)."""
     path = cache_folder(out) / "edits.pickle"
-    _, inputs, _ = pickle.loads(path.read_bytes())
-    path.write_bytes(pickle.dumps((FORMAT, inputs, ({BRIEF: ("../../etc/passwd", 0, 5)}, {}))))
+    _, inputs, (briefs, sizes) = pickle.loads(path.read_bytes())
+    briefs[BRIEF] = kit if isinstance(kit, bytes) else pickle.dumps(kit)
+    path.write_bytes(pickle.dumps((FORMAT, inputs, (briefs, sizes))))
 
 
 FALLBACKS = {
@@ -123,7 +130,12 @@ FALLBACKS = {
     "an entity's body": lambda s, o: CHANGES["entity body edited"](s),
     "a page changed by hand": lambda s, o: _hand_edit(s, o),
     "a damaged edits file": lambda s, o: (cache_folder(o) / "edits.pickle").write_bytes(b"\x80\x05garbage"),
-    "a planted edits file": lambda s, o: _plant(s, o),
+    "a planted edits file of another shape": lambda s, o: (cache_folder(o) / "edits.pickle").write_bytes(
+        pickle.dumps((FORMAT, pickle.loads((cache_folder(o) / "edits.pickle").read_bytes())[1],
+                      ({BRIEF: ("briefs/meeting/index.html", 0, 5)}, {})))),
+    "a planted kit naming a file outside": lambda s, o: _plant(o, ("../../etc/passwd", 0, 5, 0, (), ())),
+    "a planted kit of another shape": lambda s, o: _plant(o, ("briefs/meeting/index.html", -1, "5")),
+    "a planted kit that would run code": lambda s, o: _plant(o, pickle.dumps(_RunsCode())),
     "a deleted edits file": lambda s, o: (cache_folder(o) / "edits.pickle").unlink(),
 }
 
@@ -133,7 +145,7 @@ def test_what_cannot_be_patched_is_built_as_usual(site, tmp_path, loads, case):
     out = tmp_path / "pub" / "out"
     run(site, out)
     FALLBACKS[case](site, out)
-    if "edits file" in case or "by hand" in case:
+    if "edits file" in case or "kit" in case or "by hand" in case:
         edit(site / BRIEF, "See [[oval-meeting]].", "See [[oval-meeting]]. Later.")
     _, patched = rebuild(site, out, loads)
     assert not patched
@@ -142,7 +154,7 @@ def test_what_cannot_be_patched_is_built_as_usual(site, tmp_path, loads, case):
     # only knew where the edited brief's body sat (the one page it rendered); a full build records all again.
     edit(site / OTHER, "Maduro and Trump spoke.", "Maduro and Trump spoke again.")
     _, patched = rebuild(site, out, loads)
-    assert patched == ("edits file" not in case)
+    assert patched == ("edits file" not in case)  # a bad kit: that brief's alone
     assert_same_as_cold(site, out, tmp_path)
     if not patched:
         CHANGES["brief title"](site)
@@ -182,7 +194,7 @@ def test_a_theme_that_does_more_with_the_body_is_never_patched(site, tmp_path, l
 def test_body_verbatim_accepts_only_a_body_shown_as_it_is(template, verbatim):
     env = jinja2.Environment(loader=jinja2.DictLoader({
         "base.html": "<html>{% block main %}{% endblock %}</html>", "brief.html": template}), autoescape=True)
-    assert patch.body_verbatim(env) is verbatim
+    assert marks.body_verbatim(env) is verbatim
 
 
 def test_edits_that_split_and_merge_search_shards_give_a_cold_builds_index(site, tmp_path, loads, monkeypatch):
