@@ -6,11 +6,14 @@ runs instead. No timing is asserted here (docs/performance.md)."""
 
 from __future__ import annotations
 
+import os
 import pickle
 from pathlib import Path
 
 import jinja2
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from briefgen import build as build_module
 from briefgen import marks, search
@@ -248,3 +251,37 @@ def test_a_failed_patch_leaves_the_output_and_cache_as_they_were(site, tmp_path,
     monkeypatch.undo()
     run(site, out)
     assert_same_as_cold(site, out, tmp_path)
+
+
+_PIECES = ["Donald Trump", "Trump", "Nicolás Maduro", "Maduro", "Marco Rubio", "[[oval-meeting]]",
+           "[[donald-trump|the president]]", "**bold**", "`code`", "Zanzibar", "zebra", "ünïcödé", "&amp;",
+           "<b>raw</b>", "[a link](https://example.org/x)", "word[^1]", "\n\n[^1]: A footnote.", "\n\n- a list",
+           "\n\n> a quote", "\n\n## A heading", "\n", " ", ".", "Trump's", "MADURO", "maduro"]
+
+
+@settings(max_examples=int(os.environ.get("BRIEFGEN_FUZZ_EXAMPLES", "15")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(bodies=st.lists(st.lists(st.sampled_from(_PIECES), max_size=12).map(" ".join), min_size=1, max_size=3))
+def test_any_series_of_body_edits_patched_in_gives_a_cold_builds_bytes(tmp_path_factory, bodies):
+    """Bodies made of names (first mentions), links, Markdown and text: each edit is patched in
+    (it adds no [[link]] the body did not have: both are in the original) and gives a cold build's bytes."""
+    tmp_path = tmp_path_factory.mktemp("fuzz")
+    site = make_site(tmp_path / "src", SITE)
+    out = tmp_path / "pub" / "out"
+    run(site, out)
+    calls: list = []
+    real = build_module.resolve_site
+    build_module.resolve_site = lambda *a, **k: calls.append(1) or real(*a, **k)
+    try:
+        original = (site / BRIEF).read_text(encoding="utf-8")
+        head = original[:original.rindex("---\n") + 4]
+        for n, body in enumerate(bodies):
+            (site / BRIEF).write_text(f"{head}{body} See [[oval-meeting]] with [[donald-trump]].\n", encoding="utf-8")
+            new_process(out)
+            calls.clear()
+            run(site, out)
+            # the first edit adds [[donald-trump]], which the original body did not look up: built as usual
+            assert bool(calls) == (n == 0)
+            assert_same_as_cold(site, out, tmp_path)
+    finally:
+        build_module.resolve_site = real
