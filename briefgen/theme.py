@@ -66,9 +66,10 @@ class _Template(jinja2.Template):
 
 
 class _Context(Context):
-    """A template context whose ``call`` goes straight to macros and to the ``cached`` global, which
-    take neither the context nor the environment: the same result as Jinja's, without the checks
-    for ``pass_context`` that cost more than many macros (every ``{{ macro(...) }}`` is a call)."""
+    """A template context whose ``call`` goes straight to macros (:func:`briefgen.fragments.call_macro`)
+    and to the ``cached`` global, which takes neither the context nor the environment: the same result
+    as Jinja's, without the checks for ``pass_context`` and the general argument binding that cost more
+    than many macros (every ``{{ macro(...) }}`` is a call)."""
 
     def call(__self, __obj, *args, **kwargs):
         kind = type(__obj)
@@ -76,6 +77,8 @@ class _Context(Context):
             kwargs.pop("_block_vars", None)
             kwargs.pop("_loop_vars", None)
             try:
+                if kind is Macro:  # Jinja passes it the evaluation context (its autoescaping)
+                    return fragments.call_macro(__obj, __self.eval_ctx, args, kwargs)
                 return __obj(*args, **kwargs)
             except StopIteration:
                 return __self.environment.undefined(
