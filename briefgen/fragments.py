@@ -43,7 +43,7 @@ def call_macro(macro: Macro, eval_ctx: Any, args: tuple, kwargs: dict) -> Any:
     names = macro.arguments
     given = len(args)
     if (given > len(names) or macro.caller or macro.catch_kwargs or macro.catch_varargs
-            or macro._environment.is_async or any(name not in names[given:] for name in kwargs)):
+            or macro._environment.is_async or (kwargs and not all(name in names[given:] for name in kwargs))):
         return macro(*args, **kwargs) if eval_ctx is None else macro(eval_ctx, *args, **kwargs)
     if given < len(names):
         args = (*args, *[kwargs.get(name, missing) for name in names[given:]])
