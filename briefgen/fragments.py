@@ -26,11 +26,30 @@ from __future__ import annotations
 from typing import Any
 
 import jinja2
-from jinja2.runtime import Macro
+from jinja2.runtime import Macro, missing
+from markupsafe import Markup
 
 from .markdown import ROOT
 
 _PLAIN = (str, int, float, bool, type(None))
+_PLAIN_TYPES = frozenset(_PLAIN)
+
+
+def call_macro(macro: Macro, eval_ctx: Any, args: tuple, kwargs: dict) -> Any:
+    """What Jinja's ``Macro.__call__`` returns for ``macro(eval_ctx, *args, **kwargs)`` (with
+    ``eval_ctx`` None: ``macro(*args, **kwargs)``, autoescaped as the macro was defined). The themes'
+    macros take named arguments only (no ``caller``, ``varargs`` or ``kwargs``): those are bound here,
+    at a fraction of the cost of Jinja's general path, which every other call (a wrong one too) takes."""
+    names = macro.arguments
+    given = len(args)
+    if (given > len(names) or macro.caller or macro.catch_kwargs or macro.catch_varargs
+            or macro._environment.is_async or (kwargs and not all(name in names[given:] for name in kwargs))):
+        return macro(*args, **kwargs) if eval_ctx is None else macro(eval_ctx, *args, **kwargs)
+    if given < len(names):
+        args = (*args, *[kwargs.get(name, missing) for name in names[given:]])
+    html = macro._func(*args)
+    autoescape = macro._default_autoescape if eval_ctx is None else eval_ctx.autoescape
+    return str.__new__(Markup, html) if autoescape else html
 
 
 class Fragments:
@@ -42,25 +61,38 @@ class Fragments:
         self.root = ""  # the root of the page being rendered (set by briefgen.render.render_page)
 
     def __call__(self, macro: Macro, *args: Any, **kwargs: Any) -> Any:
-        if not isinstance(macro, Macro):
+        if type(macro) is not Macro and not isinstance(macro, Macro):
             raise TypeError(f"cached() takes a macro first, not {type(macro).__name__}")
         root = self.root
-        if root:
-            args = tuple(ROOT if a == root and type(a) is str else a for a in args)
-            kwargs = {k: ROOT if v == root and type(v) is str else v for k, v in kwargs.items()}
         # One flat tuple per call (a build keeps tens of thousands): the macro (hashed by identity), the number
         # of positional arguments, then a (type, value) or (None, id) pair for each, and (name, type, value)
-        # or (name, None, id) for each keyword argument, by name.
+        # or (name, None, id) for each keyword argument, by name. A str equal to the page's root is ROOT.
         parts: list[Any] = [macro, len(args)]
-        for value in args:
-            parts += self._key(value)
-        for name in sorted(kwargs):
-            parts.append(name)
-            parts += self._key(kwargs[name])
+        if args:
+            passed = []
+            for value in args:
+                kind = type(value)
+                if kind is str:
+                    if root and value == root:
+                        value = ROOT
+                    parts += (str, value)
+                elif kind in _PLAIN_TYPES or isinstance(value, _PLAIN):
+                    parts += (kind, value)  # 1, 1.0 and True render differently
+                else:
+                    self.held[id(value)] = value
+                    parts += (None, id(value))
+                passed.append(value)
+            args = tuple(passed)
+        if kwargs:
+            if root:
+                kwargs = {k: ROOT if type(v) is str and v == root else v for k, v in kwargs.items()}
+            for name in sorted(kwargs):
+                parts.append(name)
+                parts += self._key(kwargs[name])
         key = tuple(parts)
         markup = self.done.get(key)
         if markup is None:
-            markup = self.done[key] = macro(*args, **kwargs)
+            markup = self.done[key] = call_macro(macro, None, args, kwargs)
         return markup
 
     def _key(self, value: Any) -> tuple:

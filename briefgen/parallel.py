@@ -178,6 +178,10 @@ def _child(work: Callable[[Claims, bool], Any], claims: Claims, write: int) -> N
     try:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handlers (serve) are not ours
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        # What this process inherited lives until it exits: the collector leaves it alone, so a
+        # collection neither walks the whole site nor copies every page of it (writing each object's
+        # collector header) into this process, as it did when the site was forked before gc.freeze().
+        gc.freeze()
         gc.enable()
         try:
             payload = pickle.dumps((True, work(claims, False)), protocol=pickle.HIGHEST_PROTOCOL)

@@ -201,7 +201,7 @@ class _Resolver:
             for source in brief.sources:
                 source.entity = self.pick(site.lookup(source.outlet), brief)
             outlets = {s.outlet: i for i, s in enumerate(brief.sources)}
-            outlets_folded = {schema.fold(s.outlet): i for i, s in enumerate(brief.sources)}
+            outlets_folded = None  # by folded name, made for the first claim whose source is not as written
             for claim in brief.claims:
                 if claim.by:
                     claim.by_entity = self.pick(site.lookup(claim.by), brief)
@@ -214,7 +214,11 @@ class _Resolver:
                         self.unknown(ref, kinds, "entity")
                     ref.key = key
                 if claim.source is not None:
-                    index = outlets.get(claim.source, outlets_folded.get(schema.fold(claim.source)))
+                    index = outlets.get(claim.source)
+                    if index is None:
+                        if outlets_folded is None:
+                            outlets_folded = {schema.fold(s.outlet): i for i, s in enumerate(brief.sources)}
+                        index = outlets_folded.get(schema.fold(claim.source))
                     if index is None:
                         p = claim.source_pos or claim.pos
                         known = [s.outlet for s in brief.sources]
