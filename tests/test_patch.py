@@ -256,7 +256,8 @@ def test_a_failed_patch_leaves_the_output_and_cache_as_they_were(site, tmp_path,
 _PIECES = ["Donald Trump", "Trump", "Nicolás Maduro", "Maduro", "Marco Rubio", "[[oval-meeting]]",
            "[[donald-trump|the president]]", "**bold**", "`code`", "Zanzibar", "zebra", "ünïcödé", "&amp;",
            "<b>raw</b>", "[a link](https://example.org/x)", "word[^1]", "\n\n[^1]: A footnote.", "\n\n- a list",
-           "\n\n> a quote", "\n\n## A heading", "\n", " ", ".", "Trump's", "MADURO", "maduro"]
+           "\n\n> a quote", "\n\n## A heading", "\n", " ", ".", "Trump's", "MADURO", "maduro", "Venezuela",
+           "diplomacy", "Meeting", "summons"]
 
 
 @settings(max_examples=int(os.environ.get("BRIEFGEN_FUZZ_EXAMPLES", "15")), deadline=None,
