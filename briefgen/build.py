@@ -176,6 +176,7 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
     # Only Markdown bodies changed since the last build into an output that is all there: only the
     # pages that show them and the search index change (what a kept site gives serve, from the cache).
     bodies = session.body_changes(found, cache) if kept is None and intact else None
+    bodies = bodies or None  # no body changed, yet the inputs did: nothing to vouch for, walk every page
     if bodies is not None and not options.session:
         # A new process (the command line) after body edits: patch the last build's output if it can.
         patched = _patch(out, cache, state, found, bodies, config, inputs, diagnostics, options.strict, start)
