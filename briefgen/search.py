@@ -90,10 +90,16 @@ def terms(*texts: str | None) -> set[str]:
     if plain and max(map(len, plain)) > MAX_TERM:
         plain = {w[:MAX_TERM] for w in plain}
     for word in words:  # fold each distinct word once, not every character of a long body
-        for w in _WORD.findall(fold(word)):
-            if len(w) >= MIN_TERM:
-                plain.add(w[:MAX_TERM])
+        found = _FOLDED.get(word)
+        if found is None:
+            if len(_FOLDED) >= 100_000:
+                _FOLDED.clear()
+            found = _FOLDED[word] = [w[:MAX_TERM] for w in _WORD.findall(fold(word)) if len(w) >= MIN_TERM]
+        plain.update(found)
     return plain
+
+
+_FOLDED: dict[str, list[str]] = {}  # a word that is not ASCII -> its terms (the same words recur in every document)
 
 
 def html_text(markup: str) -> str:
@@ -155,8 +161,8 @@ def doc_terms(strong: tuple, other: tuple, markup: str, used: dict, stored: dict
     """``terms(*strong)`` and ``terms(*other, html_text(markup))`` less those, memoised (see
     :data:`_TERMS`); the digest keeps texts and groups apart with bytes UTF-8 never has.
     ``stored[n]`` receives them as the memo keeps them (two space-separated strings)."""
-    key = hashlib.blake2b(b"\xff".join(b"\xfe".join((t or "").encode("utf-8", "surrogatepass") for t in texts)
-                                       for texts in (strong, other, (markup,))), digest_size=16).digest()
+    key = hashlib.blake2b(b"\xff".join([b"\xfe".join([(t or "").encode("utf-8", "surrogatepass") for t in texts])
+                                        for texts in (strong, other, (markup,))]), digest_size=16).digest()
     found = _TERMS.get(key)
     if found is None:
         s, o = document_terms(strong, other, markup)
