@@ -138,7 +138,10 @@ def mentions_plugin(md: MarkdownIt) -> None:
         by_name: dict[str, Mention] = {}
         for mention in env.mentions:
             for name in mention.names:
-                by_name.setdefault(" ".join(name.split()), mention)
+                normal = _NORMAL.get(name)
+                if normal is None:
+                    normal = _NORMAL[name] = " ".join(name.split())
+                by_name.setdefault(normal, mention)
         blocks: list[tuple[Token, list]] = []  # inline tokens outside headings, and their children in runs
         in_heading = False
         for token in state.tokens:
@@ -155,10 +158,14 @@ def mentions_plugin(md: MarkdownIt) -> None:
         spans = iter(found)
         linked: set[LinkTarget] = set()
         for token, parts in blocks:
+            runs = [next(spans) for part in parts if type(part) is tuple]
+            if not any(runs):
+                continue  # no name in this block: its children stay as they are
+            each = iter(runs)
             children: list[Token] = []
             for part in parts:
                 if type(part) is tuple:
-                    children += _link_run(*part, next(spans), by_name, linked)
+                    children += _link_run(*part, next(each), by_name, linked)
                 else:
                     children.append(part)
             token.children = children
@@ -183,11 +190,20 @@ def _runs(children: list[Token]) -> list:
         if depth == 0 and child.type in ("text", "softbreak"):
             run.append(child)
             continue
-        out.append((run, "".join("\n" if t.type == "softbreak" else t.content for t in run)))
+        out.append((run, _run_text(run)))
         out.append(child)
         run = []
-    out.append((run, "".join("\n" if t.type == "softbreak" else t.content for t in run)))
+    out.append((run, _run_text(run)))
     return out
+
+
+def _run_text(run: list[Token]) -> str:
+    if len(run) == 1:  # the most common run: one text token
+        return "\n" if run[0].type == "softbreak" else run[0].content
+    return "".join(["\n" if t.type == "softbreak" else t.content for t in run])
+
+
+_NORMAL: dict[str, str] = {}  # an entity's name -> its words joined by one space (names recur in every brief)
 
 
 Spans = list[tuple[int, int]]

@@ -33,7 +33,9 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import accumulate, pairwise
+from itertools import accumulate
+from json.encoder import encode_basestring as encode_string
+from operator import sub
 from typing import TYPE_CHECKING
 
 from .cache import digest
@@ -60,18 +62,44 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.category(c).startswith("M")).lower()
 
 
+_ONE_CHAR = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")  # the ASCII terms too short to index
+
+
 def terms(*texts: str | None) -> set[str]:
-    """Distinct folded words of ``texts`` (letters and digits), at least :data:`MIN_TERM` long."""
+    """Distinct folded words of ``texts`` (letters and digits), at least :data:`MIN_TERM` long.
+
+    That is ``_WORD.findall`` over each text (NFC, lower case), each distinct word folded and split
+    again, cut to :data:`MAX_TERM`; but matching a regular expression word by word cost most of the
+    index, so the text is split at whitespace (never inside a word) and only the distinct tokens
+    that are not a whole word already (``str.isalnum`` is ``_WORD``'s character test) are searched
+    for words; only words that are not ASCII are folded (folding ASCII lower case changes nothing)."""
     words: set[str] = set()
     for text in texts:
         if text:
-            words.update(_WORD.findall(unicodedata.normalize("NFC", text).lower()))
-    out: set[str] = set()
+            words.update(unicodedata.normalize("NFC", text).lower().split())
+    plain = set(filter(str.isalnum, words))
+    words -= plain
+    if words:
+        plain.update(_WORD.findall(" ".join(words)))
+    words = plain
+    plain = set(filter(str.isascii, words))
+    words -= plain
+    plain -= _ONE_CHAR
+    if MIN_TERM != 2:  # _ONE_CHAR assumes it
+        plain = {w for w in plain if len(w) >= MIN_TERM}
+    if plain and max(map(len, plain)) > MAX_TERM:
+        plain = {w[:MAX_TERM] for w in plain}
     for word in words:  # fold each distinct word once, not every character of a long body
-        for w in ((word,) if word.isascii() else _WORD.findall(fold(word))):
-            if len(w) >= MIN_TERM:
-                out.add(w[:MAX_TERM])
-    return out
+        found = _FOLDED.get(word)
+        if found is None:
+            if len(_FOLDED) >= 100_000:
+                _FOLDED.clear()
+            found = _FOLDED[word] = [w[:MAX_TERM] for w in _WORD.findall(fold(word)) if len(w) >= MIN_TERM]
+        plain.update(found)
+    return plain
+
+
+_FOLDED: dict[str, list[str]] = {}  # a word that is not ASCII -> its terms (the same words recur in every document)
 
 
 def html_text(markup: str) -> str:
@@ -129,20 +157,22 @@ def document_terms(strong: tuple, other: tuple, markup: str) -> tuple[set[str], 
 
 
 def doc_terms(strong: tuple, other: tuple, markup: str, used: dict, stored: dict | None = None,
-              n: int = 0) -> tuple[list[str], list[str]]:
+              n: int = 0) -> tuple[Iterable[str], Iterable[str]]:
     """``terms(*strong)`` and ``terms(*other, html_text(markup))`` less those, memoised (see
     :data:`_TERMS`); the digest keeps texts and groups apart with bytes UTF-8 never has.
     ``stored[n]`` receives them as the memo keeps them (two space-separated strings)."""
-    key = hashlib.blake2b(b"\xff".join(b"\xfe".join((t or "").encode("utf-8", "surrogatepass") for t in texts)
-                                       for texts in (strong, other, (markup,))), digest_size=16).digest()
+    key = hashlib.blake2b(b"\xff".join([b"\xfe".join([(t or "").encode("utf-8", "surrogatepass") for t in texts])
+                                        for texts in (strong, other, (markup,))]), digest_size=16).digest()
     found = _TERMS.get(key)
     if found is None:
         s, o = document_terms(strong, other, markup)
         found = _NEW[key] = (" ".join(s), " ".join(o))
+    else:
+        s, o = found[0].split(), found[1].split()
     used[key] = found
     if stored is not None:
         stored[n] = found
-    return found[0].split(), found[1].split()
+    return s, o
 
 
 def new_terms() -> tuple[dict[bytes, tuple[str, str]], int]:
@@ -229,11 +259,25 @@ def build_index(site: Site, views: Views, track: dict | None = None) -> Index:
 
 
 def _deltas(ids: list[int]) -> list[int]:
-    return [ids[0], *(b - a for a, b in pairwise(ids))] if ids else []
+    return [ids[0], *map(sub, ids[1:], ids)] if ids else []
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))  # json.dumps makes one a call
 
 
 def _dump(data) -> bytes:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return _ENCODER.encode(data).encode("utf-8")
+
+
+def _postings_json(postings: list[list[int]]) -> str:
+    """``_dump(postings)``, decoded: lists of ints written directly (``str`` of an int is its JSON)."""
+    return "[" + ",".join(["[" + ",".join(map(str, ids)) + "]" for ids in postings]) + "]"
+
+
+def _shard_json(members: Iterable[str], written: dict[str, str]) -> bytes:
+    """``_dump`` of a shard, ``{term: postings}`` for ``members``, from each term's postings as
+    :func:`_postings_json` wrote them (``written``): the index serialises each term once."""
+    return ("{" + ",".join([encode_string(t) + ":" + written[t] for t in sorted(members)]) + "}").encode("utf-8")
 
 
 def _postings(index: Index) -> dict[str, list[list[int]]]:
@@ -245,7 +289,7 @@ def _postings(index: Index) -> dict[str, list[list[int]]]:
 
 
 def _size(term: str, postings: list[list[int]]) -> int:
-    return len(_dump(postings)) + len(term.encode()) + 4
+    return len(_postings_json(postings)) + len(term.encode()) + 4
 
 
 def shard(postings: dict[str, list[list[int]]], sizes: dict[str, int] | None = None) \
@@ -327,10 +371,12 @@ def index_files(site: Site, views: Views, keep: bool = False) -> list[tuple[str,
     track: dict = {"owners": {}, "terms": {}}
     index = build_index(site, views, track if keep else None)
     postings = _postings(index)
-    sizes = {t: _size(t, p) for t, p in postings.items()}
-    shards = shard(postings, sizes)
+    written = {t: _postings_json(p) for t, p in postings.items()}
+    sizes = {t: len(w) + len(t.encode()) + 4 for t, w in written.items()}  # _size
+    groups = layout(sizes)
     _SIZES = sizes
-    files = {f"{INDEX_DIR}t/{shard_file(key)}.json": _dump(group) for key, group in shards.items()}
+    files = {f"{INDEX_DIR}t/{shard_file(key)}.json": _shard_json(members, written) for key, members in groups.items()}
+    shards = {key: {t: postings[t] for t in members} for key, members in groups.items()}  # shard(postings, sizes)
     files.update((f"{INDEX_DIR}d/{n // CHUNK}.json", _dump(index.docs[n:n + CHUNK]))
                  for n in range(0, len(index.docs), CHUNK))
     if keep:
