@@ -277,7 +277,9 @@ def test_any_series_of_body_edits_patched_in_gives_a_cold_builds_bytes(tmp_path_
         original = (site / BRIEF).read_text(encoding="utf-8")
         head = original[:original.rindex("---\n") + 4]
         for n, body in enumerate(bodies):
-            (site / BRIEF).write_text(f"{head}{body} See [[oval-meeting]] with [[donald-trump]].\n", encoding="utf-8")
+            # the links in a paragraph of their own, whatever the body before them makes (a code block…)
+            (site / BRIEF).write_text(f"{head}{body}\n\nSee [[oval-meeting]] with [[donald-trump]].\n",
+                                      encoding="utf-8")
             new_process(out)
             calls.clear()
             run(site, out)
