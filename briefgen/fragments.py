@@ -69,20 +69,10 @@ class Fragments:
         # or (name, None, id) for each keyword argument, by name. A str equal to the page's root is ROOT.
         parts: list[Any] = [macro, len(args)]
         if args:
-            passed = []
+            if root:
+                args = tuple(ROOT if type(a) is str and a == root else a for a in args)
             for value in args:
-                kind = type(value)
-                if kind is str:
-                    if root and value == root:
-                        value = ROOT
-                    parts += (str, value)
-                elif kind in _PLAIN_TYPES or isinstance(value, _PLAIN):
-                    parts += (kind, value)  # 1, 1.0 and True render differently
-                else:
-                    self.held[id(value)] = value
-                    parts += (None, id(value))
-                passed.append(value)
-            args = tuple(passed)
+                parts += self._key(value)
         if kwargs:
             if root:
                 kwargs = {k: ROOT if type(v) is str and v == root else v for k, v in kwargs.items()}
@@ -96,8 +86,9 @@ class Fragments:
         return markup
 
     def _key(self, value: Any) -> tuple:
-        if isinstance(value, _PLAIN):
-            return (type(value), value)  # 1, 1.0 and True render differently
+        kind = type(value)
+        if kind in _PLAIN_TYPES or isinstance(value, _PLAIN):
+            return (kind, value)  # 1, 1.0 and True render differently
         ident = id(value)
         self.held[ident] = value
         return (None, ident)

@@ -41,6 +41,7 @@ from .markdown import ROOT, LinkTarget, Mention, RenderEnv
 from .markdown import render as render_markdown
 from .model import Brief
 from .output import safe_relpath
+from .resolve import brief_path
 
 UNRENDERED = b""  # the fingerprint of a patched page: no page has it, so a full build renders that page again
 
@@ -66,7 +67,7 @@ def record(inputs: bytes, site, markdown: list, spans: dict[str, tuple | None], 
     old = previous.briefs if previous is not None else {}
     briefs = {}
     for n, brief in enumerate(site.briefs):
-        path = f"briefs/{brief.slug}/index.html"
+        path = brief_path(brief.slug) + "index.html"
         if path in spans:
             span = spans[path]
         else:  # kept: the same bytes as the last build's page, so its body is where it was
@@ -144,6 +145,7 @@ def apply(out: Path, edits: Edits | None, state: State, changes: dict[str, str],
     files: dict[str, bytes] = {}
     removed: set[str] = set()
     index_paths: list[str] | None = None
+    digests = {p: o.digest for p, o in state.outputs.items() if search.is_index_file(p)}  # kept current below
 
     def current(path: str) -> bytes:
         data = files.get(path)
@@ -187,10 +189,9 @@ def apply(out: Path, edits: Edits | None, state: State, changes: dict[str, str],
             strong, other = (brief.title, *brief.tags), (brief.summary,)
             before = search.document_terms(strong, other, old)[1]
             after = search.document_terms(strong, other, html)[1]
-            digests = {p: o.digest for p, o in state.outputs.items() if search.is_index_file(p)}
-            digests.update((p, digest(d)) for p, d in files.items() if search.is_index_file(p))
             changed, index_paths, gone = search.patch_files(sizes, n, before, after, current, digests)
             files.update(changed)
+            digests.update((p, digest(d)) for p, d in changed.items())
             removed.update(gone)
             for p in gone:
                 files.pop(p, None)

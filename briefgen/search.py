@@ -289,7 +289,12 @@ def _postings(index: Index) -> dict[str, list[list[int]]]:
 
 
 def _size(term: str, postings: list[list[int]]) -> int:
-    return len(_postings_json(postings)) + len(term.encode()) + 4
+    return _size_of(term, _postings_json(postings))
+
+
+def _size_of(term: str, written: str) -> int:
+    """A term's share of its shard's bytes, from its postings as :func:`_postings_json` wrote them."""
+    return len(written) + len(term.encode()) + 4
 
 
 def shard(postings: dict[str, list[list[int]]], sizes: dict[str, int] | None = None) \
@@ -298,7 +303,11 @@ def shard(postings: dict[str, list[list[int]]], sizes: dict[str, int] | None = N
     (:func:`layout`). ``sizes``: each term's :func:`_size`, when already known."""
     if sizes is None:
         sizes = {t: _size(t, p) for t, p in postings.items()}
-    return {key: {t: postings[t] for t in members} for key, members in layout(sizes).items()}
+    return _grouped(postings, layout(sizes))
+
+
+def _grouped(postings: dict[str, list[list[int]]], groups: dict[str, list[str]]) -> dict[str, dict]:
+    return {key: {t: postings[t] for t in members} for key, members in groups.items()}
 
 
 def layout(sizes: dict[str, int]) -> dict[str, list[str]]:
@@ -372,11 +381,11 @@ def index_files(site: Site, views: Views, keep: bool = False) -> list[tuple[str,
     index = build_index(site, views, track if keep else None)
     postings = _postings(index)
     written = {t: _postings_json(p) for t, p in postings.items()}
-    sizes = {t: len(w) + len(t.encode()) + 4 for t, w in written.items()}  # _size
+    sizes = {t: _size_of(t, w) for t, w in written.items()}
     groups = layout(sizes)
     _SIZES = sizes
     files = {f"{INDEX_DIR}t/{shard_file(key)}.json": _shard_json(members, written) for key, members in groups.items()}
-    shards = {key: {t: postings[t] for t in members} for key, members in groups.items()}  # shard(postings, sizes)
+    shards = _grouped(postings, groups)
     files.update((f"{INDEX_DIR}d/{n // CHUNK}.json", _dump(index.docs[n:n + CHUNK]))
                  for n in range(0, len(index.docs), CHUNK))
     if keep:
