@@ -391,6 +391,17 @@ class Runner:
         self.meta = corpora_meta
         self.runs: list[dict] = []
         self.failed: set[tuple[int, str]] = set()
+        # Output folders are removed at the end of the whole run, not after each build: on a
+        # filesystem such as this VM's (ext4 without a journal), creating files soon after tens of
+        # thousands were deleted costs several times more kernel time (the inode allocator skips
+        # recently deleted inodes one by one), so whichever tool ran right after another tool's
+        # output was removed would pay for it. See bench/README.md.
+        self.trash: list[Path] = []
+
+    def clean_up(self) -> None:
+        for folder in self.trash:
+            shutil.rmtree(folder, ignore_errors=True)
+        self.trash.clear()
 
     def corpus(self, n: int, tool: Tool) -> Path:
         return self.args.corpora_dir / f"{n}-{tool.corpus_format}"
@@ -421,6 +432,7 @@ class Runner:
     def build(self, n: int, tool: Tool, scenario: str, rep: int, out: Path, scratch: Path, timed: bool = True) -> bool:
         corpus = self.corpus(n, tool)
         logs = Path(tempfile.mkdtemp(prefix="logs-", dir=scratch))
+        os.sync()  # no build pays for writing back the files of the one before it
         result = measure(
             tool.command(corpus, out),
             tool.cwd(corpus, scratch),
@@ -453,7 +465,7 @@ class Runner:
                 with self.edited_brief(corpus):
                     self.build(n, tool, "edit", rep, out, scratch)
         finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+            self.trash.append(scratch)  # removed by clean_up(), after every build (see __init__)
             make_pristine(corpus, entries)
 
     @contextlib.contextmanager
@@ -656,6 +668,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         interrupted = True
         notes.append("interrupted: partial results")
+    finally:
+        runner.clean_up()
     for n, name in sorted(runner.failed):
         notes.append(f"{name} FAILED at {n:,} briefs; its remaining runs at that size were skipped")
 
