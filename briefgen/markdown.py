@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock, lheading, paragraph, table
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
@@ -119,15 +120,39 @@ def _locate(env: RenderEnv, state: StateInline, raw: str) -> Problem:
 
 
 def _inline_with_lines(state: StateCore) -> None:
-    """markdown-it's core 'inline' rule, also telling plugins which line each block starts on."""
+    """markdown-it's core 'inline' rule, also telling plugins which line each block starts on.
+
+    A block with no character that stops markdown-it's ``text`` rule (its ``terminator_re``: every
+    other inline rule, ours included, starts at one of them) is one text token: the ``text`` rule
+    takes it all and the post-processing rules find no delimiter. It is made here without starting
+    the inline parser (nine blocks in ten in plain prose, a sixth of the stage). markdown-it-py
+    before 4.x has no ``terminator_re``: every block is then parsed."""
     env: RenderEnv | None = state.env.get("briefgen")
+    md = state.md
+    special = getattr(md.inline, "terminator_re", None)
     for token in state.tokens:
         if token.type == "inline":
             if env is not None and token.map:
                 env.block_line = token.map[0]
             if token.children is None:
                 token.children = []
-            state.md.inline.parse(token.content, state.md, state.env, token.children)
+            content = token.content
+            if special is not None and content and not token.children and special.search(content) is None:
+                token.children.append(_text(content))
+            else:
+                md.inline.parse(content, md, state.env, token.children)
+
+
+def _normalize(state: StateCore) -> None:
+    """markdown-it's core 'normalize' rule (CR LF and CR to LF, NUL to U+FFFD) without its two regular
+    expression substitutions when there is nothing to replace: the first replaces every LF by an LF,
+    which cost as much as a sixth of parsing the blocks."""
+    src = state.src
+    if "\r" in src:
+        src = src.replace("\r\n", "\n").replace("\r", "\n")
+    if "\0" in src:
+        src = src.replace("\0", "\ufffd")
+    state.src = src
 
 
 def mentions_plugin(md: MarkdownIt) -> None:
@@ -331,6 +356,27 @@ def _external_links(md: MarkdownIt) -> None:
     md.add_render_rule("link_open", link_open)
 
 
+def prose_plugin(md: MarkdownIt) -> None:
+    """A shortcut for the most common block, a paragraph of prose: a line whose first character is a
+    letter, indented less than a code block, can only start a table, a setext heading or a paragraph.
+    markdown-it would first try every other block rule on it (code, fence, blockquote, hr, list,
+    footnote definition, reference, HTML block, ATX heading), each of which returns False on such a
+    line without changing the state; this rule, put first, goes straight to table, lheading and
+    paragraph, in markdown-it's order, so the tokens are the same (about a sixth of block parsing).
+
+    It relies on those rules looking at the first character, as CommonMark says they must (checked
+    against markdown-it-py 4.x and mdit-py-plugins' footnotes; tests/test_markdown.py compares it with
+    the plain rule chain). It is never used as a terminator (no ``alt``) and tries nothing in silent mode."""
+
+    def prose(state: StateBlock, line: int, end: int, silent: bool) -> bool:
+        pos = state.bMarks[line] + state.tShift[line]
+        if silent or pos >= state.eMarks[line] or not state.src[pos].isalpha() or state.is_code_block(line):
+            return False
+        return table(state, line, end, False) or lheading(state, line, end, False) or paragraph(state, line, end, False)
+
+    md.block.ruler.before("table", "briefgen_prose", prose)
+
+
 def make_markdown(html: bool = False) -> MarkdownIt:
     """The one Markdown parser a build uses (create once per process)."""
     md = MarkdownIt("commonmark", {"html": html, "typographer": False})
@@ -339,7 +385,9 @@ def make_markdown(html: bool = False) -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(wikilinks_plugin)
     md.use(mentions_plugin)
+    md.use(prose_plugin)
     md.core.ruler.at("inline", _inline_with_lines)
+    md.core.ruler.at("normalize", _normalize)
     _external_links(md)
     return md
 
