@@ -17,12 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_block import StateBlock, lheading, paragraph, table
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .markdown_shortcuts import Renderer, normalize, prose_plugin
 from .schema import url_scheme
 
 ROOT = "\x02root\x03/"  # placeholder for the page's relative root; control characters never reach content
@@ -143,18 +143,6 @@ def _inline_with_lines(state: StateCore) -> None:
                 md.inline.parse(content, md, state.env, token.children)
 
 
-def _normalize(state: StateCore) -> None:
-    """markdown-it's core 'normalize' rule (CR LF and CR to LF, NUL to U+FFFD) without its two regular
-    expression substitutions when there is nothing to replace: the first replaces every LF by an LF,
-    which cost as much as a sixth of parsing the blocks."""
-    src = state.src
-    if "\r" in src:
-        src = src.replace("\r\n", "\n").replace("\r", "\n")
-    if "\0" in src:
-        src = src.replace("\0", "\ufffd")
-    state.src = src
-
-
 def mentions_plugin(md: MarkdownIt) -> None:
     def link_mentions(state: StateCore) -> None:
         env: RenderEnv | None = state.env.get("briefgen")
@@ -232,7 +220,6 @@ _NORMAL: dict[str, str] = {}  # an entity's name -> its words joined by one spac
 
 
 Spans = list[tuple[int, int]]
-_WORD = re.compile(r"\w")
 _SPACES = re.compile(r"\s+")
 _SEPARATOR = "\x00"  # neither a word character nor whitespace
 
@@ -253,13 +240,12 @@ def _find_names(names: list[str], texts: list[str]) -> list[Spans]:
         alternatives = (r"\s+".join(map(re.escape, name.split())) for name in names)
         pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
         return [[m.span() for m in pattern.finditer(text)] for text in texts]
-    words = [name.split() for name in names]
     if not texts or any(_SEPARATOR in name for name in names):
-        return [_spans(words, text) for text in texts]
+        return [_spans(names, text) for text in texts]
     out: list[Spans] = [[] for _ in texts]
     i = start_of = 0
     end_of = len(texts[0])
-    for start, end in _spans(words, _SEPARATOR.join(texts)):
+    for start, end in _spans(names, _SEPARATOR.join(texts)):
         while start >= end_of:
             i += 1
             start_of = end_of + 1
@@ -268,18 +254,27 @@ def _find_names(names: list[str], texts: list[str]) -> list[Spans]:
     return out
 
 
-def _spans(names: list[list[str]], text: str) -> Spans:
-    """:func:`_find_names` in one text, for names given as their words, none empty: every place
-    each name matches, then, left to right, the first name at each place after the last match."""
+def _spans(names: list[str], text: str) -> Spans:
+    """:func:`_find_names` in one text, for names none empty: every place each name matches, then,
+    left to right, the first name at each place after the last match.
+
+    Each place a name's first word is found is checked by hand: ``\\w`` is ``str.isalnum()`` or ``_``
+    (as in :mod:`re`), and the name as it is written (its words one space apart, the common case)
+    is one ``startswith``; other whitespace goes through :func:`_match_rest`."""
     found: list[tuple[int, int, int]] = []  # (start, index of the name, end)
-    for index, words in enumerate(names):
+    find = text.find
+    size = len(text)
+    for index, name in enumerate(names):
+        words = name.split(" ")
         first = words[0]
-        at = text.find(first)
+        at = find(first)
         while at >= 0:
-            end = _match_words(text, at, words)
-            if end >= 0:
-                found.append((at, index, end))
-            at = text.find(first, at + 1)
+            before = text[at - 1] if at else " "
+            if not (before.isalnum() or before == "_"):
+                end = at + len(name) if text.startswith(name, at) else _match_rest(text, at, words)
+                if end == size or (end > 0 and not (text[end].isalnum() or text[end] == "_")):
+                    found.append((at, index, end))
+            at = find(first, at + 1)
     found.sort()
     out = []
     after = 0
@@ -290,19 +285,15 @@ def _spans(names: list[list[str]], text: str) -> Spans:
     return out
 
 
-def _match_words(text: str, at: int, words: list[str]) -> int:
-    """Where ``words``, the first known to be at ``at``, end if they are there as a whole word with
-    whitespace between them; -1 if they are not."""
-    if at and _WORD.match(text, at - 1):
-        return -1
+def _match_rest(text: str, at: int, words: list[str]) -> int:
+    """Where ``words``, the first known to be at ``at``, end if the others follow it, each after a
+    run of whitespace; -1 if they do not."""
     end = at + len(words[0])
     for word in words[1:]:
         spaces = _SPACES.match(text, end)
         if spaces is None or not text.startswith(word, spaces.end()):
             return -1
         end = spaces.end() + len(word)
-    if end < len(text) and _WORD.match(text, end):
-        return -1
     return end
 
 
@@ -312,7 +303,7 @@ def _link_run(run: list[Token], content: str, spans: Spans, by_name: dict[str, M
     start = 0
     for begin, end in spans:
         matched = content[begin:end]
-        mention = by_name[" ".join(matched.split())]
+        mention = by_name.get(matched) or by_name[" ".join(matched.split())]  # the name as written, mostly
         if mention.target in linked:
             continue
         linked.add(mention.target)
@@ -327,6 +318,8 @@ def _link_run(run: list[Token], content: str, spans: Spans, by_name: dict[str, M
 
 
 def _text_and_breaks(content: str) -> list[Token]:
+    if "\n" not in content:  # the most common: no line break
+        return [_text(content)] if content else []
     out: list[Token] = []
     for i, line in enumerate(content.split("\n")):
         if i:
@@ -356,30 +349,9 @@ def _external_links(md: MarkdownIt) -> None:
     md.add_render_rule("link_open", link_open)
 
 
-def prose_plugin(md: MarkdownIt) -> None:
-    """A shortcut for the most common block, a paragraph of prose: a line whose first character is a
-    letter, indented less than a code block, can only start a table, a setext heading or a paragraph.
-    markdown-it would first try every other block rule on it (code, fence, blockquote, hr, list,
-    footnote definition, reference, HTML block, ATX heading), each of which returns False on such a
-    line without changing the state; this rule, put first, goes straight to table, lheading and
-    paragraph, in markdown-it's order, so the tokens are the same (about a sixth of block parsing).
-
-    It relies on those rules looking at the first character, as CommonMark says they must (checked
-    against markdown-it-py 4.x and mdit-py-plugins' footnotes; tests/test_markdown.py compares it with
-    the plain rule chain). It is never used as a terminator (no ``alt``) and tries nothing in silent mode."""
-
-    def prose(state: StateBlock, line: int, end: int, silent: bool) -> bool:
-        pos = state.bMarks[line] + state.tShift[line]
-        if silent or pos >= state.eMarks[line] or not state.src[pos].isalpha() or state.is_code_block(line):
-            return False
-        return table(state, line, end, False) or lheading(state, line, end, False) or paragraph(state, line, end, False)
-
-    md.block.ruler.before("table", "briefgen_prose", prose)
-
-
 def make_markdown(html: bool = False) -> MarkdownIt:
     """The one Markdown parser a build uses (create once per process)."""
-    md = MarkdownIt("commonmark", {"html": html, "typographer": False})
+    md = MarkdownIt("commonmark", {"html": html, "typographer": False}, renderer_cls=Renderer)
     md.enable(["table", "strikethrough"])
     md.validateLink = safe_link  # type: ignore[method-assign]
     md.use(footnote_plugin)
@@ -387,7 +359,7 @@ def make_markdown(html: bool = False) -> MarkdownIt:
     md.use(mentions_plugin)
     md.use(prose_plugin)
     md.core.ruler.at("inline", _inline_with_lines)
-    md.core.ruler.at("normalize", _normalize)
+    md.core.ruler.at("normalize", normalize)
     _external_links(md)
     return md
 
