@@ -196,10 +196,17 @@ def texts(site: Site, bodies_of: set[int] | None = None) -> list[_Text]:
     entities), only the bodies of those."""
     html = site.config.markdown_html
     out = []
+    each: dict[str, bytes] = {}  # an entity's page -> digest of its mention (names, page, title)
     for brief in site.briefs:
         if bodies_of is None or id(brief) in bodies_of:
             mentions = site.mentions_for(brief)
-            linked = tuple((m.names, m.target.path, m.target.title) for m in mentions)  # plain tuples: fast repr
+            pieces = []
+            for m in mentions:
+                piece = each.get(m.target.path)
+                if piece is None:
+                    piece = each[m.target.path] = text_digest(m.names, m.target.path, m.target.title)
+                pieces.append(piece)
+            linked = b"".join(pieces)
             out.append(_Text(brief, brief.path, False, brief.body, mentions, brief.body_line, 1,
                              _text_key(brief.body, "brief", html, brief.body_line, linked)))
         for claim in brief.claims if bodies_of is None else ():
