@@ -22,6 +22,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .markdown_shortcuts import Renderer, normalize, prose_plugin
 from .schema import url_scheme
 
 ROOT = "\x02root\x03/"  # placeholder for the page's relative root; control characters never reach content
@@ -119,15 +120,27 @@ def _locate(env: RenderEnv, state: StateInline, raw: str) -> Problem:
 
 
 def _inline_with_lines(state: StateCore) -> None:
-    """markdown-it's core 'inline' rule, also telling plugins which line each block starts on."""
+    """markdown-it's core 'inline' rule, also telling plugins which line each block starts on.
+
+    A block with no character that stops markdown-it's ``text`` rule (its ``terminator_re``: every
+    other inline rule, ours included, starts at one of them) is one text token: the ``text`` rule
+    takes it all and the post-processing rules find no delimiter. It is made here without starting
+    the inline parser (nine blocks in ten of the benchmark's briefs; a tenth of the stage). A
+    markdown-it-py without ``terminator_re`` (it came with ``add_terminator_char``) parses every block."""
     env: RenderEnv | None = state.env.get("briefgen")
+    md = state.md
+    special = getattr(md.inline, "terminator_re", None)
     for token in state.tokens:
         if token.type == "inline":
             if env is not None and token.map:
                 env.block_line = token.map[0]
             if token.children is None:
                 token.children = []
-            state.md.inline.parse(token.content, state.md, state.env, token.children)
+            content = token.content
+            if special is not None and content and not token.children and special.search(content) is None:
+                token.children.append(_text(content))
+            else:
+                md.inline.parse(content, md, state.env, token.children)
 
 
 def mentions_plugin(md: MarkdownIt) -> None:
@@ -207,7 +220,6 @@ _NORMAL: dict[str, str] = {}  # an entity's name -> its words joined by one spac
 
 
 Spans = list[tuple[int, int]]
-_WORD = re.compile(r"\w")
 _SPACES = re.compile(r"\s+")
 _SEPARATOR = "\x00"  # neither a word character nor whitespace
 
@@ -228,13 +240,12 @@ def _find_names(names: list[str], texts: list[str]) -> list[Spans]:
         alternatives = (r"\s+".join(map(re.escape, name.split())) for name in names)
         pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
         return [[m.span() for m in pattern.finditer(text)] for text in texts]
-    words = [name.split() for name in names]
     if not texts or any(_SEPARATOR in name for name in names):
-        return [_spans(words, text) for text in texts]
+        return [_spans(names, text) for text in texts]
     out: list[Spans] = [[] for _ in texts]
     i = start_of = 0
     end_of = len(texts[0])
-    for start, end in _spans(words, _SEPARATOR.join(texts)):
+    for start, end in _spans(names, _SEPARATOR.join(texts)):
         while start >= end_of:
             i += 1
             start_of = end_of + 1
@@ -243,18 +254,27 @@ def _find_names(names: list[str], texts: list[str]) -> list[Spans]:
     return out
 
 
-def _spans(names: list[list[str]], text: str) -> Spans:
-    """:func:`_find_names` in one text, for names given as their words, none empty: every place
-    each name matches, then, left to right, the first name at each place after the last match."""
+def _spans(names: list[str], text: str) -> Spans:
+    """:func:`_find_names` in one text, for names none empty: every place each name matches, then,
+    left to right, the first name at each place after the last match.
+
+    Each place a name's first word is found is checked by hand: ``\\w`` is ``str.isalnum()`` or ``_``
+    (as in :mod:`re`), and the name as it is written (its words one space apart, the common case)
+    is one ``startswith``; other whitespace goes through :func:`_match_rest`."""
     found: list[tuple[int, int, int]] = []  # (start, index of the name, end)
-    for index, words in enumerate(names):
+    find = text.find
+    size = len(text)
+    for index, name in enumerate(names):
+        words = name.split(" ")
         first = words[0]
-        at = text.find(first)
+        at = find(first)
         while at >= 0:
-            end = _match_words(text, at, words)
-            if end >= 0:
-                found.append((at, index, end))
-            at = text.find(first, at + 1)
+            before = text[at - 1] if at else " "
+            if not (before.isalnum() or before == "_"):
+                end = at + len(name) if text.startswith(name, at) else _match_rest(text, at, words)
+                if end == size or (end > 0 and not (text[end].isalnum() or text[end] == "_")):
+                    found.append((at, index, end))
+            at = find(first, at + 1)
     found.sort()
     out = []
     after = 0
@@ -265,19 +285,15 @@ def _spans(names: list[list[str]], text: str) -> Spans:
     return out
 
 
-def _match_words(text: str, at: int, words: list[str]) -> int:
-    """Where ``words``, the first known to be at ``at``, end if they are there as a whole word with
-    whitespace between them; -1 if they are not."""
-    if at and _WORD.match(text, at - 1):
-        return -1
+def _match_rest(text: str, at: int, words: list[str]) -> int:
+    """Where ``words``, the first known to be at ``at``, end if the others follow it, each after a
+    run of whitespace; -1 if they do not."""
     end = at + len(words[0])
     for word in words[1:]:
         spaces = _SPACES.match(text, end)
         if spaces is None or not text.startswith(word, spaces.end()):
             return -1
         end = spaces.end() + len(word)
-    if end < len(text) and _WORD.match(text, end):
-        return -1
     return end
 
 
@@ -287,7 +303,7 @@ def _link_run(run: list[Token], content: str, spans: Spans, by_name: dict[str, M
     start = 0
     for begin, end in spans:
         matched = content[begin:end]
-        mention = by_name[" ".join(matched.split())]
+        mention = by_name.get(matched) or by_name[" ".join(matched.split())]  # the name as written, mostly
         if mention.target in linked:
             continue
         linked.add(mention.target)
@@ -302,6 +318,8 @@ def _link_run(run: list[Token], content: str, spans: Spans, by_name: dict[str, M
 
 
 def _text_and_breaks(content: str) -> list[Token]:
+    if "\n" not in content:  # the most common: no line break
+        return [_text(content)] if content else []
     out: list[Token] = []
     for i, line in enumerate(content.split("\n")):
         if i:
@@ -333,13 +351,15 @@ def _external_links(md: MarkdownIt) -> None:
 
 def make_markdown(html: bool = False) -> MarkdownIt:
     """The one Markdown parser a build uses (create once per process)."""
-    md = MarkdownIt("commonmark", {"html": html, "typographer": False})
+    md = MarkdownIt("commonmark", {"html": html, "typographer": False}, renderer_cls=Renderer)
     md.enable(["table", "strikethrough"])
     md.validateLink = safe_link  # type: ignore[method-assign]
     md.use(footnote_plugin)
     md.use(wikilinks_plugin)
     md.use(mentions_plugin)
+    md.use(prose_plugin)
     md.core.ruler.at("inline", _inline_with_lines)
+    md.core.ruler.at("normalize", normalize)
     _external_links(md)
     return md
 

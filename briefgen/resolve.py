@@ -43,6 +43,7 @@ class Site:
     related: dict[str, list[tuple[Brief, int]]] = field(default_factory=dict)
     tags: dict[str, tuple[str, list[Brief]]] = field(default_factory=dict)  # tag slug -> (label, briefs)
     claims_by_status: dict[str, list[Claim]] = field(default_factory=dict)
+    _mentions: dict[EntityKey, Mention] = field(default_factory=dict, repr=False, compare=False)
 
     def kind_entities(self, kind: str) -> list[Entity]:
         return [e for k, e in self.entities.items() if k[0] == kind]
@@ -77,11 +78,19 @@ class Site:
         return None
 
     def mentions_for(self, brief: Brief) -> list[Mention]:
+        """The entities a brief names, to link on first mention. One :class:`Mention` per entity, made
+        the first time it is asked for: every brief that names the entity shares it."""
         out = []
+        made = self._mentions
         for key in brief.entities:
-            e = self.entities[key]
-            if not e.stub:
-                out.append(Mention(tuple(dict.fromkeys([e.name, *e.aliases])), LinkTarget(entity_path(key), e.name)))
+            mention = made.get(key)
+            if mention is None:
+                e = self.entities[key]
+                if e.stub:
+                    continue
+                mention = made[key] = Mention(tuple(dict.fromkeys([e.name, *e.aliases])),
+                                              LinkTarget(entity_path(key), e.name))
+            out.append(mention)
         return out
 
 

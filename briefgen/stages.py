@@ -184,26 +184,40 @@ class _Text:
     key: bytes
 
 
+def _text_key(*parts) -> bytes:
+    """The cache key of a Markdown text: ``text_digest`` of ``parts`` with the text (the first part)
+    given by its own digest. ``repr`` of a long text with non-ASCII letters checks every character for
+    printability (50 µs for a 4 kB body, most of this function); hashing its UTF-8 bytes is ~15x faster."""
+    return text_digest(digest(parts[0].encode("utf-8", "surrogatepass")), *parts[1:])
+
+
 def texts(site: Site, bodies_of: set[int] | None = None) -> list[_Text]:
     """Every Markdown text of the site, in a stable order; with ``bodies_of`` (ids of briefs and
     entities), only the bodies of those."""
     html = site.config.markdown_html
     out = []
+    each: dict[str, bytes] = {}  # an entity's page -> digest of its mention (names, page, title)
     for brief in site.briefs:
         if bodies_of is None or id(brief) in bodies_of:
             mentions = site.mentions_for(brief)
-            linked = tuple((m.names, m.target.path, m.target.title) for m in mentions)  # plain tuples: fast repr
+            pieces = []
+            for m in mentions:
+                piece = each.get(m.target.path)
+                if piece is None:
+                    piece = each[m.target.path] = text_digest(m.names, m.target.path, m.target.title)
+                pieces.append(piece)
+            linked = b"".join(pieces)
             out.append(_Text(brief, brief.path, False, brief.body, mentions, brief.body_line, 1,
-                             text_digest("brief", html, brief.body, brief.body_line, linked)))
+                             _text_key(brief.body, "brief", html, brief.body_line, linked)))
         for claim in brief.claims if bodies_of is None else ():
             if claim.note:
                 at = claim.note_pos or claim.pos
                 out.append(_Text(claim, brief.path, True, claim.note, [], at.line, at.col,
-                                 text_digest("note", html, claim.note, at.line, at.col)))
+                                 _text_key(claim.note, "note", html, at.line, at.col)))
     for entity in site.entities.values():
         if entity.body.strip() and (bodies_of is None or id(entity) in bodies_of):
             out.append(_Text(entity, entity.path, False, entity.body, [], entity.body_line, 1,
-                             text_digest("entity", html, entity.body, entity.body_line)))
+                             _text_key(entity.body, "entity", html, entity.body_line)))
     return out
 
 
