@@ -5,10 +5,10 @@ claims by status, tags). Pure: no file I/O; :mod:`briefgen.build` feeds it."""
 from __future__ import annotations
 
 import functools
-import heapq
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import chain
 
 from . import schema
 from .config import SiteConfig
@@ -255,15 +255,26 @@ class _Resolver:
         return self.key(listed[0]) if len(listed) == 1 else None
 
 
+def _top(counts: dict, k: int) -> list[tuple[int, object]]:
+    """``sorted((-n, item) for item, n in counts.items())[:k]``, without sorting a pair for every item:
+    only items counted at least as often as the k-th most counted can be among the first k, and of
+    those counted exactly that often (often most items), only the smallest few."""
+    if len(counts) <= k:
+        return sorted((-n, item) for item, n in counts.items())
+    cut = sorted(counts.values(), reverse=True)[k - 1]
+    above = sorted((-n, item) for item, n in counts.items() if n > cut)
+    tied = sorted([item for item, n in counts.items() if n == cut])
+    return above + [(-cut, item) for item in tied[:k - len(above)]]
+
+
 def _cross_link(site: Site) -> None:
     mentioned: dict[EntityKey, list[Brief]] = defaultdict(list)
-    co: dict[EntityKey, Counter] = defaultdict(Counter)
     by_status: dict[str, list[Claim]] = {s: [] for s in site.config.claim_statuses}
     tags: dict[str, tuple[str, list[Brief]]] = {}
+    tag_slugs: dict[str, str] = {}
     for brief in site.briefs:  # newest first, so every list below is newest first
         for key in brief.entities:
             mentioned[key].append(brief)
-            co[key].update(brief.entities)  # counts the key itself too: removed below
         for claim in brief.claims:
             if claim.by_entity:
                 site.claims_by.setdefault(claim.by_entity, []).append(claim)
@@ -272,22 +283,28 @@ def _cross_link(site: Site) -> None:
             if claim.status in by_status:
                 by_status[claim.status].append(claim)
         for tag in brief.tags:
-            slug = schema.slugify(tag)
+            slug = tag_slugs.get(tag)
+            if slug is None:
+                slug = tag_slugs[tag] = schema.slugify(tag)
             tags.setdefault(slug, (tag, []))[1].append(brief)
     site.mentioned_in = dict(mentioned)
-    for key, c in co.items():
+    # Co-mentions: for each entity, the entities of the briefs that mention it (counted in C, one
+    # Counter per entity), less itself; the 12 most frequent, then by key.
+    co_mentions = {}
+    for key, briefs in mentioned.items():
+        c = Counter(chain.from_iterable(b.entities for b in briefs))
         del c[key]
-    site.co_mentions = {k: [(other, -n) for n, other in heapq.nsmallest(12, ((-n, o) for o, n in c.items()))]
-                        for k, c in co.items() if c}
+        if c:
+            co_mentions[key] = [(other, -n) for n, other in _top(c, 12)]
+    site.co_mentions = co_mentions
     site.claims_by_status = by_status
     site.tags = dict(sorted(tags.items()))
-    # Related briefs: most shared entities, then newest, then by slug (computed once per brief, not per comparison).
-    newest = {b.slug: -sort_key(b.date).timestamp() for b in site.briefs}
-    slugs = {key: [b.slug for b in briefs] for key, briefs in mentioned.items()}
+    # Related briefs: most shared entities, then newest, then by slug. Each brief gets a rank in that
+    # tie-break order once, so the briefs sharing an entity are counted and compared as small ints.
+    ranked_briefs = sorted(site.briefs, key=lambda b: (-sort_key(b.date).timestamp(), b.slug))
+    rank = {b.slug: i for i, b in enumerate(ranked_briefs)}
+    ranks = {key: [rank[b.slug] for b in briefs] for key, briefs in mentioned.items()}
     for brief in site.briefs:
-        shared: Counter = Counter()
-        for key in brief.entities:
-            shared.update(slugs[key])
-        del shared[brief.slug]  # listed once for each of its own entities
-        ranked = heapq.nsmallest(5, ((-n, newest[s], s) for s, n in shared.items()))
-        site.related[brief.slug] = [(site.briefs_by_slug[s], -n) for n, _, s in ranked]
+        shared = Counter(chain.from_iterable(ranks[key] for key in brief.entities))
+        del shared[rank[brief.slug]]  # listed once for each of its own entities
+        site.related[brief.slug] = [(ranked_briefs[r], -n) for n, r in _top(shared, 5)]
