@@ -72,10 +72,17 @@ def text_digest(*parts: Any) -> bytes:
     return digest(repr(parts).encode("utf-8", "surrogatepass"))
 
 
+_FOUND: dict[tuple[str, str], Any] = {}  # allowed classes once looked up: every parsed file is unpickled on its own
+
+
 class _SafeUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
+        found = _FOUND.get((module, name))
+        if found is not None:
+            return found
         if name in _ALLOWED.get(module, ()):
-            return super().find_class(module, name)
+            found = _FOUND[module, name] = super().find_class(module, name)
+            return found
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a briefgen cache")
 
 
