@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import sys
 from dataclasses import dataclass
 
 import yaml
@@ -113,29 +112,6 @@ def _structure(text: str) -> int:
     return text.count("[") + text.count("{") + text.count("-") + text.count("?") + text.count(":")
 
 
-_INDICATOR = re.compile(r"(?:[-?]|(?<![^ \t\n]):)(?=[ \t\n]|\Z)")
-_INDENT = re.compile(r"^ *", re.M)
-
-
-def _nesting_bound(text: str) -> int:
-    """An upper bound of how deep lists and mappings nest in ``text``, read off the text in a few
-    microseconds, so that walking the composed nodes (:func:`_first_too_deep`) is needed only when it
-    exceeds :data:`MAX_DEPTH` (front matter is a few levels deep, but has far more than 50 ``-`` and ``:``).
-
-    Of collections nested one in another: a flow sequence starts at its own ``[`` and may hold one
-    single-pair mapping (``[a: b]``) on the way down; a flow mapping starts at its own ``{``; a block
-    sequence at its own ``-`` indicator; a block mapping at its own ``?`` indicator, at a ``:`` indicator
-    with no key before it on its line, or at its first implicit key, which is either the first thing
-    on its line — and a mapping nested in another is indented further, so these take distinct
-    indentations — or the first thing after one of those indicators on its line. Indicators are counted
-    generously (any ``-``/``?`` before a space, tab, line end or the end). YAML also breaks lines where
-    a file does not (:data:`_OTHER_BREAKS`): such text gets no bound."""
-    if _OTHER_BREAKS.search(text):
-        return sys.maxsize
-    indentations = len(set(_INDENT.findall(text)))
-    return indentations + 2 * len(_INDICATOR.findall(text)) + 2 * text.count("[") + text.count("{")
-
-
 def _first_too_deep(root: yaml.Node) -> yaml.Node | None:
     """The first collection (in document order) nested deeper than :data:`MAX_DEPTH`, as the
     parser's events would count it: a node shared through an alias counts where it is defined."""
@@ -194,8 +170,7 @@ def compose(text: str, path: str, first_line: int, diagnostics: Diagnostics) -> 
         return None, 0
     if node is None:
         return None, 0
-    deep = structure > MAX_DEPTH and _nesting_bound(text) > MAX_DEPTH
-    deep_node = _first_too_deep(node) if deep else None
+    deep_node = _first_too_deep(node) if structure > MAX_DEPTH else None
     if deep_node is not None:
         line = _Lines(text, first_line).mark(deep_node.start_mark.index).line
         diagnostics.error(path, line + 1, 1, too_deep, deep_hint)
