@@ -62,6 +62,7 @@ def split(text: str, path: str, diagnostics: Diagnostics) -> tuple[str, int, str
     return None
 
 
+_SCALAR, _SEQUENCE = yaml.ScalarNode, yaml.SequenceNode  # what the composers make (exact types)
 _STARTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
@@ -114,21 +115,28 @@ def _structure(text: str) -> int:
 
 def _first_too_deep(root: yaml.Node) -> yaml.Node | None:
     """The first collection (in document order) nested deeper than :data:`MAX_DEPTH`, as the
-    parser's events would count it: a node shared through an alias counts where it is defined."""
+    parser's events would count it: a node shared through an alias counts where it is defined.
+
+    Only collections are pushed (front matter is mostly scalars: a brief has ~20 collections and
+    ~100 scalars), in the order a walk of every node would reach them."""
     seen: set[int] = set()
     stack = [(root, 1)]
     while stack:
         node, depth = stack.pop()
-        if isinstance(node, yaml.ScalarNode) or id(node) in seen:
+        if id(node) in seen:
             continue
         seen.add(id(node))
         if depth > MAX_DEPTH:
             return node
-        if isinstance(node, yaml.SequenceNode):
-            stack.extend((child, depth + 1) for child in reversed(node.value))
+        depth += 1
+        if type(node) is _SEQUENCE:
+            stack += [(child, depth) for child in reversed(node.value) if type(child) is not _SCALAR]
         else:
             for key, value in reversed(node.value):
-                stack += ((value, depth + 1), (key, depth + 1))
+                if type(value) is not _SCALAR:
+                    stack.append((value, depth))
+                if type(key) is not _SCALAR:
+                    stack.append((key, depth))
     return None
 
 
