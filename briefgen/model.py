@@ -7,12 +7,27 @@ An entity is addressed by its :data:`EntityKey` ``(kind, id)``."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import operator
+from dataclasses import dataclass, field, fields
 
 from .schema import Pos
 
 EntityKey = tuple[str, str]  # (kind, id)
 Date = dt.date | dt.datetime
+
+
+def _pickled_by_init(cls):
+    """Pickle instances as a call of the class with every field, in order. Parse results are pickled by
+    workers and unpickled, one file at a time, by the process that keeps the site: a slotted dataclass's
+    default pickle is a dictionary of its fields set one by one, which unpickles about half again slower
+    and is half again bigger."""
+    values = operator.attrgetter(*(f.name for f in fields(cls)))
+
+    def __reduce__(self):
+        return (cls, values(self))
+
+    cls.__reduce__ = __reduce__
+    return cls
 
 
 def sort_key(value: Date) -> dt.datetime:
@@ -22,6 +37,7 @@ def sort_key(value: Date) -> dt.datetime:
     return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
 
 
+@_pickled_by_init
 @dataclass(slots=True)
 class Ref:
     """An entity reference as written: an id, a name or an alias."""
@@ -31,6 +47,7 @@ class Ref:
     key: EntityKey | None = None  # resolved
 
 
+@_pickled_by_init
 @dataclass(slots=True)
 class Source:
     outlet: str
@@ -41,6 +58,7 @@ class Source:
     entity: EntityKey | None = None  # resolved when the outlet names an entity
 
 
+@_pickled_by_init
 @dataclass(slots=True)
 class Claim:
     text: str
@@ -61,6 +79,7 @@ class Claim:
     note_html: str = ""
 
 
+@_pickled_by_init
 @dataclass(slots=True)
 class Brief:
     path: str
@@ -83,6 +102,7 @@ class Brief:
     html: str = ""
 
 
+@_pickled_by_init
 @dataclass(slots=True)
 class Entity:
     kind: str
