@@ -13,6 +13,7 @@ Markdown is rendered after resolution, by workers that inherit the site."""
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,12 +70,21 @@ def scan(site_dir: Path, config: SiteConfig, diagnostics: Diagnostics, cache: Ca
         chunks = [todo[i:i + PARSE_CHUNK] for i in range(0, len(todo), PARSE_CHUNK)]
 
         def work(claims, in_parent: bool):
-            done = []
-            for c in claims:
-                for i in chunks[c]:
-                    entry, obj = _read_one(sources[i], config, cache.parsed.get(sources[i].rel))
-                    done.append((i, entry, obj if in_parent else None))
-            return done
+            # Parsing makes trees (nodes, model objects), no cycles, and a worker exits once done: the
+            # cyclic collector, which a forked worker turns on, would only walk young objects again and
+            # again (the build process itself keeps it off while it loads the site).
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                done = []
+                for c in claims:
+                    for i in chunks[c]:
+                        entry, obj = _read_one(sources[i], config, cache.parsed.get(sources[i].rel))
+                        done.append((i, entry, obj if in_parent else None))
+                return done
+            finally:
+                if collecting:
+                    gc.enable()
 
         # Workers parse; this process, which keeps the site, is spared what parsing leaves behind.
         for done in parallel.run(work, jobs, len(chunks), parent_works=False):
