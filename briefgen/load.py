@@ -3,6 +3,7 @@ schemas, each field declared with its reader and a one-line doc."""
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import PurePosixPath
 
@@ -76,6 +77,7 @@ EVENT_FIELDS = {
 # Fact fields whose value is a reference to an entity of a kind (when that kind exists).
 REFERENCE_FACTS = {"place": "places", "operator": "organizations"}
 
+_tag_slug = functools.lru_cache(maxsize=4096)(schema.slugify)  # a site has a few tags, on every brief
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]")
 
 
@@ -111,15 +113,24 @@ def _claim_id(text: str, taken: set[str], counters: dict[str, int]) -> str:
     return ident
 
 
+_FIELDS_OF: list = [None, None]  # the last configuration and its brief fields (one per build, every brief)
+
+
+def _brief_fields(config: SiteConfig) -> dict[str, Field]:
+    """The brief schema: :data:`BRIEF_FIELDS` and a list of references per entity kind."""
+    if _FIELDS_OF[0] is not config:
+        kind_fields = {k: Field(schema.text_list, f"list of {c.label.lower()} (ids, names or aliases)")
+                       for k, c in config.entity_kinds.items()}
+        _FIELDS_OF[:] = [config, {**BRIEF_FIELDS, **kind_fields}]
+    return _FIELDS_OF[1]
+
+
 def load_brief(rel: str, text: str, config: SiteConfig, diagnostics: Diagnostics) -> Brief | None:
     doc = parse_markdown_file(text, rel, diagnostics)
     if doc is None:
         return None
     r = Reader(rel, diagnostics, line_offset=doc.line_offset)
-    kind_fields = {k: Field(schema.text_list, f"list of {c.label.lower()} (ids, names or aliases)")
-                   for k, c in config.entity_kinds.items()}
-    fields = {**BRIEF_FIELDS, **kind_fields}
-    values, positions = schema.read_fields(doc.node, r, fields, "the brief's front matter")
+    values, positions = schema.read_fields(doc.node, r, _brief_fields(config), "the brief's front matter")
     if not all(k in values for k in ("title", "date", "summary")):
         return None
     start = schema.Pos(rel, 1, 1)
@@ -154,11 +165,12 @@ def load_brief(rel: str, text: str, config: SiteConfig, diagnostics: Diagnostics
                   draft=values.get("draft", False), slug_pos=slug_pos)
     seen_tags: set[str] = set()
     for tag, pos in values.get("tags", []):
-        if not schema.slugify(tag):
+        tag_slug = _tag_slug(tag)
+        if not tag_slug:
             diagnostics.error(rel, pos.line, pos.col, f"tag {tag!r} has no letters or digits")
-        elif not schema.is_id(schema.slugify(tag)):
-            diagnostics.error(rel, pos.line, pos.col, f"tag {tag!r} would have the URL name {schema.slugify(tag)!r}",
-                              schema.id_hint(schema.slugify(tag)))
+        elif not schema.is_id(tag_slug):
+            diagnostics.error(rel, pos.line, pos.col, f"tag {tag!r} would have the URL name {tag_slug!r}",
+                              schema.id_hint(tag_slug))
         elif tag not in seen_tags:
             seen_tags.add(tag)
             brief.tags.append(tag)

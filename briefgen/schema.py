@@ -9,6 +9,7 @@ writer's words silently: they are reported where text is expected."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -49,6 +50,9 @@ class Pos(NamedTuple):
         return (Pos, (self.path, self.line, self.col))
 
 
+_new_pos = functools.partial(tuple.__new__, Pos)  # Pos((path, line, col)) without its Python-level __new__
+
+
 @dataclass
 class Reader:
     """Context for reading one file: where it is and where problems go."""
@@ -59,7 +63,8 @@ class Reader:
     line_offset: int = 0  # briefgen.frontmatter.Document.line_offset
 
     def pos(self, node: yaml.Node) -> Pos:
-        return Pos(self.path, node.start_mark.line + self.line_offset + 1, node.start_mark.column + 1)
+        mark = node.start_mark
+        return _new_pos((self.path, mark.line + self.line_offset + 1, mark.column + 1))
 
     def error(self, node: yaml.Node, message: str, hint: str = "") -> None:
         p = self.pos(node)
@@ -117,6 +122,16 @@ def text(node: yaml.Node, r: Reader, name: str, *, allow_empty: bool = False) ->
     """A plain-text field. Numbers, dates and yes/no are reported, not converted."""
     if not r.spend(node):
         return None
+    # Most fields are text as expected: take it after one tag and one character check.
+    if node.tag == STR and type(node) is yaml.ScalarNode and not _NOT_TEXT.search(node.value):
+        value = node.value.strip()
+        if value or allow_empty:
+            return value
+    return _checked_text(node, r, name, allow_empty)
+
+
+def _checked_text(node: yaml.Node, r: Reader, name: str, allow_empty: bool) -> str | None:
+    """:func:`text` once its node is counted: every check, in the order the diagnostics follow."""
     if not isinstance(node, yaml.ScalarNode):
         r.error(node, f"'{name}' must be text, not {type_name(node)}")
         return None
@@ -226,8 +241,9 @@ def text_list(node: yaml.Node, r: Reader, name: str) -> list[tuple[str, Pos]]:
         r.error(node, f"'{name}' must be a list, not {type_name(node)}")
         return []
     out = []
+    item_name = f"{name} item"
     for item in node.value:
-        value = text(item, r, f"{name} item")
+        value = text(item, r, item_name)
         if value is not None:
             out.append((value, r.pos(item)))
     return out
@@ -353,12 +369,14 @@ def fold(value: str) -> str:
     return " ".join(value.casefold().split())
 
 
+_BLANK_OR_CONTROL = re.compile(r"[\x00-\x20\x7f]")  # what a browser ignores in a URL's scheme
+_BLANK = re.compile(r"[\x00-\x20]")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 
 
 def url_scheme(url: str) -> str:
     """The scheme of ``url`` after removing control characters and spaces ('' if relative)."""
-    cleaned = "".join(c for c in url if c > " " and c != "\x7f")
+    cleaned = _BLANK_OR_CONTROL.sub("", url)
     m = _SCHEME.match(cleaned)
     return m[1].lower() if m else ""
 
@@ -368,7 +386,7 @@ def http_url(node: yaml.Node, r: Reader, name: str) -> str | None:
     value = text(node, r, name)
     if value is None:
         return None
-    if url_scheme(value) not in ("http", "https") or any(c <= " " for c in value) or "://" not in value:
+    if url_scheme(value) not in ("http", "https") or _BLANK.search(value) or "://" not in value:
         r.error(node, f"'{name}' must be an http:// or https:// URL, not {value[:60]!r}",
                 "only web links are allowed")
         return None
