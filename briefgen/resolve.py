@@ -267,15 +267,11 @@ class _Resolver:
 
 
 def _top(counts: dict, k: int) -> list[tuple[int, object]]:
-    """``sorted((-n, item) for item, n in counts.items())[:k]``, without sorting a pair for every item:
-    only items counted at least as often as the k-th most counted can be among the first k, and of
-    those counted exactly that often (often most items), only the smallest few."""
-    if len(counts) <= k:
-        return sorted((-n, item) for item, n in counts.items())
-    cut = sorted(counts.values(), reverse=True)[k - 1]
-    above = sorted((-n, item) for item, n in counts.items() if n > cut)
-    tied = sorted([item for item, n in counts.items() if n == cut])
-    return above + [(-cut, item) for item in tied[:k - len(above)]]
+    """``sorted((-n, item) for item, n in counts.items())[:k]``, sorted in C without a pair per item: by
+    item, then (stably, so ties stay in item order) by count, most first."""
+    order = sorted(counts)
+    order.sort(key=counts.__getitem__, reverse=True)
+    return [(-counts[item], item) for item in order[:k]]
 
 
 def _cross_link(site: Site) -> None:
