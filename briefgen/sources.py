@@ -81,6 +81,22 @@ def decode(data: bytes, rel: str, diagnostics: Diagnostics) -> str | None:
     return text
 
 
+def _read_at_most(fd: int, limit: int, size: int) -> bytes:
+    """Up to ``limit`` bytes of the open file ``fd`` of ``size`` bytes (when opened): asked for all of
+    it and one byte more at once, with plain reads (a buffered file object costs more than it saves on
+    one small file); a file that grew meanwhile is read on, never past ``limit``."""
+    chunks: list[bytes] = []
+    want = min(size + 1, limit)
+    while limit > 0:
+        chunk = os.read(fd, min(want, limit))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        limit -= len(chunk)
+        want = 1 << 16
+    return b"".join(chunks)
+
+
 def read_text(path: Path, rel: str, diagnostics: Diagnostics, max_size: int) -> str | None:
     """Read one regular file of at most ``max_size`` bytes as text, or report why it cannot be read.
 
@@ -89,8 +105,8 @@ def read_text(path: Path, rel: str, diagnostics: Diagnostics, max_size: int) -> 
     too_big = "split it, or raise max_file_size in briefgen.yaml"
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        with os.fdopen(fd, "rb") as f:
-            info = os.fstat(f.fileno())
+        try:
+            info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
                 diagnostics.error(rel, 1, 1, "not a regular file (a pipe, socket or device) and is not read",
                                   "content files must be plain text files")
@@ -99,7 +115,9 @@ def read_text(path: Path, rel: str, diagnostics: Diagnostics, max_size: int) -> 
                 diagnostics.error(rel, 1, 1, f"the file is {info.st_size:,} bytes, over the limit of {max_size:,}",
                                   too_big)
                 return None
-            data = f.read(max_size + 1)
+            data = _read_at_most(fd, max_size + 1, info.st_size)
+        finally:
+            os.close(fd)
     except OSError as exc:
         diagnostics.error(rel, 1, 1, f"cannot read the file: {exc.strerror or exc}")
         return None
