@@ -189,8 +189,7 @@ def site_pages(site: Site, views: Views) -> Iterator[Page | Deferred]:
     yield Page("404.html", "404.html", "Page not found", "There is no page at this address.",
                served_anywhere=True)
     yield Page("feed.xml", "feed.xml", config.title, config.description,
-               {"entries": feed_entries(summaries), "self_path": "feed.xml", "alternate": "",
-                "updated": latest(summaries)})
+               {"briefs": summaries, "self_path": "feed.xml", "alternate": ""})
 
 
 def brief_page(site: Site, views: Views, brief: Brief) -> Page:
@@ -211,13 +210,14 @@ def entity_page(site: Site, views: Views, entity: Entity) -> Page:
 
 
 def entity_feed(site: Site, views: Views, entity: Entity) -> Page:
-    """The Atom feed of the briefs that mention an entity."""
+    """The Atom feed of the briefs that mention an entity. Like the site's feed, its context holds
+    the briefs' summaries (views shared with other pages, which fingerprint cheaply): its entries
+    and its date are made from them when it is rendered (:func:`render_generated`)."""
     config = site.config
     path = f"{entity.kind}/{entity.id}/feed.xml"
     briefs = [views.summary(b) for b in site.mentioned_in.get(entity.key, [])]
     return Page(path, "feed.xml", f"{entity.name} — {config.title}", f"Briefs that mention {entity.name}.",
-                {"entries": feed_entries(briefs), "self_path": path, "alternate": f"{entity.kind}/{entity.id}/",
-                 "updated": latest(briefs)})
+                {"briefs": briefs, "self_path": path, "alternate": f"{entity.kind}/{entity.id}/"})
 
 
 def body_pages(site: Site, views: Views, owners: list) -> list[Page]:
@@ -386,5 +386,5 @@ def render_generated(page: Page, site_view: dict[str, Any], config) -> bytes:
         return feeds.robots(config.base_url)
     c = page.context
     return feeds.atom(title=page.title, subtitle=page.description, self_path=c["self_path"],
-                      alternate=c["alternate"], updated=c["updated"], entries=c["entries"],
+                      alternate=c["alternate"], updated=latest(c["briefs"]), entries=feed_entries(c["briefs"]),
                       author=site_view["title"], language=site_view["language"], base_url=config.base_url)

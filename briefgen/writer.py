@@ -31,7 +31,7 @@ from .cache import Output, digest
 from .output import MARKER, MARKER_TEXT, safe_relpath
 from .resolve import Site
 from .theme import Theme
-from .views import BriefView, EntityView, Views
+from .views import BriefSummary, BriefView, ClaimView, EntityLink, EntityView, Views
 
 CHUNK = 48  # pages per claim: small enough to balance two processes, large enough to be cheap
 
@@ -43,35 +43,26 @@ class TrackedViews(Views):
     def __init__(self, site: Site):
         super().__init__(site)
         self.kept: dict[int, Any] = {}  # id -> view; holding the view keeps its id unique
-        self.digests: dict[int, bytes] = {}
+        self.reduced: dict[int, tuple] = {}  # id of a kept view -> what it pickles as (its digest)
         # The fingerprinting pickler's dispatch table. Pickling a str that is not ASCII makes it keep a UTF-8
         # copy of itself for as long as it lives, so the views that hold rendered Markdown (long, and not
         # ASCII as soon as one name in it is not) give it as bytes: about 20 MB less at 10,000 briefs.
-        self.table: dict[type, Any] = {BriefView: _reduce_with_html, EntityView: _reduce_with_html}
+        self.table: dict[type, Any] = {BriefView: _reduce_with_html, EntityView: _reduce_with_html,
+                                       **dict.fromkeys(SHARED, self._reduce), **dict.fromkeys(FROZEN, _reduce_fields)}
 
-    def _keep(self, view: Any) -> Any:
+    def _shared(self, view: Any) -> Any:
+        """Views call this once for each view they share (not on every call that finds it made)."""
         self.kept[id(view)] = view
-        if type(view) not in self.table:
-            self.table[type(view)] = self._reduce
         return view
-
-    def link(self, key):
-        return self._keep(super().link(key))
-
-    def summary(self, brief):
-        return self._keep(super().summary(brief))
-
-    def claim(self, claim):
-        return self._keep(super().claim(claim))
 
     def _reduce(self, obj: Any) -> Any:
         """A shared view pickles as the digest of its own pickle."""
-        known = self.digests.get(id(obj))
+        known = self.reduced.get(id(obj))
         if known is None:
             if id(obj) not in self.kept:  # a view of a shared type that is not shared itself
                 return obj.__reduce_ex__(PROTOCOL)
-            known = self.digests[id(obj)] = self.digest(obj.__reduce_ex__(PROTOCOL))
-        return (bytes, (known,))
+            known = self.reduced[id(obj)] = (bytes, (self.digest(obj.__reduce_ex__(PROTOCOL)),))
+        return known
 
     def digest(self, value: Any) -> bytes:
         buffer = io.BytesIO()
@@ -82,12 +73,21 @@ class TrackedViews(Views):
 
 
 PROTOCOL = 5
+SHARED = (EntityLink, BriefSummary, ClaimView)  # the types of the views Views makes once and shares
+# Frozen slotted dataclasses that pages hold: pickled by default, each would go through dataclasses'
+# __getstate__, a Python loop over fields() per object.
+FROZEN = (render.Page, render.Pagination, render.StatusGroup, render.TimelineItem, render.TimelineDay)
 
 
 def _reduce_with_html(view: BriefView | EntityView) -> tuple:
     """A view's fields for its fingerprint, its ``html`` as UTF-8 bytes (see :class:`TrackedViews`)."""
     return type(view), tuple(view.html.encode("utf-8", "surrogatepass") if name == "html" else getattr(view, name)
                              for name in view.__slots__)
+
+
+def _reduce_fields(obj: Any) -> tuple:
+    """A frozen slotted dataclass as its type and its fields' values, in order (see :data:`FROZEN`)."""
+    return type(obj), tuple(map(obj.__getattribute__, obj.__slots__))
 
 
 def fingerprint(page: render.Page, views: TrackedViews) -> bytes:
@@ -145,11 +145,24 @@ def _keep_or_write(plan: Plan, path: str, data: bytes, fp: bytes | None) -> tupl
         return out, False
     rel = safe_relpath(path)
     folder = rel.rpartition("/")[0]
+    staging = os.fspath(plan.staging)  # paths as strings: a Path made per file cost more than the rest
     if folder not in plan.folders:
-        (plan.staging / folder).mkdir(parents=True, exist_ok=True)
-        plan.folders.add(folder)
-    (plan.staging / rel).write_bytes(data)
+        _make_folder(staging, folder, plan.folders)
+    with open(f"{staging}/{rel}", "wb") as file:
+        file.write(data)
     return out, True
+
+
+def _make_folder(staging: str, folder: str, made: set[str]) -> None:
+    """Make ``folder`` (relative, "/"-separated) in ``staging``, its parents first unless ``made``
+    has them: one ``mkdir`` per folder. Another process may have made it already."""
+    parent = folder.rpartition("/")[0]
+    if parent and parent not in made:
+        _make_folder(staging, parent, made)
+    if folder:
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(f"{staging}/{folder}")
+    made.add(folder)
 
 
 def _render(plan: Plan, env: Any, page: render.Page, site_view: dict, spans: dict) -> bytes:
