@@ -88,19 +88,28 @@ class Pagination:
     prev_url: str | None
     next_url: str | None
     first_url: str
-    pages: tuple[tuple[int, str], ...] = ()  # (number, url) of every page
+
+    @property
+    def pages(self) -> list[tuple[int, str]]:
+        """``(number, url)`` of every page. Made from ``first_url`` and ``total`` when asked for
+        rather than kept: a long list has hundreds of pages, and each page's fingerprint would
+        hold them all."""
+        return [(1, self.first_url), *((n, page_url(self.first_url, n)) for n in range(2, self.total + 1))]
+
+
+def page_url(base: str, n: int) -> str:
+    """The URL of page ``n`` (from 1) of a list whose first page is ``base``."""
+    return f"{base}page/{n}/" if n > 1 else base
 
 
 def paginate(items: list, base: str, size: int) -> Iterator[tuple[str, list, Pagination]]:
     """Split ``items`` over ``base/index.html``, ``base/page/2/index.html``, …"""
     size = max(1, size)
     chunks = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
-    urls = [base] + [f"{base}page/{n}/" for n in range(2, len(chunks) + 1)]
-    pages = tuple(enumerate(urls, 1))
     for n, chunk in enumerate(chunks, 1):
-        pagination = Pagination(n, len(chunks), urls[n - 2] if n > 1 else None,
-                                urls[n] if n < len(chunks) else None, base, pages)
-        yield urls[n - 1] + "index.html", chunk, pagination
+        pagination = Pagination(n, len(chunks), page_url(base, n - 1) if n > 1 else None,
+                                page_url(base, n + 1) if n < len(chunks) else None, base)
+        yield page_url(base, n) + "index.html", chunk, pagination
 
 
 @dataclass(frozen=True, slots=True)
