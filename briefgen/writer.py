@@ -153,9 +153,14 @@ def _keep_or_write(plan: Plan, path: str, data: bytes, fp: bytes | None) -> tupl
     staging = os.fspath(plan.staging)  # paths as strings: a Path made per file cost more than the rest
     if folder not in plan.folders:
         _make_folder(staging, folder, plan.folders)
-    with open(f"{staging}/{rel}", "wb") as file:
-        file.write(data)
+    _write_file(f"{staging}/{rel}", data)
     return out, True
+
+
+def _write_file(path: str, data: bytes) -> None:
+    """One output file's bytes into staging (tests/test_output_safety.py stops a build here)."""
+    with open(path, "wb") as file:
+        file.write(data)
 
 
 def _make_folder(staging: str, folder: str, made: set[str]) -> None:
