@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -34,9 +34,9 @@ _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 _DECLARATION = "<?xml version='1.0' encoding='utf-8'?>"
 
 
-@dataclass(frozen=True, slots=True)
-class FeedEntry:
-    """One Atom entry: a brief (``url`` is site-relative, dates ISO 8601)."""
+class FeedEntry(NamedTuple):
+    """One Atom entry: a brief (``url`` is site-relative, dates ISO 8601). A named tuple, as it is
+    the key of the memo of entries' lines (:func:`atom`): made, hashed and compared in C."""
 
     title: str
     url: str
@@ -159,6 +159,11 @@ def atom(*, title: str, subtitle: str, self_path: str, alternate: str, updated: 
 # Keyed by value, so never stale; emptied rather than grown past ENTRIES_KEPT (about 7 MB at 10,000 briefs).
 _ENTRIES: dict[tuple, str] = {}
 ENTRIES_KEPT = 16_384
+
+
+def forget_entries() -> None:
+    """Empty the memo of entries' lines (the page stage calls this when its feeds are written)."""
+    _ENTRIES.clear()
 
 
 def sitemap(urls: Iterable[str], base_url: str) -> bytes:

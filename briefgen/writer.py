@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import fragments, marks, parallel, render, search
+from . import feeds, fragments, marks, parallel, render, search
 from . import views as view_types
 from .cache import Output, digest
 from .output import MARKER, MARKER_TEXT, safe_relpath
@@ -246,6 +246,7 @@ def _work(plan: Plan, claims: parallel.Claims, in_parent: bool, chunks: int, ext
         if (index + 1) % CHUNK == 0:
             current = next(claimed, None)
     fragments.reset(env)  # this process's pages are done: the fragments they shared (tens of MB) go now
+    feeds.forget_entries()  # and so do the feeds' entries (several MB)
     parallel.trim_memory()
     if in_parent and extras.take():
         _search_index(plan, views, result)
