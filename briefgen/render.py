@@ -88,19 +88,28 @@ class Pagination:
     prev_url: str | None
     next_url: str | None
     first_url: str
-    pages: tuple[tuple[int, str], ...] = ()  # (number, url) of every page
+
+    @property
+    def pages(self) -> list[tuple[int, str]]:
+        """``(number, url)`` of every page. Made from ``first_url`` and ``total`` when asked for
+        rather than kept: a long list has hundreds of pages, and each page's fingerprint would
+        hold them all."""
+        return [(1, self.first_url), *((n, page_url(self.first_url, n)) for n in range(2, self.total + 1))]
+
+
+def page_url(base: str, n: int) -> str:
+    """The URL of page ``n`` (from 1) of a list whose first page is ``base``."""
+    return f"{base}page/{n}/" if n > 1 else base
 
 
 def paginate(items: list, base: str, size: int) -> Iterator[tuple[str, list, Pagination]]:
     """Split ``items`` over ``base/index.html``, ``base/page/2/index.html``, …"""
     size = max(1, size)
     chunks = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
-    urls = [base] + [f"{base}page/{n}/" for n in range(2, len(chunks) + 1)]
-    pages = tuple(enumerate(urls, 1))
     for n, chunk in enumerate(chunks, 1):
-        pagination = Pagination(n, len(chunks), urls[n - 2] if n > 1 else None,
-                                urls[n] if n < len(chunks) else None, base, pages)
-        yield urls[n - 1] + "index.html", chunk, pagination
+        pagination = Pagination(n, len(chunks), page_url(base, n - 1) if n > 1 else None,
+                                page_url(base, n + 1) if n < len(chunks) else None, base)
+        yield page_url(base, n) + "index.html", chunk, pagination
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,8 +198,7 @@ def site_pages(site: Site, views: Views) -> Iterator[Page | Deferred]:
     yield Page("404.html", "404.html", "Page not found", "There is no page at this address.",
                served_anywhere=True)
     yield Page("feed.xml", "feed.xml", config.title, config.description,
-               {"entries": feed_entries(summaries), "self_path": "feed.xml", "alternate": "",
-                "updated": latest(summaries)})
+               {"briefs": summaries, "self_path": "feed.xml", "alternate": ""})
 
 
 def brief_page(site: Site, views: Views, brief: Brief) -> Page:
@@ -211,13 +219,14 @@ def entity_page(site: Site, views: Views, entity: Entity) -> Page:
 
 
 def entity_feed(site: Site, views: Views, entity: Entity) -> Page:
-    """The Atom feed of the briefs that mention an entity."""
+    """The Atom feed of the briefs that mention an entity. Like the site's feed, its context holds
+    the briefs' summaries (views shared with other pages, which fingerprint cheaply): its entries
+    and its date are made from them when it is rendered (:func:`render_generated`)."""
     config = site.config
     path = f"{entity.kind}/{entity.id}/feed.xml"
     briefs = [views.summary(b) for b in site.mentioned_in.get(entity.key, [])]
     return Page(path, "feed.xml", f"{entity.name} — {config.title}", f"Briefs that mention {entity.name}.",
-                {"entries": feed_entries(briefs), "self_path": path, "alternate": f"{entity.kind}/{entity.id}/",
-                 "updated": latest(briefs)})
+                {"briefs": briefs, "self_path": path, "alternate": f"{entity.kind}/{entity.id}/"})
 
 
 def body_pages(site: Site, views: Views, owners: list) -> list[Page]:
@@ -386,5 +395,5 @@ def render_generated(page: Page, site_view: dict[str, Any], config) -> bytes:
         return feeds.robots(config.base_url)
     c = page.context
     return feeds.atom(title=page.title, subtitle=page.description, self_path=c["self_path"],
-                      alternate=c["alternate"], updated=c["updated"], entries=c["entries"],
+                      alternate=c["alternate"], updated=latest(c["briefs"]), entries=feed_entries(c["briefs"]),
                       author=site_view["title"], language=site_view["language"], base_url=config.base_url)

@@ -190,12 +190,18 @@ class Views:
     _tags: dict[str, tuple[str, str]] = field(default_factory=dict)  # tag -> (label, url)
     _counts: dict[tuple[str, int], StatusCount] = field(default_factory=dict)  # (status, count) -> its view
 
+    def _shared(self, view):
+        """Called once for each view made here to be shown on many pages (links, brief summaries,
+        claims), and returns it: :class:`briefgen.writer.TrackedViews` records them, at no cost to
+        the many calls that find a view already made."""
+        return view
+
     def link(self, key: EntityKey) -> EntityLink:
         link = self._links.get(key)
         if link is None:
             e = self.site.entities[key]
             kind = self.site.config.entity_kinds[e.kind]
-            link = EntityLink(e.kind, e.id, e.name, entity_path(key), kind.singular, e.stub)
+            link = self._shared(EntityLink(e.kind, e.id, e.name, entity_path(key), kind.singular, e.stub))
             self._links[key] = link
         return link
 
@@ -212,7 +218,7 @@ class Views:
                 tags=[self._tag(t) for t in brief.tags],
                 status_counts=[self._count(k, s.label, counts[k]) for k, s in statuses.items() if k in counts],
                 claim_count=len(brief.claims), draft=brief.draft)
-            self._summaries[brief.slug] = view
+            self._summaries[brief.slug] = view = self._shared(view)
         return view
 
     def _tag(self, tag: str) -> tuple[str, str]:
@@ -248,7 +254,7 @@ class Views:
                 about_text=[r.text for r in claim.about if not r.key],
                 source=self.source(brief, claim.source_index), note_html=claim.note_html,
                 brief_title=brief.title, brief_url=summary.url, brief_date=summary.date)
-            self._claims[id(claim)] = view
+            self._claims[id(claim)] = view = self._shared(view)
         return view
 
     def brief(self, brief: Brief) -> BriefView:

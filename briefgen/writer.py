@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import fragments, marks, parallel, render, search
+from . import feeds, fragments, marks, parallel, render, search
+from . import views as view_types
 from .cache import Output, digest
 from .output import MARKER, MARKER_TEXT, safe_relpath
 from .resolve import Site
@@ -43,35 +44,26 @@ class TrackedViews(Views):
     def __init__(self, site: Site):
         super().__init__(site)
         self.kept: dict[int, Any] = {}  # id -> view; holding the view keeps its id unique
-        self.digests: dict[int, bytes] = {}
+        self.reduced: dict[int, tuple] = {}  # id of a kept view -> what it pickles as (its digest)
         # The fingerprinting pickler's dispatch table. Pickling a str that is not ASCII makes it keep a UTF-8
         # copy of itself for as long as it lives, so the views that hold rendered Markdown (long, and not
         # ASCII as soon as one name in it is not) give it as bytes: about 20 MB less at 10,000 briefs.
-        self.table: dict[type, Any] = {BriefView: _reduce_with_html, EntityView: _reduce_with_html}
+        self.table: dict[type, Any] = {BriefView: _reduce_with_html, EntityView: _reduce_with_html,
+                                       **dict.fromkeys(SHARED, self._reduce), **dict.fromkeys(SLOTTED, _reduce_fields)}
 
-    def _keep(self, view: Any) -> Any:
+    def _shared(self, view: Any) -> Any:
+        """Views call this once for each view they share (not on every call that finds it made)."""
         self.kept[id(view)] = view
-        if type(view) not in self.table:
-            self.table[type(view)] = self._reduce
         return view
-
-    def link(self, key):
-        return self._keep(super().link(key))
-
-    def summary(self, brief):
-        return self._keep(super().summary(brief))
-
-    def claim(self, claim):
-        return self._keep(super().claim(claim))
 
     def _reduce(self, obj: Any) -> Any:
         """A shared view pickles as the digest of its own pickle."""
-        known = self.digests.get(id(obj))
+        known = self.reduced.get(id(obj))
         if known is None:
             if id(obj) not in self.kept:  # a view of a shared type that is not shared itself
-                return obj.__reduce_ex__(PROTOCOL)
-            known = self.digests[id(obj)] = self.digest(obj.__reduce_ex__(PROTOCOL))
-        return (bytes, (known,))
+                return _reduce_fields(obj)
+            known = self.reduced[id(obj)] = (bytes, (self.digest(_reduce_fields(obj)),))
+        return known
 
     def digest(self, value: Any) -> bytes:
         buffer = io.BytesIO()
@@ -82,12 +74,25 @@ class TrackedViews(Views):
 
 
 PROTOCOL = 5
+# The types of the views that Views makes once and shares between pages.
+SHARED = (view_types.EntityLink, view_types.BriefSummary, view_types.ClaimView)
+# The other slotted dataclasses that pages hold. Pickled by default, each would be a dict of its
+# slots' names and values (and a frozen one would go through dataclasses' __getstate__, a Python
+# loop over fields()): as a tuple of its values, fingerprints cost about a tenth less.
+SLOTTED = (render.Page, render.Pagination, render.StatusGroup, render.TimelineItem, render.TimelineDay,
+           view_types.DateView, view_types.StatusCount, view_types.SourceView, view_types.EntityGroup,
+           view_types.Fact, view_types.EntityListItem)
 
 
 def _reduce_with_html(view: BriefView | EntityView) -> tuple:
     """A view's fields for its fingerprint, its ``html`` as UTF-8 bytes (see :class:`TrackedViews`)."""
     return type(view), tuple(view.html.encode("utf-8", "surrogatepass") if name == "html" else getattr(view, name)
                              for name in view.__slots__)
+
+
+def _reduce_fields(obj: Any) -> tuple:
+    """A slotted dataclass as its type and its fields' values, in order (see :data:`SLOTTED`)."""
+    return type(obj), tuple(map(obj.__getattribute__, obj.__slots__))
 
 
 def fingerprint(page: render.Page, views: TrackedViews) -> bytes:
@@ -145,11 +150,29 @@ def _keep_or_write(plan: Plan, path: str, data: bytes, fp: bytes | None) -> tupl
         return out, False
     rel = safe_relpath(path)
     folder = rel.rpartition("/")[0]
+    staging = os.fspath(plan.staging)  # paths as strings: a Path made per file cost more than the rest
     if folder not in plan.folders:
-        (plan.staging / folder).mkdir(parents=True, exist_ok=True)
-        plan.folders.add(folder)
-    (plan.staging / rel).write_bytes(data)
+        _make_folder(staging, folder, plan.folders)
+    _write_file(f"{staging}/{rel}", data)
     return out, True
+
+
+def _write_file(path: str, data: bytes) -> None:
+    """One output file's bytes into staging (tests/test_output_safety.py stops a build here)."""
+    with open(path, "wb") as file:
+        file.write(data)
+
+
+def _make_folder(staging: str, folder: str, made: set[str]) -> None:
+    """Make ``folder`` (relative, "/"-separated) in ``staging``, its parents first unless ``made``
+    has them: one ``mkdir`` per folder. Another process may have made it already."""
+    parent = folder.rpartition("/")[0]
+    if parent and parent not in made:
+        _make_folder(staging, parent, made)
+    if folder:
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(f"{staging}/{folder}")
+    made.add(folder)
 
 
 def _render(plan: Plan, env: Any, page: render.Page, site_view: dict, spans: dict) -> bytes:
@@ -223,6 +246,7 @@ def _work(plan: Plan, claims: parallel.Claims, in_parent: bool, chunks: int, ext
         if (index + 1) % CHUNK == 0:
             current = next(claimed, None)
     fragments.reset(env)  # this process's pages are done: the fragments they shared (tens of MB) go now
+    feeds.forget_entries()  # and so do the feeds' entries (several MB)
     parallel.trim_memory()
     if in_parent and extras.take():
         _search_index(plan, views, result)

@@ -158,20 +158,21 @@ def test_content_errors_write_nothing(built):
 
 
 KILL_SCRIPT = r"""
-import pathlib, sys, time
+import sys, time
+from briefgen import writer
 from briefgen.cli import main
 
-real = pathlib.Path.write_bytes
+real = writer._write_file
 count = [0]
 
-def write_bytes(self, data):
+def write_file(path, data):
     count[0] += 1
     if count[0] == 10:
         print("MID-WRITE", flush=True)
         time.sleep(120)
-    return real(self, data)
+    return real(path, data)
 
-pathlib.Path.write_bytes = write_bytes
+writer._write_file = write_file
 sys.exit(main(sys.argv[1:]))
 """
 
