@@ -35,8 +35,7 @@ _DECLARATION = "<?xml version='1.0' encoding='utf-8'?>"
 
 
 class FeedEntry(NamedTuple):
-    """One Atom entry: a brief (``url`` is site-relative, dates ISO 8601). A named tuple, as it is
-    the key of the memo of entries' lines (:func:`atom`): made, hashed and compared in C."""
+    """One Atom entry: a brief (``url`` is site-relative, dates ISO 8601). A named tuple: made in C."""
 
     title: str
     url: str
@@ -131,39 +130,20 @@ def atom(*, title: str, subtitle: str, self_path: str, alternate: str, updated: 
         "  <generator>briefgen</generator>",
     )
     for e in entries:
-        key = (e, root_rel, base_url)  # all an entry's lines depend on
-        text = _ENTRIES.get(key)
-        if text is None:
-            if len(_ENTRIES) >= ENTRIES_KEPT:
-                _ENTRIES.clear()
-            entry = [
-                "  <entry>",
-                _leaf("    ", "title", e.title),
-                _leaf("    ", "id", ident(e.url)),
-                f'    <link rel="alternate" type="text/html" href="{_attr(url(e.url))}" />',
-                _leaf("    ", "published", atom_date(e.published)),
-                _leaf("    ", "updated", atom_date(e.updated)),
-                _leaf("    ", "summary", e.summary),
-            ]
-            for label, term in e.tags:
-                entry.append(f'    <category term="{_attr(term)}" label="{_attr(label)}" />')
-            entry.append("  </entry>")
-            text = _ENTRIES[key] = "\n".join(entry)
-        lines.append(text)
+        lines += (
+            "  <entry>",
+            _leaf("    ", "title", e.title),
+            _leaf("    ", "id", ident(e.url)),
+            f'    <link rel="alternate" type="text/html" href="{_attr(url(e.url))}" />',
+            _leaf("    ", "published", atom_date(e.published)),
+            _leaf("    ", "updated", atom_date(e.updated)),
+            _leaf("    ", "summary", e.summary),
+        )
+        for label, term in e.tags:
+            lines.append(f'    <category term="{_attr(term)}" label="{_attr(label)}" />')
+        lines.append("  </entry>")
     lines.append("</feed>")
     return _document(lines)
-
-
-# An entry's lines, joined, by (entry, root_rel, base_url): a brief is an entry of the feed of every
-# entity it mentions (about eight at 10,000 briefs), all at the same depth, so each is written once.
-# Keyed by value, so never stale; emptied rather than grown past ENTRIES_KEPT (about 7 MB at 10,000 briefs).
-_ENTRIES: dict[tuple, str] = {}
-ENTRIES_KEPT = 16_384
-
-
-def forget_entries() -> None:
-    """Empty the memo of entries' lines (the page stage calls this when its feeds are written)."""
-    _ENTRIES.clear()
 
 
 def sitemap(urls: Iterable[str], base_url: str) -> bytes:
