@@ -119,17 +119,18 @@ def _locate(env: RenderEnv, state: StateInline, raw: str) -> Problem:
     return Problem(env.first_line + line_index, col, raw[2:-2].split("|")[0].strip())
 
 
-def _inline_with_lines(state: StateCore) -> None:
+def _inline_with_lines(state: StateCore, shortcut: bool = True) -> None:
     """markdown-it's core 'inline' rule, also telling plugins which line each block starts on.
 
     A block with no character that stops markdown-it's ``text`` rule (its ``terminator_re``: every
     other inline rule, ours included, starts at one of them) is one text token: the ``text`` rule
     takes it all and the post-processing rules find no delimiter. It is made here without starting
     the inline parser (nine blocks in ten of the benchmark's briefs; a tenth of the stage). A
-    markdown-it-py without ``terminator_re`` (it came with ``add_terminator_char``) parses every block."""
+    markdown-it-py without ``terminator_re`` (it came with ``add_terminator_char``) parses every block,
+    and so does ``shortcut=False`` (what tests/test_markdown_shortcuts.py compares with)."""
     env: RenderEnv | None = state.env.get("briefgen")
     md = state.md
-    special = getattr(md.inline, "terminator_re", None)
+    special = getattr(md.inline, "terminator_re", None) if shortcut else None
     for token in state.tokens:
         if token.type == "inline":
             if env is not None and token.map:

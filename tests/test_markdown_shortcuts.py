@@ -3,12 +3,13 @@ the tokens and the HTML of markdown-it's own rules, on random Markdown of every 
 
 from __future__ import annotations
 
+import functools
 import random
 
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import normalize
 
-from briefgen.markdown import LinkTarget, Mention, RenderEnv, make_markdown, render
+from briefgen.markdown import LinkTarget, Mention, RenderEnv, _inline_with_lines, make_markdown, render
 
 LINES = ["Ana met Bo.", "Élan *vital* and **bold**", "a | b", "| a | b |", "|---|---|", "--|--", ":-:|--",
          "===", "---", "***", "___", "- item", "* item", "+ item", "1. one", "2) two", "10. ten", "> quote",
@@ -31,23 +32,12 @@ def random_markdown(rng: random.Random) -> str:
     return "".join(line + rng.choice(["\n", "\n", "\n", "\n\n", "\r\n", "\r"]) for line in lines)[:rng.randint(1, 400)]
 
 
-def _inline_parse_all(state) -> None:
-    env = state.env.get("briefgen")
-    for token in state.tokens:
-        if token.type == "inline":
-            if env is not None and token.map:
-                env.block_line = token.map[0]
-            if token.children is None:
-                token.children = []
-            state.md.inline.parse(token.content, state.md, state.env, token.children)
-
-
 def plain_markdown(html: bool):
     """make_markdown() without the shortcuts: markdown-it's rules and renderer."""
     md = make_markdown(html=html)
     md.block.ruler.disable("briefgen_prose")
     md.core.ruler.at("normalize", normalize)
-    md.core.ruler.at("inline", _inline_parse_all)
+    md.core.ruler.at("inline", functools.partial(_inline_with_lines, shortcut=False))
     md.renderer.__class__ = RendererHTML  # keeps the render rules plugins added
     return md
 
