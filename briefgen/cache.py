@@ -127,7 +127,7 @@ class FileEntry:
 @dataclass(slots=True)
 class Markdown:
     html: str
-    problems: tuple  # (line, col, target) of [[links]] that resolved to nothing
+    problems: tuple  # (line, col, target, unclosed) of [[links]] that resolved to nothing or were never closed
     resolutions: tuple  # (text, LinkTarget | None) of every [[link]] looked up
 
 

@@ -55,6 +55,7 @@ class Problem:
     line: int
     col: int
     target: str
+    unclosed: bool = False  # a ``[[`` with no ``]]`` after it: ``target`` is what follows it
 
 
 @dataclass
@@ -84,6 +85,9 @@ def wikilinks_plugin(md: MarkdownIt) -> None:
             return False
         m = _WIKILINK.match(state.src, state.pos)
         if not m:
+            after_bracket = state.pos > 0 and state.src[state.pos - 1] == "["  # "[[[": reported at the first
+            if not silent and not after_bracket and "]]" not in state.src[state.pos:]:
+                _unclosed(state)
             return False
         env: RenderEnv | None = state.env.get("briefgen")
         if env is None:
@@ -106,6 +110,16 @@ def wikilinks_plugin(md: MarkdownIt) -> None:
         return True
 
     md.inline.ruler.before("link", "briefgen_wikilink", wikilink)
+
+
+def _unclosed(state: StateInline) -> None:
+    """Report a ``[[`` that nothing closes in its paragraph or table cell. Mostly a ``[[target|text]]``
+    in a table, whose ``|`` the table took for a column separator (``\\|`` keeps it in the cell)."""
+    env: RenderEnv | None = state.env.get("briefgen")
+    if env is not None:
+        raw = state.src[state.pos:].split("\n", 1)[0]
+        where = _locate(env, state, raw)
+        env.problems.append(Problem(where.line, where.col, raw[2:].strip()[:60], unclosed=True))
 
 
 def _locate(env: RenderEnv, state: StateInline, raw: str) -> Problem:

@@ -242,7 +242,7 @@ def _render_one(site: Site, item: _Text) -> Markdown:
     env = RenderEnv(resolve, item.mentions, item.first_line, item.first_col)
     md = _parser(site.config.markdown_html)
     html = render_inline(md, item.text, env) if item.inline else render(md, item.text, env)
-    return Markdown(html, tuple((p.line, p.col, p.target) for p in env.problems), tuple(resolutions))
+    return Markdown(html, tuple((p.line, p.col, p.target, p.unclosed) for p in env.problems), tuple(resolutions))
 
 
 def render_markdown(site: Site, diagnostics: Diagnostics, cache: Cache, new: Cache, jobs: int,
@@ -281,6 +281,10 @@ def render_markdown(site: Site, diagnostics: Diagnostics, cache: Cache, new: Cac
 
 
 def report(item: _Text, entry: Markdown, diagnostics: Diagnostics) -> None:
-    for line, col, target in entry.problems:
-        diagnostics.warning(item.path, line, col, f"link [[{target}]] points to no entity or brief",
-                            "use an entity id, name or alias, or a brief's slug")
+    for line, col, target, unclosed in entry.problems:
+        if unclosed:
+            diagnostics.warning(item.path, line, col, f"link [[{target} is not closed with ]]",
+                                "close it with ]]; in a table, write the | of [[target|text]] as \\|")
+        else:
+            diagnostics.warning(item.path, line, col, f"link [[{target}]] points to no entity or brief",
+                                "use an entity id, name or alias, or a brief's slug")

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from .conftest import BASIC, make_site, run_cli
+from .conftest import BASIC, make_site, parse_html, run_cli
 
 BRIEF = "content/briefs/2025-12-01-meeting.md"
 
@@ -133,6 +133,21 @@ def test_unresolved_wikilink_is_located(tmp_path):
     _code, lines, _ = check(tmp_path, files)
     assert lines == [f"{BRIEF}:8:5: warning: link [[nobody-here]] points to no entity or brief "
                      "(use an entity id, name or alias, or a brief's slug)"]
+
+
+def test_unclosed_wikilink_in_a_table_is_located_and_an_escaped_pipe_keeps_it_whole(tmp_path):
+    body = ("First line.\n\n| When | What |\n|---|---|\n| Monday | Met [[donald-trump|the president]]. |\n"
+            "| Tuesday | Met [[donald-trump\\|the president]] again. |\n\nA [[stray opening.\n")
+    files = {BRIEF: brief(GOOD_FRONT, body)}
+    _code, lines, _ = check(tmp_path, files)
+    hint = "(close it with ]]; in a table, write the | of [[target|text]] as \\|)"
+    assert lines == [f"{BRIEF}:10:16: warning: link [[donald-trump is not closed with ]] {hint}",
+                     f"{BRIEF}:13:3: warning: link [[stray opening. is not closed with ]] {hint}"]
+    code, _, err = run_cli("build", tmp_path / "s", "--out", tmp_path / "out")
+    assert code == 0, err
+    page = tmp_path / "out/briefs/meeting/index.html"
+    cells = [td for td in parse_html(page.read_text()).find_all("td") if "again" in td.text()]
+    assert [a.text() for a in cells[0].find_all("a")] == ["the president"]
 
 
 def test_all_problems_reported_at_once(tmp_path):
