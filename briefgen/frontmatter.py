@@ -157,7 +157,7 @@ def _first_too_deep(root: yaml.Node) -> yaml.Node | None:
     Only collections are pushed (front matter is mostly scalars: a brief has ~20 collections and
     ~100 scalars), in the order a walk of every node would reach them."""
     seen: set[int] = set()
-    stack = [(root, 1)]
+    stack = [] if type(root) is _SCALAR else [(root, 1)]
     while stack:
         node, depth = stack.pop()
         if id(node) in seen:

@@ -388,6 +388,13 @@ def test_nesting_just_under_the_limit_is_fine(tmp_path):
     assert not any("nested" in line for line in lines)
 
 
+@pytest.mark.parametrize("front", ["'" + "[" * 80 + "'\n", "- '" + "[" * 80 + "'\n"], ids=["scalar", "list"])
+def test_front_matter_of_one_text_full_of_brackets_is_not_nesting(tmp_path, front):
+    code, lines, output = problems(tmp_path, {B: brief(front, good="")})
+    assert code == 1, output
+    assert lines and not any("nested" in line for line in lines), output
+
+
 def test_brackets_inside_text_are_not_nesting(tmp_path):
     claims = "claims:\n" + "".join(f'  - text: "Claim [{i} with an open bracket"\n    status: reported\n'
                                    for i in range(80))
