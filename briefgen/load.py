@@ -77,7 +77,6 @@ EVENT_FIELDS = {
 # Fact fields whose value is a reference to an entity of a kind (when that kind exists).
 REFERENCE_FACTS = {"place": "places", "operator": "organizations"}
 
-_tag_slug = functools.lru_cache(maxsize=4096)(schema.slugify)  # a site has a few tags, on every brief
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]")
 
 
@@ -113,16 +112,12 @@ def _claim_id(text: str, taken: set[str], counters: dict[str, int]) -> str:
     return ident
 
 
-_FIELDS_OF: list = [None, None]  # the last configuration and its brief fields (one per build, every brief)
-
-
-def _brief_fields(config: SiteConfig) -> dict[str, Field]:
-    """The brief schema: :data:`BRIEF_FIELDS` and a list of references per entity kind."""
-    if _FIELDS_OF[0] is not config:
-        kind_fields = {k: Field(schema.text_list, f"list of {c.label.lower()} (ids, names or aliases)")
-                       for k, c in config.entity_kinds.items()}
-        _FIELDS_OF[:] = [config, {**BRIEF_FIELDS, **kind_fields}]
-    return _FIELDS_OF[1]
+@functools.lru_cache(maxsize=8)
+def _brief_fields(kinds: tuple[tuple[str, str], ...]) -> dict[str, Field]:
+    """The brief schema for entity ``kinds`` (key, label): :data:`BRIEF_FIELDS` and a list of references
+    per kind. Made once per configuration, not once per brief."""
+    kind_fields = {k: Field(schema.text_list, f"list of {label.lower()} (ids, names or aliases)") for k, label in kinds}
+    return {**BRIEF_FIELDS, **kind_fields}
 
 
 def load_brief(rel: str, text: str, config: SiteConfig, diagnostics: Diagnostics) -> Brief | None:
@@ -130,7 +125,8 @@ def load_brief(rel: str, text: str, config: SiteConfig, diagnostics: Diagnostics
     if doc is None:
         return None
     r = Reader(rel, diagnostics, line_offset=doc.line_offset)
-    values, positions = schema.read_fields(doc.node, r, _brief_fields(config), "the brief's front matter")
+    fields = _brief_fields(tuple((k, c.label) for k, c in config.entity_kinds.items()))
+    values, positions = schema.read_fields(doc.node, r, fields, "the brief's front matter")
     if not all(k in values for k in ("title", "date", "summary")):
         return None
     start = schema.Pos(rel, 1, 1)
@@ -165,7 +161,7 @@ def load_brief(rel: str, text: str, config: SiteConfig, diagnostics: Diagnostics
                   draft=values.get("draft", False), slug_pos=slug_pos)
     seen_tags: set[str] = set()
     for tag, pos in values.get("tags", []):
-        tag_slug = _tag_slug(tag)
+        tag_slug = schema.tag_slug(tag)
         if not tag_slug:
             diagnostics.error(rel, pos.line, pos.col, f"tag {tag!r} has no letters or digits")
         elif not schema.is_id(tag_slug):

@@ -278,7 +278,6 @@ def _cross_link(site: Site) -> None:
     mentioned: dict[EntityKey, list[Brief]] = defaultdict(list)
     by_status: dict[str, list[Claim]] = {s: [] for s in site.config.claim_statuses}
     tags: dict[str, tuple[str, list[Brief]]] = {}
-    tag_slugs: dict[str, str] = {}
     for brief in site.briefs:  # newest first, so every list below is newest first
         for key in brief.entities:
             mentioned[key].append(brief)
@@ -290,10 +289,7 @@ def _cross_link(site: Site) -> None:
             if claim.status in by_status:
                 by_status[claim.status].append(claim)
         for tag in brief.tags:
-            slug = tag_slugs.get(tag)
-            if slug is None:
-                slug = tag_slugs[tag] = schema.slugify(tag)
-            tags.setdefault(slug, (tag, []))[1].append(brief)
+            tags.setdefault(schema.tag_slug(tag), (tag, []))[1].append(brief)
     site.mentioned_in = dict(mentioned)
     # Co-mentions: for each entity, the entities of the briefs that mention it (counted in C, one
     # Counter per entity), less itself; the 12 most frequent, then by key.

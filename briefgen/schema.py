@@ -9,6 +9,7 @@ writer's words silently: they are reported where text is expected."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -359,6 +360,12 @@ def slugify(value: str) -> str:
     value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
     value = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
     return value[:80].rstrip("-")
+
+
+@functools.lru_cache(maxsize=4096)
+def tag_slug(tag: str) -> str:
+    """:func:`slugify` of a tag, remembered: a site has a few tags, named on brief after brief."""
+    return slugify(tag)
 
 
 def fold(value: str) -> str:
