@@ -33,3 +33,15 @@ def test_related_briefs_and_co_mentions_are_ranked_as_by_a_plain_sort(tmp_path):
     for key, briefs in mentioned.items():
         co = Counter(other for b in briefs for other in b.entities if other != key)
         assert site.co_mentions.get(key, []) == sorted(co.items(), key=lambda kv: (-kv[1], kv[0]))[:12]
+
+
+def test_fingerprints_see_every_field_of_the_views_they_pickle_as_tuples():
+    """writer's fingerprint reducers pickle a view as the values of its ``__slots__``: that must be all of
+    its fields (a slotted dataclass that inherited fields would list only its own), or an incremental
+    build would miss a change."""
+    import dataclasses
+
+    from briefgen import views, writer
+
+    for kind in (*writer.SHARED, *writer.SLOTTED, views.BriefView, views.EntityView):
+        assert tuple(kind.__slots__) == tuple(f.name for f in dataclasses.fields(kind)), kind
