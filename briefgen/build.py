@@ -21,6 +21,7 @@ Each step reuses what the last build into the same output left in its cache
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import time
@@ -35,7 +36,7 @@ from .config import SiteConfig, load_config
 from .diagnostics import ContentError, Diagnostic, Diagnostics, UsageError
 from .output import MARKER, check_output_dir
 from .progress import ProgressLine
-from .resolve import resolve_site
+from .resolve import cross_link, resolve_site
 from .theme import Theme, load_theme
 
 if TYPE_CHECKING:
@@ -99,8 +100,8 @@ def load_site(site_dir: Path, diagnostics: Diagnostics, *, drafts: bool = False,
     cache = cache if cache is not None else Cache(Path())
     new = Cache(cache.folder, parsed_key=cache.parsed_key)
     found = stages.scan(site_dir, config, diagnostics, cache, jobs)
-    site = resolve_site(config, *stages.model(found, diagnostics, new, drafts), diagnostics)
-    stages.render_markdown(site, diagnostics, cache, new, jobs)
+    site = resolve_site(config, *stages.model(found, diagnostics, new, drafts), diagnostics, defer_cross_link=True)
+    stages.render_markdown(site, diagnostics, cache, new, jobs, meanwhile=lambda: cross_link(site))
     return site
 
 
@@ -159,7 +160,7 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
     new = Cache(cache.folder, parsed_key=parsed_key)
 
     progress.set("reading content")
-    found = stages.scan(site_dir, config, diagnostics, cache, jobs)
+    found = stages.scan(site_dir, config, diagnostics, cache, jobs, meanwhile=lambda: _warm_up(theme, pages_key))
     inputs = text_digest(pages_key, found.inputs)
     state = cache.state
     present, strays = _present(out, state)
@@ -199,10 +200,11 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         found.release()
         if kept is None:
             before = len(diagnostics.items)
-            site = resolve_site(config, *objects, diagnostics)
+            site = resolve_site(config, *objects, diagnostics, defer_cross_link=True)
             resolve_diagnostics = diagnostics.items[before:]
             progress.set("rendering Markdown")
-            markdown = stages.render_markdown(site, diagnostics, cache, new, jobs)
+            # The site is cross-linked here while workers already render Markdown (which needs none of it).
+            markdown = stages.render_markdown(site, diagnostics, cache, new, jobs, meanwhile=lambda: cross_link(site))
             _drop_bodies(site)
             views = writer.TrackedViews(site)
         else:
@@ -270,6 +272,17 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
     session.keep(out, kept)
     return BuildResult(diagnostics.sorted(), out, len(written), len(outputs) - len(written),
                        time.perf_counter() - start, written)
+
+
+def _warm_up(theme: Theme, pages_key: bytes) -> None:
+    """Import the template engine, compile the theme's templates and check how it shows brief bodies,
+    while workers parse content files (when there are enough to fork workers for, this build will
+    most likely render): this process would otherwise wait, and do it after them with a core idle.
+    A failure is left for the build to meet again, and report, where it renders."""
+    with contextlib.suppress(Exception):
+        from . import marks, writer
+
+        marks.body_verbatim(writer.environment(theme, pages_key))
 
 
 def _patch(out: Path, cache: Cache, state: State, found: stages.Scan, bodies: dict[str, str], config: SiteConfig,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import weakref
 
 import jinja2
 from jinja2 import nodes
@@ -25,7 +26,18 @@ def body_verbatim(env: jinja2.Environment) -> bool:
     anything whose output could be altered (a macro, ``call``, ``filter`` or ``set`` block), and reads
     nothing else from it: ``brief`` is only used for its attributes, ``page.context`` never, and neither
     blocks, includes nor ``super()`` are put where their output could be altered, nor ``self`` used.
-    Conservative: a template that does anything else turns patching off."""
+    Conservative: a template that does anything else turns patching off. Worked out once per
+    environment (one lives while the theme's files are the same: :func:`briefgen.writer.environment`)."""
+    found = _VERBATIM.get(env)
+    if found is None:
+        found = _VERBATIM[env] = _body_verbatim(env)
+    return found
+
+
+_VERBATIM: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _body_verbatim(env: jinja2.Environment) -> bool:
     try:
         for name in env.list_templates():
             if name.startswith(".") or not name.endswith((".html", ".xml", ".txt")):

@@ -129,7 +129,7 @@ class WorkerError(Exception):
 
 
 def run(work: Callable[[Claims, bool], Any], jobs: int, chunks: int, total: int | None = -1,
-        parent_works: bool = True) -> list[Any]:
+        parent_works: bool = True, meanwhile: Callable[[], Any] | None = None) -> list[Any]:
     """Run ``work(claims, in_parent)`` in this process and in up to ``jobs - 1`` forked children.
 
     ``work`` loops over ``claims`` (chunk numbers, ``total`` of them: by default
@@ -138,8 +138,10 @@ def run(work: Callable[[Claims, bool], Any], jobs: int, chunks: int, total: int 
     chunks there are, or about) decides how many children are worth forking. With
     ``parent_works=False``, ``jobs`` children do the work while this process
     waits, so what the work leaves behind in memory goes with them (a ``None``
-    result stands for this process). An exception in any process is raised here,
-    after every child has been stopped."""
+    result stands for this process); ``meanwhile`` is then called here once the
+    children are forked (not at all when none are), to use the time this process
+    would spend waiting. An exception in any process is raised here, after every
+    child has been stopped."""
     total = chunks if total == -1 else total
     extra = min(jobs - parent_works, chunks // MIN_CHUNKS_PER_WORKER) if can_fork() and jobs > 1 else 0
     if extra <= 0:
@@ -157,6 +159,8 @@ def run(work: Callable[[Claims, bool], Any], jobs: int, chunks: int, total: int 
                 _child(work, claims, write)
             os.close(write)
             children.append((pid, read))
+        if not parent_works and meanwhile is not None:
+            meanwhile()
         results = [work(claims, True) if parent_works else None]
         for pid, read in children:
             results.append(_collect(pid, read))

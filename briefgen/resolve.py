@@ -118,8 +118,12 @@ def _same_name(a: str, b: str) -> bool:
 
 
 def resolve_site(config: SiteConfig, briefs: list[Brief], entities: list[Entity],
-                 diagnostics: Diagnostics) -> Site:
-    """Index, resolve and cross-link. Unknown references become warnings and stub entities."""
+                 diagnostics: Diagnostics, defer_cross_link: bool = False) -> Site:
+    """Index, resolve and cross-link. Unknown references become warnings and stub entities.
+
+    With ``defer_cross_link`` the caller calls :func:`cross_link` later: what Markdown rendering needs
+    (entities, names, briefs by slug, each brief's entities) is there before, and a build renders
+    Markdown in workers while this process cross-links (:func:`briefgen.stages.render_markdown`)."""
     by_key: dict[EntityKey, Entity] = {}
     for e in entities:
         if e.key in by_key:
@@ -150,7 +154,8 @@ def resolve_site(config: SiteConfig, briefs: list[Brief], entities: list[Entity]
     site = Site(config=config, briefs=ordered, entities=by_key, briefs_by_slug=briefs_by_slug,
                 names=_index_names(config, by_key, diagnostics))
     _Resolver(site, diagnostics).run()
-    _cross_link(site)
+    if not defer_cross_link:
+        cross_link(site)
     return site
 
 
@@ -274,7 +279,9 @@ def _top(counts: dict, k: int) -> list[tuple[int, object]]:
     return [(-counts[item], item) for item in order[:k]]
 
 
-def _cross_link(site: Site) -> None:
+def cross_link(site: Site) -> None:
+    """Backlinks (briefs by entity, claims by claimant, subject and status), tags, co-mentions and
+    related briefs; reports nothing."""
     mentioned: dict[EntityKey, list[Brief]] = defaultdict(list)
     by_status: dict[str, list[Claim]] = {s: [] for s in site.config.claim_statuses}
     tags: dict[str, tuple[str, list[Brief]]] = {}

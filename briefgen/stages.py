@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,8 +49,10 @@ class Scan:
         self.sources, self.entries, self.parsed = [], [], {}
 
 
-def scan(site_dir: Path, config: SiteConfig, diagnostics: Diagnostics, cache: Cache, jobs: int) -> Scan:
-    """Find every content file and read (and parse) those the cache does not vouch for."""
+def scan(site_dir: Path, config: SiteConfig, diagnostics: Diagnostics, cache: Cache, jobs: int,
+         meanwhile: Callable[[], None] | None = None) -> Scan:
+    """Find every content file and read (and parse) those the cache does not vouch for. When workers
+    parse them, ``meanwhile`` is called here while they do (:func:`briefgen.parallel.run`)."""
     sources = find_content(site_dir, list(config.entity_kinds), diagnostics)
     entries: list[FileEntry | None] = []
     todo: list[int] = []
@@ -87,7 +90,7 @@ def scan(site_dir: Path, config: SiteConfig, diagnostics: Diagnostics, cache: Ca
                     gc.enable()
 
         # Workers parse; this process, which keeps the site, is spared what parsing leaves behind.
-        for done in parallel.run(work, jobs, len(chunks), parent_works=False):
+        for done in parallel.run(work, jobs, len(chunks), parent_works=False, meanwhile=meanwhile):
             for i, entry, obj in done or ():
                 entries[i] = entry
                 if obj is not None:
@@ -246,10 +249,21 @@ def _render_one(site: Site, item: _Text) -> Markdown:
 
 
 def render_markdown(site: Site, diagnostics: Diagnostics, cache: Cache, new: Cache, jobs: int,
-                    items: list[_Text] | None = None) -> list[tuple[_Text, Markdown]]:
+                    items: list[_Text] | None = None,
+                    meanwhile: Callable[[], None] | None = None) -> list[tuple[_Text, Markdown]]:
     """Every brief body, claim note and entity body (or just ``items``) to HTML, reusing what the
     cache holds; their unresolved ``[[links]]`` go to ``diagnostics``. Returns each text with its result
-    (the texts no longer hold their Markdown and mentions: they are let go once rendered)."""
+    (the texts no longer hold their Markdown and mentions: they are let go once rendered).
+
+    ``meanwhile`` is called once in this process, while forked workers start rendering (and
+    before this process renders any): work that Markdown does not depend on, which would
+    otherwise leave a core idle (a build's cross-linking of the site, :func:`briefgen.resolve.cross_link`)."""
+    pending = [meanwhile] if meanwhile is not None else []
+
+    def run_pending() -> None:
+        while pending:
+            pending.pop()()
+
     items = texts(site) if items is None else items
     results: list[Markdown | None] = []
     todo: list[int] = []
@@ -264,11 +278,14 @@ def render_markdown(site: Site, diagnostics: Diagnostics, cache: Cache, new: Cac
         chunks = [todo[i:i + MARKDOWN_CHUNK] for i in range(0, len(todo), MARKDOWN_CHUNK)]
 
         def work(claims, in_parent: bool):
+            if in_parent:
+                run_pending()
             return [(i, _render_one(site, items[i])) for c in claims for i in chunks[c]]
 
         for done in parallel.run(work, jobs, len(chunks)):
             for i, entry in done:
                 results[i] = entry
+    run_pending()
     for item, entry in zip(items, results, strict=True):
         new.markdown[item.key] = entry
         if isinstance(item.owner, (Brief, Entity)):

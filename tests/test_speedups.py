@@ -45,3 +45,43 @@ def test_fingerprints_see_every_field_of_the_views_they_pickle_as_tuples():
 
     for kind in (*writer.SHARED, *writer.SLOTTED, views.BriefView, views.EntityView):
         assert tuple(kind.__slots__) == tuple(f.name for f in dataclasses.fields(kind)), kind
+
+
+def test_work_done_while_workers_run_happens_once_in_this_process():
+    """``parallel.run``'s ``meanwhile`` runs here, once, while forked workers work; not at all without them."""
+    import os
+
+    from briefgen import parallel
+
+    calls: list[int] = []
+    results = parallel.run(lambda claims, in_parent: [os.getpid() for _ in claims], jobs=2, chunks=6,
+                           parent_works=False, meanwhile=lambda: calls.append(os.getpid()))
+    forked = parallel.can_fork()
+    assert calls == ([os.getpid()] if forked else [])
+    assert sum(len(r or ()) for r in results) == 6 and os.getpid() not in (results[-1] if forked else ())
+    calls.clear()
+    parallel.run(lambda claims, in_parent: list(claims), jobs=1, chunks=6, parent_works=False,
+                 meanwhile=lambda: calls.append(1))
+    assert calls == []
+
+
+def test_the_site_is_cross_linked_once_while_markdown_renders(tmp_path, monkeypatch):
+    """A build resolves the site, then cross-links it while workers render Markdown (which needs none of
+    it): once, with or without workers, and with nothing left to render (the cache has it all)."""
+    from briefgen import build as build_module
+
+    spec = {f"content/people/p{i}.yaml": f"name: Person {i}\n" for i in range(3)}
+    for i in range(150):  # several Markdown chunks, so that a worker forks
+        spec[f"content/briefs/b{i:03d}.md"] = (f"---\ntitle: B{i}\ndate: 2025-01-01\nsummary: S.\n"
+                                              f"people: [p{i % 3}]\n---\nPerson {i % 3} spoke.\n")
+    site = make_site(tmp_path / "s", spec)
+    calls: list[int] = []
+    real = build_module.cross_link
+    monkeypatch.setattr(build_module, "cross_link", lambda s: calls.append(1) or real(s))
+    for jobs, out in ((2, "a"), (1, "b"), (2, "a")):
+        (site / "content/briefs/b000.md").write_text(
+            f"---\ntitle: B0 {out}{len(calls)}\ndate: 2025-01-01\nsummary: S.\npeople: [p0]\n---\nPerson 0.\n")
+        calls.clear()
+        result = build_module.build(build_module.BuildOptions(site, out_dir=tmp_path / out, jobs=jobs, progress=False))
+        assert calls == [1] and not result.diagnostics
+        assert 'href="../../briefs/b001/"' in (tmp_path / out / "people/p1/index.html").read_text()  # backlinks
