@@ -54,28 +54,55 @@ def trim_memory() -> None:
 
 
 class Claims:
-    """Hands out chunk numbers 0, 1, 2, … once each, across processes."""
+    """Hands out chunk numbers 0, 1, 2, … once each, across processes: by iterating, from the front;
+    with :meth:`from_end`, from the back (a process whose work is more like the other end's then
+    takes fewer of the front's chunks, and the two ends meet wherever the work does)."""
+
+    _UNBOUNDED = 1 << 62
 
     def __init__(self, total: int | None, shared: bool):
         self.total = total  # None: unbounded (the caller stops claiming)
         if shared:
             ctx = multiprocessing.get_context("fork")
             self._next = ctx.RawValue("q", 0)
+            self._end = ctx.RawValue("q", self._UNBOUNDED)  # chunks from here on are claimed from the back
             self._lock = ctx.Lock()
         else:
             self._next = None
             self._local = 0
+            self._local_end = self._UNBOUNDED
 
     def __iter__(self) -> Iterator[int]:
         while True:
             if self._next is None:
-                n, self._local = self._local, self._local + 1
+                n = self._local
+                if n >= self._local_end:
+                    return
+                self._local = n + 1
             else:
                 with self._lock:
                     n = self._next.value
+                    if n >= self._end.value:
+                        return
                     self._next.value = n + 1
             if self.total is not None and n >= self.total:
                 return
+            yield n
+
+    def from_end(self, total: int) -> Iterator[int]:
+        """Chunk numbers ``total - 1``, ``total - 2``, … down to where the front's claims have got."""
+        while True:
+            if self._next is None:
+                end = min(self._local_end, total)
+                if end - 1 < self._local:
+                    return
+                self._local_end = n = end - 1
+            else:
+                with self._lock:
+                    end = min(self._end.value, total)
+                    if end - 1 < self._next.value:
+                        return
+                    self._end.value = n = end - 1
             yield n
 
     def peek(self) -> int:

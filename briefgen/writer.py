@@ -227,30 +227,43 @@ def _work(plan: Plan, claims: parallel.Claims, in_parent: bool, chunks: int, ext
         parallel.trim_memory()
         if claims.peek() > chunks // 2:
             return result  # the others are past half way: walking every page to help with the rest costs more
-    claimed = iter(claims)
-    current = next(claimed, None)
-    for index, item in enumerate(render.site_pages(site, views)):
-        if result.html_urls is not None and item.path.endswith(".html") and item.path != "404.html":
-            result.html_urls.append(render.url_of(item.path))
-        chunk = index // CHUNK
-        if chunk != current:
-            continue
-        page = item.page()
-        fp = fingerprint(page, views)
-        old = plan.previous.get(page.path)
-        if plan.same_key and old is not None and old.fingerprint == fp and page.path in plan.present:
-            result.rows.append(((0, index), page.path, old, False))
-        else:
-            out, wrote = _keep_or_write(plan, page.path, _render(plan, env, page, site_view, result.spans), fp)
-            result.rows.append(((0, index), page.path, out, wrote))
-        plan.progress.add()
-        if (index + 1) % CHUNK == 0:
-            current = next(claimed, None)
+    if in_parent:  # chunks from the front (every page is walked: the parent lists the site's URLs)
+        claimed = iter(claims)
+        current = next(claimed, None)
+        for index, item in enumerate(render.site_pages(site, views)):
+            if result.html_urls is not None and item.path.endswith(".html") and item.path != "404.html":
+                result.html_urls.append(render.url_of(item.path))
+            if index // CHUNK == current:
+                _page(plan, env, views, site_view, item, index, result)
+                if (index + 1) % CHUNK == 0:
+                    current = next(claimed, None)
+    else:
+        # Workers take chunks from the back: the front has the briefs' pages, the back the entities' and
+        # lists' pages, which show the same brief cards and claims, rendered once per process
+        # (briefgen.fragments): each kind of page mostly in one process, fewer are rendered twice.
+        items = list(render.site_pages(site, views))
+        for chunk in claims.from_end(-(-len(items) // CHUNK)):
+            for index in range(chunk * CHUNK, min(len(items), (chunk + 1) * CHUNK)):
+                _page(plan, env, views, site_view, items[index], index, result)
     fragments.reset(env)  # this process's pages are done: the fragments they shared (tens of MB) go now
     parallel.trim_memory()
     if in_parent and extras.take():
         _search_index(plan, views, result)
     return result
+
+
+def _page(plan: Plan, env: Any, views: TrackedViews, site_view: dict, item: Any, index: int, result: Written) -> None:
+    """Render (or keep) page number ``index`` of the site, ``item`` (a :class:`render.Page` or
+    :class:`render.Deferred`), and add its row to ``result``."""
+    page = item.page()
+    fp = fingerprint(page, views)
+    old = plan.previous.get(page.path)
+    if plan.same_key and old is not None and old.fingerprint == fp and page.path in plan.present:
+        result.rows.append(((0, index), page.path, old, False))
+    else:
+        out, wrote = _keep_or_write(plan, page.path, _render(plan, env, page, site_view, result.spans), fp)
+        result.rows.append(((0, index), page.path, out, wrote))
+    plan.progress.add()
 
 
 _ENVIRONMENTS: dict[tuple, Any] = {}

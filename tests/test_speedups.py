@@ -85,3 +85,37 @@ def test_the_site_is_cross_linked_once_while_markdown_renders(tmp_path, monkeypa
         result = build_module.build(build_module.BuildOptions(site, out_dir=tmp_path / out, jobs=jobs, progress=False))
         assert calls == [1] and not result.diagnostics
         assert 'href="../../briefs/b001/"' in (tmp_path / out / "people/p1/index.html").read_text()  # backlinks
+
+
+def test_chunks_claimed_from_both_ends_are_each_handed_out_once():
+    """The page stage's parent claims chunks from the front, its workers from the back (``Claims.from_end``):
+    in any interleaving they get every chunk exactly once, wherever they meet. The front is unbounded
+    (its walker stops at the last page), the back starts from the chunk count it is given."""
+    from briefgen import parallel
+
+    rng = random.Random(9)
+    for shared in (False, True):
+        for total in (0, 1, 2, 7, 30):
+            for _ in range(20):
+                claims = parallel.Claims(None, shared=shared)
+                front, back = iter(claims), None
+                got_front: list[int] = []
+                got_back: list[int] = []
+                front_done = back_done = False
+                while not (front_done and back_done):
+                    if not back_done and (front_done or rng.random() < 0.4):
+                        back = back or claims.from_end(total)
+                        n = next(back, None)
+                        if n is None:
+                            back_done = True
+                        else:
+                            got_back.append(n)
+                    else:
+                        n = next(front, None)
+                        if n is None or n >= total:  # the walker has no page in chunk n
+                            front_done = True
+                        else:
+                            got_front.append(n)
+                assert sorted(got_front + got_back) == list(range(total)), (shared, total, got_front, got_back)
+                assert got_front == sorted(got_front) and got_back == sorted(got_back, reverse=True)
+    assert list(parallel.Claims(3, shared=False)) == [0, 1, 2]
