@@ -2,7 +2,7 @@
 """Benchmark briefgen against Hugo and Pelican on the same synthetic corpus (issue 9).
 
     python bench/run.py [--sizes 1000,10000] [--repeat 3] [--tools briefgen,hugo,pelican]
-                        [--scenario cold,noop,edit] [--briefgen-args "--jobs 2"]
+                        [--scenario cold,oneoff,noop,edit] [--briefgen-args "--jobs 2"]
 
 Generates one corpus per size and format with ../shared/bench/make_corpus.py (same seed for
 every format) into bench/corpora/<n>-<format>/, reusing it when present; then, for each size and
@@ -40,7 +40,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 TOOLS = ("briefgen", "hugo", "pelican")
-SCENARIOS = ("cold", "noop", "edit")
+SCENARIOS = ("cold", "oneoff", "noop", "edit")
 EDIT_SENTENCE = "\n\nBenchmark edit: one more sentence appended to this brief to time an incremental rebuild.\n"
 PAGE = os.sysconf("SC_PAGE_SIZE")
 MIB = 1024 * 1024
@@ -177,7 +177,7 @@ class Tool:
         self.version = ""
         self.missing = ""
 
-    def command(self, corpus: Path, out: Path) -> list[str]:
+    def command(self, corpus: Path, out: Path, extra: tuple[str, ...] = ()) -> list[str]:
         raise NotImplementedError
 
     def cwd(self, corpus: Path, scratch: Path) -> Path:
@@ -216,8 +216,8 @@ class Briefgen(Tool):
         subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "briefgen")], cwd=REPO,
                        env=self.env(REPO), capture_output=True, timeout=300, check=False)
 
-    def command(self, corpus: Path, out: Path) -> list[str]:
-        return [*self.argv0, "build", str(corpus), "--out", str(out), "--quiet", *self.extra]
+    def command(self, corpus: Path, out: Path, extra: tuple[str, ...] = ()) -> list[str]:
+        return [*self.argv0, "build", str(corpus), "--out", str(out), "--quiet", *self.extra, *extra]
 
     def cwd(self, corpus: Path, scratch: Path) -> Path:
         return scratch  # anything briefgen drops in its working folder is cleaned with the scratch
@@ -244,7 +244,7 @@ class Hugo(Tool):
         self.argv0 = [binary]
         self.version = _first_match(_output([binary, "version"]), r"hugo (v[0-9.]+)") or "?"
 
-    def command(self, corpus: Path, out: Path) -> list[str]:
+    def command(self, corpus: Path, out: Path, extra: tuple[str, ...] = ()) -> list[str]:
         return [*self.argv0, "--quiet", "--destination", str(out)]
 
     def env(self, scratch: Path) -> dict[str, str]:
@@ -266,7 +266,7 @@ class Pelican(Tool):
             return
         self.version = _output([*self.argv0, "--version"]).strip() or "?"
 
-    def command(self, corpus: Path, out: Path) -> list[str]:
+    def command(self, corpus: Path, out: Path, extra: tuple[str, ...] = ()) -> list[str]:
         return [*self.argv0, "content", "-o", str(out), "-s", "pelicanconf.py", "-q"]
 
 
@@ -434,12 +434,13 @@ class Runner:
                 + "\n".join("    | " + line for line in (result["stderr_tail"] or "(no output)").splitlines())
             )
 
-    def build(self, n: int, tool: Tool, scenario: str, rep: int, out: Path, scratch: Path, timed: bool = True) -> bool:
+    def build(self, n: int, tool: Tool, scenario: str, rep: int, out: Path, scratch: Path, timed: bool = True,
+              extra: tuple[str, ...] = ()) -> bool:
         corpus = self.corpus(n, tool)
         logs = Path(tempfile.mkdtemp(prefix="logs-", dir=scratch))
         os.sync()  # no build pays for writing back the files of the one before it
         result = measure(
-            tool.command(corpus, out),
+            tool.command(corpus, out, extra),
             tool.cwd(corpus, scratch),
             tool.env(scratch),
             self.args.timeout,
@@ -464,6 +465,10 @@ class Runner:
             out.mkdir()
             if not self.build(n, tool, "cold", rep, out, scratch, timed="cold" in scenarios):
                 return
+            if "oneoff" in scenarios:  # a cold build that keeps no cache (as in CI), into a fresh folder
+                oneoff = scratch / "oneoff"
+                oneoff.mkdir()
+                self.build(n, tool, "oneoff", rep, oneoff, scratch, extra=("--no-cache",))
             if "noop" in scenarios and not self.build(n, tool, "noop", rep, out, scratch):
                 return
             if "edit" in scenarios:
@@ -605,8 +610,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         dest="scenarios",
         type=comma_list(SCENARIOS),
         default="cold",
-        help="briefgen scenarios: cold, noop (rebuild, nothing changed), edit (one brief's body "
-        "changed); Hugo and Pelican always run cold",
+        help="briefgen scenarios: cold, oneoff (cold with --no-cache, as in CI), noop (rebuild, nothing "
+        "changed), edit (one brief's body changed); Hugo and Pelican always run cold",
     )
     ap.add_argument("--briefgen-args", default="", help="extra arguments for `briefgen build`, e.g. '--jobs 2'")
     ap.add_argument("--seed", type=int, default=47, help="corpus seed, the same for every format")

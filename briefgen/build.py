@@ -53,6 +53,7 @@ class BuildOptions:
     jobs: int | None = None  # worker processes; None: one per CPU
     progress: bool = True
     session: bool = False  # a long-lived process that rebuilds after edits (serve): keep what makes that fast
+    cache: bool = True  # False (--no-cache): a one-off build (CI) neither reads nor writes the build cache
 
 
 @dataclass
@@ -156,7 +157,10 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
            diagnostics: Diagnostics, progress: ProgressLine, start: float) -> BuildResult:
     parsed_key = _parsed_key(config)
     pages_key = text_digest("pages", parsed_key, theme_digest(theme), options.drafts)
-    cache = open_cache(out, parsed_key)
+    # A one-off build (--no-cache) reads nothing, and records nothing a later build could reuse: no page
+    # fingerprints, output digests or body positions, no cache files (any manifest there is dropped).
+    keep = options.cache
+    cache = open_cache(out, parsed_key) if keep else Cache(cache_folder(out), parsed_key=parsed_key)
     new = Cache(cache.folder, parsed_key=parsed_key)
 
     progress.set("reading content")
@@ -173,7 +177,7 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
 
     incremental = state is not None and out.is_dir()
     intact = incremental and state.pages_key == pages_key and not strays and len(present) == len(state.outputs)
-    kept = session.reuse(out, found, cache, new, pages_key, options.drafts, diagnostics, jobs)
+    kept = session.reuse(out, found, cache, new, pages_key, options.drafts, diagnostics, jobs) if keep else None
     # Only Markdown bodies changed since the last build into an output that is all there: only the
     # pages that show them and the search index change (what a kept site gives serve, from the cache).
     bodies = session.body_changes(found, cache) if kept is None and intact else None
@@ -193,7 +197,7 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         if kept is None:
             objects = stages.model(found, diagnostics, new, options.drafts)
         cache_dir = cache.folder
-        if not incremental or caching.parsed_changed(cache, new):
+        if keep and (not incremental or caching.parsed_changed(cache, new)):
             caching.write_parsed(new, cache_dir)
         new.parsed = cache.parsed = {}  # written: not kept while pages are rendered
         listing = tuple((s.rel, s.kind) for s in found.sources)
@@ -215,13 +219,14 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         env = writer.environment(theme, pages_key)
         # Where each brief page shows its body, so that a later build after body edits can patch it in
         # (briefgen.patch); a long-lived process (serve) keeps its site instead.
-        mark = not options.session and marks.body_verbatim(env)
+        mark = keep and not options.session and marks.body_verbatim(env)
         plan = writer.Plan(site, theme, staging.path, state.outputs if incremental else {},
                            present if incremental else set(), incremental and state.pages_key == pages_key, views,
-                           env, keep_search=options.session, mark_bodies=mark)
+                           env, keep_search=options.session, mark_bodies=mark, record=keep)
         estimate = len(state.outputs) if state else len(site.briefs) + 2 * len(site.entities)
         progress.set("rendering pages", plan.progress, estimate)
-        search.preload(caching.read_terms(cache_dir, parsed_key))  # before workers fork: they inherit it
+        if keep:
+            search.preload(caching.read_terms(cache_dir, parsed_key))  # before workers fork: they inherit it
         parallel.trim_memory()  # before workers fork: what the parent freed is not counted again for them
         gc.freeze()  # the site lives until the end: keep the collector (and forked workers) off its pages
         gc.enable()  # rendering makes short-lived cycles; collecting them is cheap with the site frozen
@@ -256,6 +261,10 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         staging.discard()
         caching.discard_pending(cache.folder)
         raise
+    if not keep:  # nothing of this build is kept, here or in this process's memory (serve's kept site)
+        _forget_session(out)
+        return BuildResult(diagnostics.sorted(), out, len(written), len(outputs) - len(written),
+                           time.perf_counter() - start, written)
     caching.commit_parsed(cache_dir)
     caching.write_markdown(new, cache_dir)
     caching.write_state(new, cache_dir)
@@ -368,6 +377,12 @@ def _present(out: Path, state: State | None) -> tuple[set[str], list[str]]:
 
     walk(str(out), "")
     return present, strays
+
+
+def _forget_session(out: Path) -> None:
+    """Forget what this process keeps for ``out`` (the cache's contents, serve's site)."""
+    forget(out)
+    session.forget(out)
 
 
 def _discard_cache(out: Path) -> None:

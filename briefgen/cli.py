@@ -38,6 +38,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             base_url=args.base_url,
             jobs=args.jobs,
             progress=not args.quiet,
+            cache=not args.no_cache,
         )
     )
     _print_diagnostics(result.diagnostics)
@@ -125,6 +126,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--base-url", metavar="URL", help="override base_url (absolute URLs in feeds, sitemap)")
     p.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: number of CPUs)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="a one-off build (CI): neither read nor write the build cache beside the output, which "
+                        "makes this build faster and the next one a full build")
     p.add_argument("--quiet", "-q", action="store_true", help="print only problems")
     p.set_defaults(func=cmd_build)
 

@@ -76,8 +76,8 @@ jobs:
       - name: Configure Pages
         id: pages
         uses: actions/configure-pages@v5
-      - name: Build (strict, so any warning fails the build)
-        run: briefgen build --strict --base-url "${{ steps.pages.outputs.base_url }}/"
+      - name: Build (strict, so any warning fails the build; a one-off build keeps no cache)
+        run: briefgen build --strict --no-cache --base-url "${{ steps.pages.outputs.base_url }}/"
       - name: Upload the site
         uses: actions/upload-pages-artifact@v3
         with:

@@ -58,6 +58,11 @@ def keep(out: Path, kept: Kept) -> None:
         del _KEPT[next(iter(_KEPT))]
 
 
+def forget(out: Path) -> None:
+    """Keep nothing for ``out`` (a build that records nothing for the next one: ``--no-cache``)."""
+    _KEPT.pop(out.resolve(), None)
+
+
 def reuse(out: Path, found: Scan, cache: Cache, new: Cache, pages_key: bytes, drafts: bool,
           diagnostics: Diagnostics, jobs: int) -> Kept | None:
     """The kept state with the changed bodies put in and rendered, or None when it cannot be used.

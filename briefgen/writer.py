@@ -117,6 +117,7 @@ class Plan:
     folders: set[str] = field(default_factory=set)  # made in staging by this process (relative, "/"-separated)
     keep_search: bool = False  # a long-lived process (serve): this process builds the search index and keeps it
     mark_bodies: bool = False  # record where each brief page shows its body, for patching it later (briefgen.patch)
+    record: bool = True  # give outputs their digests and pages their fingerprints (False: a build that keeps no cache)
 
 
 @dataclass
@@ -145,7 +146,7 @@ class Written:
 
 
 def _keep_or_write(plan: Plan, path: str, data: bytes, fp: bytes | None) -> tuple[Output, bool]:
-    out = Output(digest(data), len(data), fp)
+    out = Output(digest(data) if plan.record else b"", len(data), fp)
     old = plan.previous.get(path)
     if old is not None and old.digest == out.digest and path in plan.present:
         return out, False
@@ -256,7 +257,7 @@ def _page(plan: Plan, env: Any, views: TrackedViews, site_view: dict, item: Any,
     """Render (or keep) page number ``index`` of the site, ``item`` (a :class:`render.Page` or
     :class:`render.Deferred`), and add its row to ``result``."""
     page = item.page()
-    fp = fingerprint(page, views)
+    fp = fingerprint(page, views) if plan.record else None
     old = plan.previous.get(page.path)
     if plan.same_key and old is not None and old.fingerprint == fp and page.path in plan.present:
         result.rows.append(((0, index), page.path, old, False))

@@ -221,6 +221,35 @@ def test_deleting_the_cache_gives_a_full_build(site, out, tmp_path):
     assert_same_as_cold(site, out, tmp_path)
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_build_without_the_cache_makes_the_same_files_and_no_cache(site, tmp_path, jobs):
+    """``briefgen build --no-cache`` (a one-off build, as in CI): the bytes of a cold build, and no cache folder."""
+    from .conftest import run_cli
+
+    out = tmp_path / "ci" / "site"
+    code, stdout, stderr = run_cli("build", site, "--out", out, "--no-cache", "--jobs", str(jobs))
+    assert code == 0, stderr
+    assert "files written, 0 unchanged" in stdout
+    assert files(out) == files(cold(site, tmp_path))
+    assert sorted(p.name for p in out.parent.iterdir()) == ["site"]  # no .briefgen-cache beside it
+
+
+def test_a_build_without_the_cache_drops_the_manifest_the_next_build_would_trust(site, out, tmp_path):
+    """A --no-cache build changes the output without recording it: the manifest of the build before is
+    dropped, so the next build is a full one and right, instead of trusting a stale description."""
+    CHANGES["brief title"](site)
+    run(site, out, cache=False)
+    assert_same_as_cold(site, out, tmp_path)
+    assert not (cache_folder(out) / "state.pickle").exists() and not (cache_folder(out) / "edits.pickle").exists()
+    CHANGES["entity renamed (name)"](site)
+    result = run(site, out)
+    assert result.pages_unchanged == 0
+    assert_same_as_cold(site, out, tmp_path)
+    CHANGES["brief body"](site)
+    run(site, out)  # and the cache works again from there
+    assert_same_as_cold(site, out, tmp_path)
+
+
 @pytest.mark.parametrize("name", ["parsed.pickle", "markdown.pickle", "state.pickle"])
 def test_a_damaged_cache_file_is_ignored(site, out, tmp_path, name):
     (cache_folder(out) / name).write_bytes(b"\x80\x05not a pickle")

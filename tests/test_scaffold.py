@@ -83,7 +83,7 @@ def test_generated_workflow(tmp_path: Path) -> None:
                     "actions/upload-pages-artifact"]
     runs = [step["run"] for step in build["steps"] if "run" in step]
     assert runs[0] == "${{ env.BRIEFGEN_INSTALL }}"
-    assert runs[1].startswith("briefgen build --strict --base-url")
+    assert runs[1].startswith("briefgen build --strict --no-cache --base-url")
     assert "steps.pages.outputs.base_url" in runs[1]
     configure = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/configure-pages"))
     assert configure["id"] == "pages"
