@@ -12,7 +12,7 @@ Each step reuses what the last build into the same output left in its cache
    configuration, theme, options, briefgen itself) and its output is intact,
    stop here: there is nothing to write;
 2. resolve the site (:func:`briefgen.resolve.resolve_site`), then render the
-   Markdown that changed;
+   Markdown that changed while cross-linking it (:func:`briefgen.resolve.cross_link`);
 3. render the pages whose inputs changed and stage the files whose bytes
    changed (:mod:`briefgen.writer`);
 4. commit: swap in a full new output, or move the changed files into the
@@ -101,7 +101,7 @@ def load_site(site_dir: Path, diagnostics: Diagnostics, *, drafts: bool = False,
     cache = cache if cache is not None else Cache(Path())
     new = Cache(cache.folder, parsed_key=cache.parsed_key)
     found = stages.scan(site_dir, config, diagnostics, cache, jobs)
-    site = resolve_site(config, *stages.model(found, diagnostics, new, drafts), diagnostics, defer_cross_link=True)
+    site = resolve_site(config, *stages.model(found, diagnostics, new, drafts), diagnostics)
     stages.render_markdown(site, diagnostics, cache, new, jobs, meanwhile=lambda: cross_link(site))
     return site
 
@@ -204,7 +204,7 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         found.release()
         if kept is None:
             before = len(diagnostics.items)
-            site = resolve_site(config, *objects, diagnostics, defer_cross_link=True)
+            site = resolve_site(config, *objects, diagnostics)
             resolve_diagnostics = diagnostics.items[before:]
             progress.set("rendering Markdown")
             # The site is cross-linked here while workers already render Markdown (which needs none of it).

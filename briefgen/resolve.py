@@ -29,7 +29,7 @@ def brief_path(slug: str) -> str:
 
 @dataclass
 class Site:
-    """Everything a build renders, built once by :func:`resolve_site`."""
+    """Everything a build renders, built once by :func:`resolve_site` and :func:`cross_link`."""
 
     config: SiteConfig
     briefs: list[Brief]  # newest first
@@ -118,12 +118,12 @@ def _same_name(a: str, b: str) -> bool:
 
 
 def resolve_site(config: SiteConfig, briefs: list[Brief], entities: list[Entity],
-                 diagnostics: Diagnostics, defer_cross_link: bool = False) -> Site:
-    """Index, resolve and cross-link. Unknown references become warnings and stub entities.
+                 diagnostics: Diagnostics) -> Site:
+    """Index and resolve. Unknown references become warnings and stub entities.
 
-    With ``defer_cross_link`` the caller calls :func:`cross_link` later: what Markdown rendering needs
-    (entities, names, briefs by slug, each brief's entities) is there before, and a build renders
-    Markdown in workers while this process cross-links (:func:`briefgen.stages.render_markdown`)."""
+    The site is then complete for Markdown rendering (entities, names, briefs by slug, each brief's
+    entities); :func:`cross_link` adds what pages need besides, which a build does while workers
+    already render Markdown (:func:`briefgen.stages.render_markdown`)."""
     by_key: dict[EntityKey, Entity] = {}
     for e in entities:
         if e.key in by_key:
@@ -154,8 +154,6 @@ def resolve_site(config: SiteConfig, briefs: list[Brief], entities: list[Entity]
     site = Site(config=config, briefs=ordered, entities=by_key, briefs_by_slug=briefs_by_slug,
                 names=_index_names(config, by_key, diagnostics))
     _Resolver(site, diagnostics).run()
-    if not defer_cross_link:
-        cross_link(site)
     return site
 
 
