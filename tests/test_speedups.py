@@ -47,6 +47,48 @@ def test_fingerprints_see_every_field_of_the_views_they_pickle_as_tuples():
         assert tuple(kind.__slots__) == tuple(f.name for f in dataclasses.fields(kind)), kind
 
 
+def test_reused_fingerprint_picklers_give_what_a_new_pickler_gives(tmp_path):
+    """TrackedViews.digest reuses one pickler per nesting depth: every page's fingerprint must still be the
+    digest of its own pickle, made as a new pickler would make it (nothing left from the page before), in
+    whatever order the pages come (a worker takes them from the back)."""
+    import io
+    import pickle
+
+    from briefgen import render, writer
+    from briefgen.cache import digest
+
+    files = {f"content/people/p{i}.yaml": f"name: Person {i}\nsummary: Person number {i}.\n" for i in range(6)}
+    for i in range(24):
+        files[f"content/briefs/b{i:02d}.md"] = (
+            f"---\ntitle: Brief {i}\ndate: 2025-01-{1 + i % 9:02d}\nsummary: About p{i % 6}.\n"
+            f"people: [p{i % 6}, p{(i + 1) % 6}]\ntags: [t{i % 3}]\nclaims:\n"
+            f"  - text: Claim {i}.\n    status: reported\n    by: p{i % 6}\n    about: [p{(i + 2) % 6}]\n"
+            f"  - text: Claim {i} again.\n    status: {'confirmed' if i % 2 else 'disputed'}\n---\nBody {i}.\n")
+    site = load_site(make_site(tmp_path / "s", files), Diagnostics())
+
+    def fresh(views, value):  # what digest() did before it reused picklers
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=writer.PROTOCOL)
+        pickler.dispatch_table = views.table
+        pickler.dump(value)
+        return digest(buffer.getvalue())
+
+    def fingerprints(order):
+        views = writer.TrackedViews(site)
+        pages = [item.page() for item in render.site_pages(site, views)]
+        found = {pages[i].path: writer.fingerprint(pages[i], views) for i in order(range(len(pages)))}
+        return found, views, pages
+
+    forward, views, pages = fingerprints(list)
+    assert len(forward) > 40 and views.digests  # shared views were digested while pages were pickled
+    backward, _, _ = fingerprints(lambda r: list(reversed(r)))
+    assert backward == forward
+    unshared = writer.TrackedViews(site)  # new views: its digests of shared views start empty again
+    unshared_pages = [item.page() for item in render.site_pages(site, unshared)]
+    assert {p.path: fresh(unshared, p) for p in unshared_pages} == forward
+    assert all(buffer.tell() == 0 for _, buffer in views._picklers)  # nothing kept between digests
+
+
 def test_work_done_while_workers_run_happens_once_in_this_process():
     """``parallel.run``'s ``meanwhile`` runs here, once, while forked workers work; not at all without them."""
     import os
