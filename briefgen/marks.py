@@ -87,8 +87,15 @@ def render_marked(env: jinja2.Environment, page: render.Page, site_view: dict, c
     marked = dataclasses.replace(page, context={**page.context, "brief": dataclasses.replace(
         view, html=OPEN + view.html + CLOSE)})
     data = render.render_page(env, marked, site_view, config)
-    start, end = data.find(_OPEN_BYTES), data.find(_CLOSE_BYTES)
-    if start < 0 or end < start or data.count(_OPEN_BYTES) != 1 or data.count(_CLOSE_BYTES) != 1:
-        return render.render_page(env, page, site_view, config), None
+    # Both markers start with \x02, which pages seldom hold otherwise: when the page's only two are the
+    # markers', each is there once (a byte is found with memchr, several times faster than a search for
+    # the marker, of which this took four over the whole page). Otherwise, the markers are looked for.
+    start = data.find(b"\x02")
+    end = data.find(b"\x02", start + 1) if start >= 0 else -1
+    if not (end > 0 and data.startswith(_OPEN_BYTES, start) and data.startswith(_CLOSE_BYTES, end)
+            and data.find(b"\x02", end + 1) < 0):
+        start, end = data.find(_OPEN_BYTES), data.find(_CLOSE_BYTES)
+        if start < 0 or end < start or data.count(_OPEN_BYTES) != 1 or data.count(_CLOSE_BYTES) != 1:
+            return render.render_page(env, page, site_view, config), None
     body = end - start - len(_OPEN_BYTES)
     return data[:start] + data[start + len(_OPEN_BYTES):end] + data[end + len(_CLOSE_BYTES):], (start, body)

@@ -382,9 +382,13 @@ def render_page(env: jinja2.Environment, page: Page, site_view: dict[str, Any], 
         if error is None:
             raise
         raise error from None
-    if ROOT in html:
-        html = html.replace(ROOT, root)
-    return html.encode("utf-8")
+    data = html.encode("utf-8")
+    if ROOT in html:  # encoded first: splitting bytes and joining them is about twice as fast as str.replace
+        data = root.encode("utf-8").join(data.split(_ROOT_BYTES))
+    return data
+
+
+_ROOT_BYTES = ROOT.encode("utf-8")
 
 
 def render_generated(page: Page, site_view: dict[str, Any], config) -> bytes:

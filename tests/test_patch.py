@@ -182,6 +182,39 @@ def test_a_theme_that_does_more_with_the_body_is_never_patched(site, tmp_path, l
     assert_same_as_cold(site, out, tmp_path)
 
 
+@pytest.mark.parametrize("extra", ["", "\x02", "\x02body x\x03", "\x02/body x\x03\x02"])
+@pytest.mark.parametrize("where", ["before", "after", "twice"])
+def test_where_a_page_shows_its_body_is_found_whatever_else_the_page_holds(site, extra, where):
+    """marks.render_marked finds the body's markers through the page's \\x02 bytes when those are the
+    markers' alone, by searching for the markers otherwise: either way the page is the plain rendering's
+    bytes and the span is where the body sits (a theme may well write a control character)."""
+    from briefgen import render, writer
+    from briefgen.build import load_site
+    from briefgen.diagnostics import Diagnostics
+    from briefgen.theme import load_theme
+
+    default = (REPO / "themes/default/templates/brief.html").read_text(encoding="utf-8")
+    body = "{{ brief.html | safe }}"
+    shown = {"before": f"{extra}{body}", "after": f"{body}<p>{extra}</p>", "twice": f"{body}{extra}{body}"}[where]
+    make_site(site, {"templates/brief.html": default.replace(body, shown)})
+    loaded = load_site(site, Diagnostics())
+    env = writer.environment(load_theme(site, loaded.config.theme), b"marks test")
+    views = writer.TrackedViews(loaded)
+    pages = [render.brief_page(loaded, views, brief) for brief in loaded.briefs]
+    site_view = render.site_context(loaded)
+    for page in pages:
+        plain = render.render_page(env, page, site_view, loaded.config)
+        data, span = marks.render_marked(env, page, site_view, loaded.config)
+        assert data == plain
+        if where == "twice":  # not once: nowhere to patch
+            assert span is None
+            continue
+        start, length = span
+        html = page.context["brief"].html
+        assert data[start:start + length] == html.replace("\x02root\x03/", page.root).encode("utf-8")
+        assert (extra in data.decode("utf-8")) and len(data) - length > len(extra)
+
+
 @pytest.mark.parametrize(("template", "verbatim"), [
     ("<main>{{ brief.title }}{{ brief.html | safe }}</main>", True),
     ("{% extends 'base.html' %}{% block main %}{{ brief.html | safe }}{% endblock %}", True),

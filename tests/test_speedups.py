@@ -76,12 +76,11 @@ def test_reused_fingerprint_picklers_give_what_a_new_pickler_gives(tmp_path):
     def fingerprints(order):
         views = writer.TrackedViews(site)
         pages = [item.page() for item in render.site_pages(site, views)]
-        found = {pages[i].path: writer.fingerprint(pages[i], views) for i in order(range(len(pages)))}
-        return found, views, pages
+        return {pages[i].path: writer.fingerprint(pages[i], views) for i in order(range(len(pages)))}, views
 
-    forward, views, pages = fingerprints(list)
+    forward, views = fingerprints(list)
     assert len(forward) > 40 and views.digests  # shared views were digested while pages were pickled
-    backward, _, _ = fingerprints(lambda r: list(reversed(r)))
+    backward, _ = fingerprints(lambda r: list(reversed(r)))
     assert backward == forward
     unshared = writer.TrackedViews(site)  # new views: its digests of shared views start empty again
     unshared_pages = [item.page() for item in render.site_pages(site, unshared)]
