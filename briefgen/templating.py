@@ -24,18 +24,21 @@ except ImportError:  # pragma: no cover - MarkupSafe 2
     _escape_inner = None
 
 
-def _fast_escape(value: object, _str=str, _markup=Markup, _new=str.__new__, _inner=_escape_inner) -> Markup:
-    """What :func:`markupsafe.escape` returns, without its cost per call (a build makes millions, one per
-    ``{{ }}``): a :class:`Markup` is returned as it is (it is immutable and already safe), a ``str`` is
-    escaped and wrapped without going through ``Markup.__new__``; anything else as markupsafe does it."""
+def _fast_escape(value: object, _str=str, _markup=Markup, _new=str.__new__, _inner=_escape_inner) -> str:
+    """What :func:`markupsafe.escape` gives for a template's ``{{ }}``, without its cost per call (a build
+    makes millions): a :class:`Markup` as it is; a ``str`` escaped, and *not* wrapped in a new Markup.
+    Compiled templates call ``escape`` only on a value they output, and every piece of output is only
+    ever joined to others (into the page, or into a macro's, block's or ``set`` block's markup, which
+    Jinja wraps as a whole): so the text is the same, and copying each value into a Markup, which cost
+    more than escaping it, is not needed. Anything else as markupsafe does it."""
     kind = type(value)
     if kind is _str:
-        return _new(_markup, _inner(value))
+        return _inner(value)
     if kind is _markup:
         return value
     if hasattr(value, "__html__"):
         return _new(_markup, value.__html__())
-    return _new(_markup, _inner(_str(value)))
+    return _inner(_str(value))
 
 
 _escape = _fast_escape if _escape_inner is not None else markupsafe.escape

@@ -160,3 +160,48 @@ def test_chunks_claimed_from_both_ends_are_each_handed_out_once():
                 assert sorted(got_front + got_back) == list(range(total)), (shared, total, got_front, got_back)
                 assert got_front == sorted(got_front) and got_back == sorted(got_back, reverse=True)
     assert list(parallel.Claims(3, shared=False)) == [0, 1, 2]
+
+
+def test_the_theme_environment_renders_what_plain_jinja_renders(tmp_path):
+    """templating's escape returns escaped text as a plain str (not a new Markup) and its context calls
+    macros directly: every construct that takes a template's output (a page, a macro, a ``set`` or
+    ``filter`` block, ``caller()``, ``super()``, an include, an imported module) must give what Jinja's
+    own escape and calls give, and everything unsafe must still be escaped."""
+    import jinja2
+    from markupsafe import Markup
+
+    from briefgen import templating
+
+    class Html:
+        def __html__(self):
+            return "<b>already safe</b>"
+
+    templates = {
+        "base.html": "<title>{% block title %}{{ s }}{% endblock %}</title>{% block body %}{% endblock %}",
+        "_m.html": ("{% macro item(x, n=1) %}<li>{{ x }}{{ n }}</li>{% endmacro %}"
+                    "{% macro wrap(x) %}<div>{{ x }}{{ caller() }}</div>{% endmacro %}"
+                    "{% set shared %}<i>{{ s }}</i>{% endset %}"),
+        "inc.html": "<p>{{ s }}|{{ n }}</p>",
+        "page.html": (
+            "{% extends 'base.html' %}{% from '_m.html' import item, wrap with context %}"
+            "{% import '_m.html' as m with context %}"
+            "{% block title %}{{ super() }} — {{ s | upper }}{% endblock %}"
+            "{% block body %}{{ s }}{{ m_ }}{{ h }}{{ n }}{{ f }}{{ none }}{{ items | join(s) }}"
+            "{{ item(s) }}{{ item(m_, n=2) | striptags }}{{ item(s) | length }}"
+            "{% call wrap(s) %}{{ s }}{{ m_ }}{% endcall %}"
+            "{% set block %}{{ s }}<u>{{ m_ }}</u>{% endset %}{{ block }}{{ block | length }}{{ block | lower }}"
+            "{% filter upper %}{{ s }}{{ m_ }}{% endfilter %}"
+            "{% for x in items %}{{ loop.index }}{{ x }}{% endfor %}{% include 'inc.html' %}{{ m.shared }}"
+            "{% autoescape false %}{{ s }}{% endautoescape %}{{ s ~ m_ }}{{ (s ~ '') | e }}{% endblock %}"),
+    }
+    values = {"s": "<script>&\"'x", "m_": Markup("<em>ok</em>"), "h": Html(), "n": 7, "f": 1.5, "none": None,
+              "items": ["a<", Markup("<b>"), 3]}
+    ours = templating.environment([], None)
+    ours.loader = jinja2.DictLoader(templates)
+    plain = jinja2.Environment(loader=jinja2.DictLoader(templates), autoescape=True, trim_blocks=True,
+                               undefined=jinja2.StrictUndefined,
+                               lstrip_blocks=True, keep_trailing_newline=True)
+    got = ours.get_template("page.html").render(**values)
+    assert got == plain.get_template("page.html").render(**values)
+    assert got.count("<script>") == 1  # the autoescape false block's alone
+    assert got.count("&lt;script&gt;") >= 8
