@@ -160,13 +160,20 @@ def site_pages(site: Site, views: Views) -> Iterator[Page | Deferred]:
     for brief in site.briefs:
         yield Deferred(f"briefs/{brief.slug}/index.html", brief_page, (site, views, brief))
 
+    # Every entity's feed between the briefs' pages and the entities' (the order of the site's HTML pages,
+    # which the sitemap lists, stays as it was): a build's main process renders pages from the front and
+    # its workers from the back (briefgen.writer), and where they meet, pages are better made of nothing
+    # the others share (feeds are XML of brief summaries). Were entities' pages there, the brief cards and
+    # claim rows they show would be rendered, and held, in both processes.
+    for kind in config.entity_kinds:
+        for e in site.kind_entities(kind):
+            yield Deferred(f"{kind}/{e.id}/feed.xml", entity_feed, (site, views, e))
     for kind, kind_config in config.entity_kinds.items():
         yield Page(f"{kind}/index.html", "kind.html", kind_config.label,
                    f"{kind_config.label} in {config.title}, with the briefs that mention each.",
                    {"kind": kind_config, "entities": views.listing(kind)})
         for e in site.kind_entities(kind):
             yield Deferred(f"{kind}/{e.id}/index.html", entity_page, (site, views, e))
-            yield Deferred(f"{kind}/{e.id}/feed.xml", entity_feed, (site, views, e))
 
     groups = [(s, [views.claim(c) for c in site.claims_by_status.get(k, [])])
               for k, s in config.claim_statuses.items()]
@@ -209,7 +216,7 @@ def brief_page(site: Site, views: Views, brief: Brief) -> Page:
 
 
 def entity_page(site: Site, views: Views, entity: Entity) -> Page:
-    """An entity's own page (the only page that shows its Markdown body); its feed is listed after it."""
+    """An entity's own page (the only page that shows its Markdown body)."""
     config = site.config
     kind, kind_config = entity.kind, config.entity_kinds[entity.kind]
     description = entity.summary or f"{kind_config.singular} in {config.title}."

@@ -257,7 +257,8 @@ def _work(plan: Plan, claims: parallel.Claims, in_parent: bool, chunks: int, ext
     else:
         # Workers take chunks from the back: the front has the briefs' pages, the back the entities' and
         # lists' pages, which show the same brief cards and claims, rendered once per process
-        # (briefgen.fragments): each kind of page mostly in one process, fewer are rendered twice.
+        # (briefgen.fragments): each kind of page mostly in one process, fewer are rendered twice. The
+        # entities' feeds lie between (render.site_pages), so the two mostly meet where nothing is shared.
         items = list(render.site_pages(site, views))
         for chunk in claims.from_end(-(-len(items) // CHUNK)):
             for index in range(chunk * CHUNK, min(len(items), (chunk + 1) * CHUNK)):

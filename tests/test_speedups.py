@@ -205,3 +205,25 @@ def test_the_theme_environment_renders_what_plain_jinja_renders(tmp_path):
     assert got == plain.get_template("page.html").render(**values)
     assert got.count("<script>") == 1  # the autoescape false block's alone
     assert got.count("&lt;script&gt;") >= 8
+
+
+def test_entity_feeds_lie_between_the_briefs_pages_and_the_entities_pages(tmp_path):
+    """The page stage's processes meet somewhere in the middle of the site's pages (the main process
+    from the front, workers from the back): the entities' feeds, which share no rendered fragment with
+    other pages, lie there, after every brief page and before every entity page."""
+    from briefgen import render, writer
+
+    files = {f"content/people/p{i}.yaml": f"name: Person {i}\n" for i in range(5)}
+    files.update({f"content/events/e{i}.yaml": f"name: Event {i}\ndate: 2025-01-0{i + 1}\n" for i in range(3)})
+    for i in range(9):
+        files[f"content/briefs/b{i}.md"] = (f"---\ntitle: B{i}\ndate: 2025-01-0{i + 1}\nsummary: S.\n"
+                                            f"people: [p{i % 5}]\nevents: [e{i % 3}]\n---\nText.\n")
+    site = load_site(make_site(tmp_path / "s", files), Diagnostics())
+    paths = [item.path for item in render.site_pages(site, writer.TrackedViews(site))]
+    kinds = ("people/", "events/")
+    briefs = [i for i, p in enumerate(paths) if p.startswith("briefs/") and p.count("/") == 2]
+    feeds = [i for i, p in enumerate(paths) if p.startswith(kinds) and p.endswith("/feed.xml")]
+    entities = [i for i, p in enumerate(paths) if p.startswith(kinds) and p.count("/") == 2 and p.endswith(".html")]
+    assert len(briefs) == 9 and len(feeds) == len(entities) == 8
+    assert max(briefs) < min(feeds) and max(feeds) < min(entities)
+    assert feeds == list(range(min(feeds), max(feeds) + 1))  # one run
