@@ -71,13 +71,13 @@ class TrackedViews(Views):
     def digest(self, value: Any) -> bytes:
         """The digest of ``value`` pickled through :attr:`table`. A shared view met for the first time is
         digested while the page that holds it is being pickled, so there is one pickler per depth of that
-        nesting, each made once and reused (a new pickler and buffer per digest cost a sixth of it)."""
+        nesting, each reused while what it pickles is small (a new pickler and buffer per digest cost a
+        sixth of it). Clearing a pickler's memo costs as much as the most it ever held (its table never
+        shrinks), so after a large pickle (the sitemap's page lists every URL) the next digest at that
+        depth gets a new pickler instead."""
         depth = self._depth
         if depth == len(self._picklers):
-            buffer = io.BytesIO()
-            pickler = pickle.Pickler(buffer, protocol=PROTOCOL)
-            pickler.dispatch_table = self.table
-            self._picklers.append((pickler, buffer))
+            self._picklers.append(self._new_pickler())
         pickler, buffer = self._picklers[depth]
         self._depth = depth + 1
         try:
@@ -85,9 +85,21 @@ class TrackedViews(Views):
             return digest(buffer.getvalue())
         finally:
             self._depth = depth
-            pickler.clear_memo()  # what dump() writes then depends on ``value`` alone, as with a new pickler
-            buffer.seek(0)
-            buffer.truncate()
+            if buffer.tell() > REUSE_LIMIT:
+                self._picklers[depth] = self._new_pickler()
+            else:
+                pickler.clear_memo()  # what dump() writes then depends on ``value`` alone, as with a new pickler
+                buffer.seek(0)
+                buffer.truncate()
+
+    def _new_pickler(self) -> tuple[pickle.Pickler, io.BytesIO]:
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=PROTOCOL)
+        pickler.dispatch_table = self.table
+        return pickler, buffer
+
+
+REUSE_LIMIT = 16 * 1024  # bytes: a larger pickle's pickler is not reused (see TrackedViews.digest)
 
 
 PROTOCOL = 5

@@ -86,6 +86,14 @@ def test_reused_fingerprint_picklers_give_what_a_new_pickler_gives(tmp_path):
     unshared_pages = [item.page() for item in render.site_pages(site, unshared)]
     assert {p.path: fresh(unshared, p) for p in unshared_pages} == forward
     assert all(buffer.tell() == 0 for _, buffer in views._picklers)  # nothing kept between digests
+    # A large pickle leaves a new pickler behind (its memo table would make every later digest slower),
+    # a small one the same pickler; the digests stay what a new pickler gives either way.
+    first = views._picklers[0][0]
+    small = ["a", "b"]
+    assert views.digest(small) == fresh(views, small) and views._picklers[0][0] is first
+    large = [f"https://example.org/page/{n}/" for n in range(writer.REUSE_LIMIT // 16)]
+    assert views.digest(large) == fresh(views, large) and views._picklers[0][0] is not first
+    assert views.digest(small) == fresh(views, small)
 
 
 def test_work_done_while_workers_run_happens_once_in_this_process():
