@@ -118,3 +118,40 @@ def test_fingerprints_do_not_leave_utf8_copies_of_rendered_markdown(tmp_path):
     assert sys.getsizeof(view.html) == before  # pickling the str itself would cache its UTF-8 inside it
     pickle.dumps(view.html)
     assert sys.getsizeof(view.html) > before  # (which is what this guards against)
+
+
+def test_pages_render_with_young_collections_only_and_the_collector_is_restored(tmp_path, monkeypatch):
+    """A full collection in the page stage walks everything a process keeps while rendering and frees
+    next to nothing: the page stage collects the young generations only (rendering's few cycles die
+    young), and the build gives the collector back as it found it, even when it fails."""
+    import gc
+
+    import pytest
+
+    from briefgen.diagnostics import ContentError
+
+    site = make_site(tmp_path / "src", _many_briefs(3))
+    seen = []
+    real = writer.render_pages
+
+    def render_pages(plan, jobs, estimate):
+        seen.append((gc.isenabled(), gc.get_threshold()))
+        garbage = [[]]
+        garbage[0].append(garbage)  # a cycle made while rendering, dropped at once
+        del garbage
+        assert gc.collect(1) >= 2  # the young generations are still collected
+        return real(plan, jobs, estimate)
+
+    monkeypatch.setattr(writer, "render_pages", render_pages)
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(650, 9, 8)
+        build(BuildOptions(site, out_dir=tmp_path / "out", jobs=1, progress=False))
+        assert seen == [(True, (650, 9, building.NO_FULL_COLLECTION))]
+        assert gc.get_threshold() == (650, 9, 8)
+        (site / "content/briefs/2025-10-01-b0.md").write_text("---\ntitle: [unclosed\n---\n")
+        with pytest.raises(ContentError):
+            build(BuildOptions(site, out_dir=tmp_path / "out", jobs=1, progress=False))
+        assert gc.get_threshold() == (650, 9, 8)
+    finally:
+        gc.set_threshold(*before)
