@@ -18,10 +18,12 @@ import gc
 import multiprocessing
 import os
 import pickle
+import selectors
 import signal
+import struct
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 MIN_CHUNKS_PER_WORKER = 2  # fewer chunks than this per extra process: not worth a fork
@@ -62,6 +64,7 @@ class Claims:
 
     def __init__(self, total: int | None, shared: bool):
         self.total = total  # None: unbounded (the caller stops claiming)
+        self.between: Callable[[], Any] | None = None  # called before each claim from the front (in one process)
         if shared:
             ctx = multiprocessing.get_context("fork")
             self._next = ctx.RawValue("q", 0)
@@ -74,6 +77,8 @@ class Claims:
 
     def __iter__(self) -> Iterator[int]:
         while True:
+            if self.between is not None:
+                self.between()
             if self._next is None:
                 n = self._local
                 if n >= self._local_end:
@@ -203,8 +208,147 @@ def run(work: Callable[[Claims, bool], Any], jobs: int, chunks: int, total: int 
                 os.waitpid(pid, 0)
 
 
-def _child(work: Callable[[Claims, bool], Any], claims: Claims, write: int) -> None:  # pragma: no cover
-    """Body of a forked worker: run, send ``(ok, value)`` through the pipe, and exit without cleanup."""
+def stream(work: Callable[[Claims, bool], Iterable[Any]], jobs: int, chunks: int, receive: Callable[[Any], Any],
+           parent_works: bool = True, meanwhile: Callable[[], Any] | None = None) -> None:
+    """Like :func:`run`, but ``work(claims, in_parent)`` yields pieces of its result as it goes, and
+    each reaches ``receive(piece)`` here as soon as it is made, while the children go on, rather
+    than all at once when the last child is done: they are sent (and used here) while the work goes
+    on, not in a serial tail after it. Pieces come in no set order: ``receive`` puts them in place.
+    This process picks up what its children sent whenever it claims a chunk of its own (with
+    ``parent_works``), and then until they are all done; without ``parent_works``, it calls
+    ``meanwhile`` once they are forked. Without children, this process does all the work. An
+    exception in any process is raised here, after every child has been stopped."""
+    extra = min(jobs - parent_works, chunks // MIN_CHUNKS_PER_WORKER) if can_fork() and jobs > 1 else 0
+    if extra <= 0:
+        for piece in work(Claims(chunks, shared=False), True):
+            receive(piece)
+        return
+    claims = Claims(chunks, shared=True)
+    inbox = _Inbox(receive)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        for _ in range(extra):
+            read, write = os.pipe()
+            with contextlib.suppress(OSError):  # a larger pipe: a child blocks less while this process is busy
+                fcntl_set_pipe_size(write, PIPE_BYTES)
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - runs in the child (measured by the tests' outputs)
+                os.close(read)
+                _child(work, claims, write, streamed=True)
+            os.close(write)
+            inbox.add(pid, read)
+        if parent_works:
+            claims.between = inbox.poll
+            for piece in work(claims, True):
+                receive(piece)
+            claims.between = None
+        elif meanwhile is not None:
+            meanwhile()
+        inbox.wait()
+    finally:
+        inbox.stop()
+
+
+class _Inbox:
+    """The pipes of :func:`stream`'s children, read as frames arrive."""
+
+    def __init__(self, receive: Callable[[Any], Any]):
+        self.receive = receive
+        self.children: dict[int, tuple[int, bytearray]] = {}  # read end of its pipe -> (pid, bytes not yet framed)
+
+    def add(self, pid: int, read: int) -> None:
+        os.set_blocking(read, False)
+        self.children[read] = (pid, bytearray())
+
+    def poll(self) -> None:
+        """Take in what the children have sent so far, without waiting."""
+        for read in list(self.children):
+            with contextlib.suppress(BlockingIOError):
+                while self._read(read):
+                    pass
+
+    def wait(self) -> None:
+        """Take in everything until every child is done."""
+        with selectors.DefaultSelector() as selector:
+            for read in self.children:
+                selector.register(read, selectors.EVENT_READ)
+            while self.children:
+                for key, _ in selector.select():
+                    with contextlib.suppress(BlockingIOError):
+                        if not self._read(key.fd):
+                            selector.unregister(key.fd)
+
+    def _read(self, read: int) -> bool:
+        """One read from a child's pipe (raises BlockingIOError when there is nothing to read yet); frames
+        completed are received. False once the pipe is closed (the child reaped, checked to have got through)."""
+        pid, pending = self.children[read]
+        data = os.read(read, PIPE_BYTES)
+        if data:
+            pending += data
+            for ok, value in _frames(pending):
+                if not ok:
+                    raise value
+                self.receive(value[0])
+            return True
+        os.close(read)
+        del self.children[read]
+        _, status = os.waitpid(pid, 0)
+        if pending != _END_FRAME:
+            raise WorkerError(f"a build worker process exited without a result (status {status})")
+        return False
+
+    def stop(self) -> None:
+        """After a failure: stop the children still running, then reap them."""
+        for read, (pid, _) in self.children.items():
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.close(read)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        self.children.clear()
+
+
+PIPE_BYTES = 1 << 20  # the pipe size asked for (Linux allows up to 1 MiB unprivileged), and the most read at once
+_FRAME = struct.Struct("<Q")  # a streamed frame: the size of the pickle that follows it
+
+
+def fcntl_set_pipe_size(fd: int, size: int) -> None:
+    import fcntl
+
+    fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), size)
+
+
+def _frame(value: Any) -> bytes:
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return _FRAME.pack(len(payload)) + payload
+
+
+_END_FRAME = _frame((True, None))  # what a streaming child sends last: it got through
+
+
+def _frames(pending: bytearray) -> Iterator[tuple[bool, Any]]:
+    """The complete frames at the start of ``pending``, unpickled and removed from it: ``(True,
+    (piece,))`` or ``(False, exception)``. The end frame is left there (and nothing follows it):
+    :func:`stream` checks for it when the pipe closes."""
+    while len(pending) >= _FRAME.size:
+        end = _FRAME.size + _FRAME.unpack_from(pending)[0]
+        if len(pending) < end:
+            return
+        with memoryview(pending) as view, view[_FRAME.size:end] as frame:  # released before ``pending`` shrinks
+            ok, value = pickle.loads(frame)
+        if ok and value is None:
+            return
+        del pending[:end]
+        yield ok, value
+
+
+def _child(work: Callable[[Claims, bool], Any], claims: Claims, write: int,
+           streamed: bool = False) -> None:  # pragma: no cover
+    """Body of a forked worker: run, send ``(ok, value)`` through the pipe, and exit without cleanup.
+    ``streamed`` (:func:`stream`): each piece ``work`` yields goes as a frame ``(True, (piece,))`` as
+    soon as it is made, then an end frame; a failure, as a frame ``(False, exception)``."""
     code = 0
     try:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handlers (serve) are not ours
@@ -214,22 +358,36 @@ def _child(work: Callable[[Claims, bool], Any], claims: Claims, write: int) -> N
         # collector header) into this process, as it did when the site was forked before gc.freeze().
         gc.freeze()
         gc.enable()
-        try:
-            payload = pickle.dumps((True, work(claims, False)), protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException as exc:  # everything goes back to the parent
-            code = 1
-            try:
-                payload = pickle.dumps((False, exc), protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.loads(payload)  # some exceptions pickle but do not unpickle
-            except Exception:
-                text = "".join(traceback.format_exception(exc))
-                payload = pickle.dumps((False, WorkerError(text)), protocol=pickle.HIGHEST_PROTOCOL)
         with os.fdopen(write, "wb") as pipe:
+            try:
+                if streamed:
+                    for piece in work(claims, False):
+                        pipe.write(_frame((True, (piece,))))
+                        pipe.flush()
+                    payload = _END_FRAME
+                else:
+                    payload = pickle.dumps((True, work(claims, False)), protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException as exc:  # everything goes back to the parent
+                code = 1
+                payload = _error(exc)
+                if streamed:
+                    payload = _FRAME.pack(len(payload)) + payload
             pipe.write(payload)
     except BaseException:
         code = 2
     finally:
         os._exit(code)
+
+
+def _error(exc: BaseException) -> bytes:
+    """``(False, exc)`` pickled, or a :class:`WorkerError` with its traceback when ``exc`` cannot travel."""
+    try:
+        payload = pickle.dumps((False, exc), protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.loads(payload)  # some exceptions pickle but do not unpickle
+    except Exception:
+        text = "".join(traceback.format_exception(exc))
+        payload = pickle.dumps((False, WorkerError(text)), protocol=pickle.HIGHEST_PROTOCOL)
+    return payload
 
 
 def _collect(pid: int, read: int) -> Any:

@@ -79,22 +79,28 @@ def scan(site_dir: Path, config: SiteConfig, diagnostics: Diagnostics, cache: Ca
             collecting = gc.isenabled()
             gc.disable()
             try:
-                done = []
                 for c in claims:
+                    done = []
                     for i in chunks[c]:
                         entry, obj = _read_one(sources[i], config, cache.parsed.get(sources[i].rel))
-                        done.append((i, entry, obj if in_parent else None))
-                return done
+                        done.append((i, entry.as_tuple(), obj if in_parent else None))
+                    yield done
             finally:
                 if collecting:
                     gc.enable()
 
-        # Workers parse; this process, which keeps the site, is spared what parsing leaves behind.
-        for done in parallel.run(work, jobs, len(chunks), parent_works=False, meanwhile=meanwhile):
-            for i, entry, obj in done or ():
-                entries[i] = entry
+        def receive(done) -> None:
+            # Unpickled as each chunk comes in, while the workers parse the next ones, rather than all
+            # at once after them with a core idle (about 0.4 s at 10,000 briefs).
+            for i, fields, obj in done:
+                entries[i] = entry = FileEntry(*fields)
+                if obj is None and entry.blob is not None:
+                    obj = loads(entry.blob)
                 if obj is not None:
                     result.parsed[i] = obj
+
+        # Workers parse; this process, which keeps the site, is spared what parsing leaves behind.
+        parallel.stream(work, jobs, len(chunks), receive, parent_works=False, meanwhile=meanwhile)
     result.inputs = text_digest(*((s.rel, s.kind, e.digest) for s, e in zip(sources, entries, strict=True)))
     return result
 
@@ -280,11 +286,15 @@ def render_markdown(site: Site, diagnostics: Diagnostics, cache: Cache, new: Cac
         def work(claims, in_parent: bool):
             if in_parent:
                 run_pending()
-            return [(i, _render_one(site, items[i])) for c in claims for i in chunks[c]]
+            for c in claims:
+                yield [(i, _render_one(site, items[i])) for i in chunks[c]]
 
-        for done in parallel.run(work, jobs, len(chunks)):
+        def receive(done) -> None:
             for i, entry in done:
                 results[i] = entry
+
+        # A worker's results are sent chunk by chunk while it renders, not in one tail at the end.
+        parallel.stream(work, jobs, len(chunks), receive)
     run_pending()
     for item, entry in zip(items, results, strict=True):
         new.markdown[item.key] = entry

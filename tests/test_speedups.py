@@ -114,6 +114,85 @@ def test_work_done_while_workers_run_happens_once_in_this_process():
     assert calls == []
 
 
+def test_streamed_results_reach_this_process_once_each_while_workers_run():
+    """``parallel.stream``: every piece a worker yields reaches ``receive`` here exactly once (pieces larger
+    than a pipe too), from this process's work and the workers', with and without workers; a worker's
+    pieces arrive while this process still works (it takes them in between its own chunks)."""
+    import os
+    import time
+
+    from briefgen import parallel
+
+    forked = parallel.can_fork()
+    for jobs, parent_works in ((1, True), (2, True), (3, True), (2, False), (3, False)):
+        got: list = []
+        seen_while_working: list[int] = []
+
+        def work(claims, in_parent, got=got, seen_while_working=seen_while_working, parent_works=parent_works):
+            for c in claims:
+                if in_parent and parent_works:
+                    seen_while_working.append(sum(1 for g in got if g[1] != os.getpid()))
+                time.sleep(0.002)  # every process gets chunks
+                yield (c, os.getpid(), b"x" * (3 * parallel.PIPE_BYTES if c == 5 else c))
+
+        parallel.stream(work, jobs, 40, got.append, parent_works=parent_works)
+        assert sorted(g[0] for g in got) == list(range(40)), (jobs, parent_works)
+        assert all(g[2] == b"x" * (3 * parallel.PIPE_BYTES if g[0] == 5 else g[0]) for g in got)
+        pids = {g[1] for g in got}
+        if forked and jobs > 1:
+            assert len(pids - {os.getpid()}) == jobs - parent_works
+            assert (os.getpid() in pids) == parent_works
+            if parent_works:  # a worker's pieces came in before this process's own work was done
+                assert max(seen_while_working) > 0
+        else:
+            assert pids == {os.getpid()}
+    calls: list[int] = []
+    parallel.stream(lambda claims, in_parent: ([c] for c in claims), 2, 6, lambda piece: None,
+                    parent_works=False, meanwhile=lambda: calls.append(os.getpid()))
+    assert calls == ([os.getpid()] if forked else [])
+
+
+def test_a_streaming_worker_that_fails_or_dies_fails_the_call_and_leaves_no_process_behind():
+    import os
+    import time
+
+    import pytest
+
+    from briefgen import parallel
+
+    if not parallel.can_fork():
+        pytest.skip("workers are forked on Linux only")
+
+    def failing(claims, in_parent):
+        for c in claims:
+            if not in_parent:
+                raise ValueError(f"chunk {c} is bad")
+            time.sleep(0.005)  # the worker gets a chunk
+            yield c
+
+    def dying(claims, in_parent):
+        for c in claims:
+            if not in_parent:
+                os._exit(3)
+            time.sleep(0.005)
+            yield c
+
+    for work, expected in ((failing, ValueError), (dying, parallel.WorkerError)):
+        for parent_works in (True, False):
+            with pytest.raises(expected):
+                parallel.stream(work, 2, 20, lambda piece: None, parent_works=parent_works)
+            with pytest.raises(ChildProcessError):
+                os.waitpid(-1, os.WNOHANG)  # every worker was reaped
+
+    def refuse(piece):
+        raise KeyError(piece)
+
+    with pytest.raises(KeyError):  # a failure here stops the workers too
+        parallel.stream(lambda claims, in_parent: ([c] for c in claims), 2, 20, refuse, parent_works=False)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
 def test_the_site_is_cross_linked_once_while_markdown_renders(tmp_path, monkeypatch):
     """A build resolves the site, then cross-links it while workers render Markdown (which needs none of
     it): once, with or without workers, and with nothing left to render (the cache has it all)."""
