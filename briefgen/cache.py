@@ -277,15 +277,22 @@ def write_parsed(cache: Cache, folder: Path) -> None:
           (FORMAT, cache.parsed_key, {rel: e.as_tuple() for rel, e in cache.parsed.items()}))
 
 
-def commit_parsed(folder: Path) -> None:
-    pending = folder / "parsed.pickle.next"
-    if pending.is_file():
-        pending.replace(folder / "parsed.pickle")
+def commit_parsed(folder: Path, *pending: str) -> None:
+    """Put the new ``parsed.pickle`` in place (once the build succeeded), and the files ``pending``
+    names that this build wrote as ``<name>.next`` (:func:`write_terms`)."""
+    for name in ("parsed.pickle", *pending):
+        file = folder / f"{name}.next"
+        if file.is_file():
+            file.replace(folder / name)
+
+
+PENDING = ("parsed.pickle", "terms.pickle")  # what a build may write as <name>.next
 
 
 def discard_pending(folder: Path) -> None:
     """A failed build leaves the cache as it was."""
-    (folder / "parsed.pickle.next").unlink(missing_ok=True)
+    for name in PENDING:
+        (folder / f"{name}.next").unlink(missing_ok=True)
 
 
 def write_markdown(cache: Cache, folder: Path) -> None:
@@ -305,8 +312,10 @@ def read_terms(folder: Path, key: bytes) -> dict[bytes, tuple[str, str]]:
     return _shaped(folder / "terms.pickle", key, shape) or {}
 
 
-def write_terms(folder: Path, key: bytes, terms: dict[bytes, tuple[str, str]]) -> None:
-    _dump(folder / "terms.pickle", (FORMAT, key, terms))
+def write_terms(folder: Path, key: bytes, terms: dict[bytes, tuple[str, str]], pending: bool = False) -> None:
+    """Write ``terms.pickle`` (``pending``: as ``terms.pickle.next``, which :func:`commit_parsed` puts in
+    place once the build succeeded: the page worker that builds the search index writes it)."""
+    _dump(folder / ("terms.pickle.next" if pending else "terms.pickle"), (FORMAT, key, terms))
 
 
 def drop_state(folder: Path) -> None:

@@ -144,8 +144,8 @@ class Index:
 # Each document's terms, kept across the builds of one process (``briefgen serve``) so that an
 # edit folds only the documents whose texts changed: a digest of the texts -> (strong terms,
 # other terms not strong), each joined by spaces (terms have none). Every build keeps only the
-# entries it used; a forked worker sends back the entries it added (:func:`new_terms`) for the
-# parent to :func:`remember`, so that the next build's worker inherits them.
+# entries it used (:func:`new_terms` tells which it computed afresh). A forked worker that builds the
+# index writes them to the build cache (briefgen.writer), where the next build in any process reads them.
 _TERMS: dict[bytes, tuple[str, str]] = {}
 _NEW: dict[bytes, tuple[str, str]] = {}
 
@@ -181,7 +181,7 @@ def new_terms() -> tuple[dict[bytes, tuple[str, str]], int]:
 
 
 def forget_terms() -> None:
-    """Empty the memo (a forked worker, once it has taken :func:`new_terms`)."""
+    """Empty the memo (a forked worker, once it has written it to the build cache)."""
     _TERMS.clear()
     _NEW.clear()
 
@@ -195,14 +195,6 @@ def preload(entries: dict[bytes, tuple[str, str]]) -> None:
     """Start a process's empty memo from the build cache (a memo it already has is newer)."""
     if not _TERMS:
         _TERMS.update(entries)
-
-
-def remember(entries: dict[bytes, tuple[str, str]], documents: int) -> None:
-    """Add entries a worker computed (:func:`new_terms`) to this process's memo, which holds
-    at most about twice ``documents`` entries (it is emptied rather than grow past that)."""
-    if len(_TERMS) + len(entries) > 2 * documents + 64:
-        _TERMS.clear()
-    _TERMS.update(entries)
 
 
 def _brief_texts(brief) -> tuple[tuple, tuple, str]:

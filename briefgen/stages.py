@@ -52,18 +52,22 @@ class Scan:
 def scan(site_dir: Path, config: SiteConfig, diagnostics: Diagnostics, cache: Cache, jobs: int,
          meanwhile: Callable[[], None] | None = None) -> Scan:
     """Find every content file and read (and parse) those the cache does not vouch for. When workers
-    parse them, ``meanwhile`` is called here while they do (:func:`briefgen.parallel.run`)."""
+    parse them, ``meanwhile`` is called here while they do (:func:`briefgen.parallel.stream`)."""
     sources = find_content(site_dir, list(config.entity_kinds), diagnostics)
     entries: list[FileEntry | None] = []
     todo: list[int] = []
     for i, source in enumerate(sources):
         entry = cache.parsed.get(source.rel)
+        if entry is None:  # read in any case (a cold build: every file), and stat'ed there
+            entries.append(None)
+            todo.append(i)
+            continue
         try:
             st = os.stat(source.path)
             stat = (st.st_size, st.st_mtime_ns)
         except OSError:
             stat = None
-        if entry is not None and stat == (entry.size, entry.mtime_ns) and not cache.racy(entry.mtime_ns):
+        if stat == (entry.size, entry.mtime_ns) and not cache.racy(entry.mtime_ns):
             entries.append(entry)
         else:
             entries.append(None)

@@ -21,7 +21,7 @@ import pickle
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,6 +146,7 @@ class Plan:
     keep_search: bool = False  # a long-lived process (serve): this process builds the search index and keeps it
     mark_bodies: bool = False  # record where each brief page shows its body, for patching it later (briefgen.patch)
     record: bool = True  # give outputs their digests and pages their fingerprints (False: a build that keeps no cache)
+    save_terms: Callable[[dict], Any] | None = None  # a worker that builds the search index gives it its memo
 
 
 @dataclass
@@ -160,6 +161,7 @@ class Pages:
     html_urls: list[str] | None = None
     spans: dict[str, tuple | None] = field(default_factory=dict)
     sizes: dict[str, int] | None = None
+    terms_saved: bool = False  # a worker gave the search memo to ``plan.save_terms``
 
 
 @dataclass
@@ -168,9 +170,10 @@ class Written:
 
     rows: list[tuple] = field(default_factory=list)
     html_urls: list[str] | None = None
-    search_terms: bool = False  # this worker wrote its new search memo entries (search.new_terms) to the spill file
+    spilled: bool = False  # this worker wrote the search terms' sizes to the spill file
     spans: dict[str, tuple | None] = field(default_factory=dict)  # see Pages.spans
     sizes: dict[str, int] | None = None  # see Pages.sizes: the search index was built here (a worker spills them)
+    terms_saved: bool = False
 
 
 def _keep_or_write(plan: Plan, path: str, data: bytes, fp: bytes | None) -> tuple[Output, bool]:
@@ -233,7 +236,8 @@ def _work(plan: Plan, claims: parallel.Claims, in_parent: bool, chunks: int, ext
     """One process's share: page chunks as claimed, and the search index if it takes it (a worker
     takes it first; this process, which must walk every page anyway, only when no worker did;
     with ``plan.keep_search``, this process always, to keep it for the next edit). A worker that
-    builds the index writes the search memo's new entries to ``spill``, a file made before it forked."""
+    builds the index gives its memo to ``plan.save_terms`` and writes the terms' sizes to ``spill``, a
+    file made before it forked."""
     site = plan.site
     env = plan.env or plan.theme.environment()
     fragments.reset(env)
@@ -244,13 +248,16 @@ def _work(plan: Plan, claims: parallel.Claims, in_parent: bool, chunks: int, ext
         _search_index(plan, views, result)
     if not in_parent and not plan.keep_search and extras.take():
         _search_index(plan, views, result)
-        # Written out at once and let go (this worker builds no other index), rather than kept, and
-        # copied into its result, while it renders pages: about 20 MB at 10,000 briefs. (The memo only
-        # makes a later build in this process faster: without a file, the entries are not sent.)
-        if spill is not None:
-            pickle.dump((search.new_terms(), result.sizes), spill, protocol=PROTOCOL)
+        # The memo (every document's terms) goes to the build cache from here, and the terms' sizes through
+        # the spill file; both are let go at once (this worker builds no other index), rather than kept, and
+        # copied into its result, while it renders pages: about 20 MB at 10,000 briefs.
+        if plan.save_terms is not None:
+            plan.save_terms(search.memo())
+            result.terms_saved = True
+        if spill is not None and result.sizes is not None:
+            pickle.dump(result.sizes, spill, protocol=PROTOCOL)
             spill.flush()
-            result.search_terms = True
+            result.spilled = True
         result.sizes = None  # sent through the spill file, or not at all
         search.forget_terms()
         parallel.trim_memory()
@@ -322,8 +329,8 @@ def render_pages(plan: Plan, jobs: int, estimate: int) -> Pages:
     extras = parallel.Once()
     sizes = None
     with contextlib.ExitStack() as stack:
-        spill = None  # where a worker that builds the search index leaves the memo entries it made (see _work)
-        if jobs > 1 and parallel.can_fork() and not plan.keep_search:
+        spill = None  # where a worker that builds the search index leaves the terms' sizes (see _work)
+        if jobs > 1 and parallel.can_fork() and not plan.keep_search and plan.mark_bodies:
             with contextlib.suppress(OSError):
                 spill = stack.enter_context(tempfile.TemporaryFile())
         results = parallel.run(lambda claims, in_parent: _work(plan, claims, in_parent, chunks, extras, spill),
@@ -331,17 +338,15 @@ def render_pages(plan: Plan, jobs: int, estimate: int) -> Pages:
         for r in results:
             if r.sizes is not None:
                 sizes = r.sizes
-            if r.search_terms:  # so that the next build's worker inherits them
+            if r.spilled:
                 spill.seek(0)
-                memo, spilled = pickle.load(spill)
-                search.remember(*memo)
-                if spilled is not None:
-                    sizes = spilled
+                sizes = pickle.load(spill)
     rows: list[tuple] = []
     pages = Pages({}, [], [], sizes=sizes)
     for r in results:
         rows += r.rows
         pages.spans.update(r.spans)
+        pages.terms_saved |= r.terms_saved
         if r.html_urls is not None:
             pages.html_urls = r.html_urls
     rows.sort(key=lambda row: row[0])

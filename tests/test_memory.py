@@ -99,11 +99,42 @@ def test_a_build_lets_go_of_brief_bodies_and_parse_results_but_a_session_still_r
     assert (out / "briefs/b1/index.html").read_bytes() == (cold / "briefs/b1/index.html").read_bytes()
 
 
-def test_the_worker_that_builds_the_search_index_sends_its_memo_back(tmp_path):
+def test_the_search_memo_a_worker_writes_is_put_in_place_only_by_a_build_that_succeeds(tmp_path, monkeypatch):
+    """The worker that builds the search index writes its memo to the build cache itself, as a pending
+    file that only a build that succeeds puts in place: the same memo (and Markdown cache) as a build in
+    one process writes, and nothing of a build that fails."""
+    import pytest
+
+    from briefgen.cache import cache_folder
+
     site = make_site(tmp_path / "src", _many_briefs(120))  # enough pages for a worker to be forked
-    search._TERMS.clear()
-    build(BuildOptions(site, out_dir=tmp_path / "out", jobs=2, progress=False))
-    assert len(search._TERMS) > 240  # every brief and claim, and the entities: through the spill file
+
+    def cache_files(out):
+        folder = cache_folder(out)
+        assert not list(folder.glob("*.next"))
+        return {name: pickle.loads((folder / name).read_bytes()) for name in ("terms.pickle", "markdown.pickle")}
+
+    files = {}
+    for jobs in (1, 2):
+        search._TERMS.clear()
+        build(BuildOptions(site, out_dir=tmp_path / f"out{jobs}", jobs=jobs, progress=False))
+        files[jobs] = cache_files(tmp_path / f"out{jobs}")
+    assert len(files[2]["terms.pickle"][2]) > 240  # every brief and claim, and the entities
+    assert files[1] == files[2]
+    before = {p.name: p.read_bytes() for p in cache_folder(tmp_path / "out2").iterdir()}
+    edited = site / "content/briefs/2025-10-02-b1.md"
+    edited.write_text(edited.read_text().replace("spoke, 1.", "spoke of Zanzibar, 1.").replace("Brief 1", "B 1"))
+
+    def fail(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(writer, "write_extras", fail)  # after the page workers are done
+    with pytest.raises(OSError):
+        build(BuildOptions(site, out_dir=tmp_path / "out2", jobs=2, progress=False))
+    after = {p.name: p.read_bytes() for p in cache_folder(tmp_path / "out2").iterdir()}
+    assert {name: after.get(name) for name in before if name != "state.pickle"} == \
+        {name: data for name, data in before.items() if name != "state.pickle"}
+    assert set(after) <= set(before)
     search._TERMS.clear()
 
 

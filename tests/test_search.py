@@ -219,12 +219,3 @@ def test_a_new_process_folds_only_what_changed_thanks_to_the_cached_memo(tmp_pat
         build(BuildOptions(site, out_dir=cold, jobs=1, progress=False))
         assert _search_files(out) == _search_files(cold)
     search._TERMS.clear()
-
-
-def test_remember_keeps_the_memo_bounded():
-    search._TERMS.clear()
-    search.remember({b"a": ("", "")}, 10)
-    assert len(search._TERMS) == 1
-    search.remember({bytes([i]): ("", "") for i in range(100)}, 10)
-    assert len(search._TERMS) == 100  # emptied first: it would have held more than twice 10 + 64
-    search._TERMS.clear()
