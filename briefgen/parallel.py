@@ -348,7 +348,10 @@ def _child(work: Callable[[Claims, bool], Any], claims: Claims, write: int,
            streamed: bool = False) -> None:  # pragma: no cover
     """Body of a forked worker: run, send ``(ok, value)`` through the pipe, and exit without cleanup.
     ``streamed`` (:func:`stream`): each piece ``work`` yields goes as a frame ``(True, (piece,))`` as
-    soon as it is made, then an end frame; a failure, as a frame ``(False, exception)``."""
+    soon as it is made, then an end frame; a failure, as a frame ``(False, exception)``. What the pipe
+    cannot take yet is kept here, and the work goes on: the parent may be busy for a while (a build
+    cross-links its site before it takes any Markdown), and a worker that waited for it would leave a
+    core idle."""
     code = 0
     try:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handlers (serve) are not ours
@@ -358,25 +361,37 @@ def _child(work: Callable[[Claims, bool], Any], claims: Claims, write: int,
         # collector header) into this process, as it did when the site was forked before gc.freeze().
         gc.freeze()
         gc.enable()
-        with os.fdopen(write, "wb") as pipe:
-            try:
-                if streamed:
-                    for piece in work(claims, False):
-                        pipe.write(_frame((True, (piece,))))
-                        pipe.flush()
-                    payload = _END_FRAME
-                else:
-                    payload = pickle.dumps((True, work(claims, False)), protocol=pickle.HIGHEST_PROTOCOL)
-            except BaseException as exc:  # everything goes back to the parent
-                code = 1
-                payload = _error(exc)
-                if streamed:
-                    payload = _FRAME.pack(len(payload)) + payload
-            pipe.write(payload)
+        unsent = bytearray()
+        try:
+            if streamed:
+                os.set_blocking(write, False)
+                for piece in work(claims, False):
+                    unsent += _frame((True, (piece,)))
+                    _send(write, unsent)
+                payload = _END_FRAME
+            else:
+                payload = pickle.dumps((True, work(claims, False)), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException as exc:  # everything goes back to the parent
+            code = 1
+            payload = _error(exc)
+            if streamed:
+                payload = _FRAME.pack(len(payload)) + payload
+        os.set_blocking(write, True)
+        unsent += payload
+        _send(write, unsent)
+        os.close(write)
     except BaseException:
         code = 2
     finally:
         os._exit(code)
+
+
+def _send(fd: int, data: bytearray) -> None:
+    """Write ``data`` to ``fd``, removing what was written: all of it, or (``fd`` not blocking) as much
+    as the pipe takes now."""
+    with contextlib.suppress(BlockingIOError):
+        while data:
+            del data[:os.write(fd, data)]
 
 
 def _error(exc: BaseException) -> bytes:

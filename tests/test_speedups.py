@@ -152,6 +152,40 @@ def test_streamed_results_reach_this_process_once_each_while_workers_run():
     assert calls == ([os.getpid()] if forked else [])
 
 
+def test_a_streaming_worker_goes_on_working_while_this_process_is_busy():
+    """A worker whose pieces fill its pipe keeps them and goes on (a build cross-links its site before it
+    takes any Markdown): here it finishes its whole share before this process reads anything."""
+    import multiprocessing
+    import time
+
+    import pytest
+
+    from briefgen import parallel
+
+    if not parallel.can_fork():
+        pytest.skip("workers are forked on Linux only")
+    done = multiprocessing.get_context("fork").RawValue("b", 0)
+
+    def work(claims, in_parent):
+        for c in claims:
+            yield c, b"x" * parallel.PIPE_BYTES  # one piece fills the pipe
+        if not in_parent:
+            done.value = 1
+
+    seen: list[int] = []
+
+    def busy():  # reads nothing until the worker is done (or gives up after a while)
+        deadline = time.monotonic() + 10
+        while not done.value and time.monotonic() < deadline:
+            time.sleep(0.01)
+        seen.append(done.value)
+
+    got: list = []
+    parallel.stream(work, 2, 8, got.append, parent_works=False, meanwhile=busy)
+    assert seen == [1]
+    assert sorted(c for c, _ in got) == list(range(8))
+
+
 def test_a_streaming_worker_that_fails_or_dies_fails_the_call_and_leaves_no_process_behind():
     import os
     import time
