@@ -214,33 +214,49 @@ def _text_key(*parts) -> bytes:
     return text_digest(digest(parts[0].encode("utf-8", "surrogatepass")), *parts[1:])
 
 
-def texts(site: Site, bodies_of: set[int] | None = None) -> list[_Text]:
+class _Keys:
+    """The cache key of each Markdown text: a digest of the text, of what it is (a brief's body, a claim's
+    note, an entity's body), where it starts, and for a brief's body the entities it links on first mention
+    (each entity's part is digested once per process)."""
+
+    def __init__(self, html: bool):
+        self.html = html
+        self.each: dict[str, bytes] = {}  # an entity's page -> digest of its mention (names, page, title)
+
+    def __call__(self, item: _Text) -> bytes:
+        owner, html = item.owner, self.html
+        if isinstance(owner, Brief):
+            pieces = []
+            for m in item.mentions:
+                piece = self.each.get(m.target.path)
+                if piece is None:
+                    piece = self.each[m.target.path] = text_digest(m.names, m.target.path, m.target.title)
+                pieces.append(piece)
+            return _text_key(item.text, "brief", html, item.first_line, b"".join(pieces))
+        if isinstance(owner, Entity):
+            return _text_key(item.text, "entity", html, item.first_line)
+        return _text_key(item.text, "note", html, item.first_line, item.first_col)
+
+
+def texts(site: Site, bodies_of: set[int] | None = None, keyed: bool = True) -> list[_Text]:
     """Every Markdown text of the site, in a stable order; with ``bodies_of`` (ids of briefs and
-    entities), only the bodies of those."""
-    html = site.config.markdown_html
+    entities), only the bodies of those. Without ``keyed``, their cache keys are left empty
+    (:class:`_Keys` makes them where they are rendered)."""
     out = []
-    each: dict[str, bytes] = {}  # an entity's page -> digest of its mention (names, page, title)
     for brief in site.briefs:
         if bodies_of is None or id(brief) in bodies_of:
-            mentions = site.mentions_for(brief)
-            pieces = []
-            for m in mentions:
-                piece = each.get(m.target.path)
-                if piece is None:
-                    piece = each[m.target.path] = text_digest(m.names, m.target.path, m.target.title)
-                pieces.append(piece)
-            linked = b"".join(pieces)
-            out.append(_Text(brief, brief.path, False, brief.body, mentions, brief.body_line, 1,
-                             _text_key(brief.body, "brief", html, brief.body_line, linked)))
+            out.append(_Text(brief, brief.path, False, brief.body, site.mentions_for(brief), brief.body_line, 1, b""))
         for claim in brief.claims if bodies_of is None else ():
             if claim.note:
                 at = claim.note_pos or claim.pos
-                out.append(_Text(claim, brief.path, True, claim.note, [], at.line, at.col,
-                                 _text_key(claim.note, "note", html, at.line, at.col)))
+                out.append(_Text(claim, brief.path, True, claim.note, [], at.line, at.col, b""))
     for entity in site.entities.values():
         if entity.body.strip() and (bodies_of is None or id(entity) in bodies_of):
-            out.append(_Text(entity, entity.path, False, entity.body, [], entity.body_line, 1,
-                             _text_key(entity.body, "entity", html, entity.body_line)))
+            out.append(_Text(entity, entity.path, False, entity.body, [], entity.body_line, 1, b""))
+    if keyed:
+        key = _Keys(site.config.markdown_html)
+        for item in out:
+            item.key = key(item)
     return out
 
 
@@ -274,11 +290,14 @@ def render_markdown(site: Site, diagnostics: Diagnostics, cache: Cache, new: Cac
         while pending:
             pending.pop()()
 
-    items = texts(site) if items is None else items
+    # With nothing in the cache to look up (a cold build), the texts' keys are made where they are
+    # rendered, in parallel, rather than all here first.
+    keyed = items is not None or bool(cache.markdown)
+    items = texts(site, keyed=keyed) if items is None else items
     results: list[Markdown | None] = []
     todo: list[int] = []
     for i, item in enumerate(items):
-        entry = cache.markdown.get(item.key)
+        entry = cache.markdown.get(item.key) if keyed else None
         if entry is not None and all(site.link_target(t) == target for t, target in entry.resolutions):
             results.append(entry)
         else:
@@ -290,12 +309,13 @@ def render_markdown(site: Site, diagnostics: Diagnostics, cache: Cache, new: Cac
         def work(claims, in_parent: bool):
             if in_parent:
                 run_pending()
+            key = _Keys(site.config.markdown_html)
             for c in claims:
-                yield [(i, _render_one(site, items[i])) for i in chunks[c]]
+                yield [(i, items[i].key or key(items[i]), _render_one(site, items[i])) for i in chunks[c]]
 
         def receive(done) -> None:
-            for i, entry in done:
-                results[i] = entry
+            for i, key, entry in done:
+                items[i].key, results[i] = key, entry
 
         # A worker's results are sent chunk by chunk while it renders, not in one tail at the end.
         parallel.stream(work, jobs, len(chunks), receive)
