@@ -223,8 +223,9 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         plan = writer.Plan(site, theme, staging.path, state.outputs if incremental else {},
                            present if incremental else set(), incremental and state.pages_key == pages_key, views,
                            env, keep_search=options.session, mark_bodies=mark, record=keep)
-        if keep and not options.session:  # the worker that builds the search index writes its memo (put in place
-            # after success), rather than send it here to be written after the pages with a core idle
+        if keep:  # cache files written while pages render (put in place after success), not after them
+            plan.chores = (lambda: caching.write_markdown(new, cache_dir, pending=True),)
+        if keep and not options.session:  # by the worker that builds the search index: its memo
             plan.save_terms = lambda memo: caching.write_terms(cache_dir, parsed_key, memo, pending=True)
         estimate = len(state.outputs) if state else len(site.briefs) + 2 * len(site.entities)
         progress.set("rendering pages", plan.progress, estimate)
@@ -268,8 +269,10 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         _forget_session(out)
         return BuildResult(diagnostics.sorted(), out, len(written), len(outputs) - len(written),
                            time.perf_counter() - start, written)
-    caching.commit_parsed(cache_dir, *(("terms.pickle",) if pages.terms_saved else ()))
-    caching.write_markdown(new, cache_dir)
+    caching.commit_parsed(cache_dir, *(("markdown.pickle",) if pages.chores_done else ()),
+                          *(("terms.pickle",) if pages.terms_saved else ()))
+    if not pages.chores_done:
+        caching.write_markdown(new, cache_dir)
     caching.write_state(new, cache_dir)
     if edits is not None:
         patch.write(cache_dir, edits)

@@ -175,8 +175,7 @@ class Cache:
         renders no Markdown (nothing changed, or bodies patched in: briefgen/patch.py) never reads it."""
         if self.unread_markdown:
             self.unread_markdown = False
-            self._markdown = _shaped(self.folder / "markdown.pickle", self.parsed_key,
-                                     lambda data: {k: Markdown(*v) for k, v in data.items()}) or {}
+            self._markdown = _read_markdown(self.folder / "markdown.pickle", self.parsed_key) or {}
         return self._markdown
 
     @markdown.setter
@@ -279,14 +278,14 @@ def write_parsed(cache: Cache, folder: Path) -> None:
 
 def commit_parsed(folder: Path, *pending: str) -> None:
     """Put the new ``parsed.pickle`` in place (once the build succeeded), and the files ``pending``
-    names that this build wrote as ``<name>.next`` (:func:`write_terms`)."""
+    names that this build wrote as ``<name>.next`` (:func:`write_markdown`, :func:`write_terms`)."""
     for name in ("parsed.pickle", *pending):
         file = folder / f"{name}.next"
         if file.is_file():
             file.replace(folder / name)
 
 
-PENDING = ("parsed.pickle", "terms.pickle")  # what a build may write as <name>.next
+PENDING = ("parsed.pickle", "markdown.pickle", "terms.pickle")  # what a build may write as <name>.next
 
 
 def discard_pending(folder: Path) -> None:
@@ -295,10 +294,44 @@ def discard_pending(folder: Path) -> None:
         (folder / f"{name}.next").unlink(missing_ok=True)
 
 
-def write_markdown(cache: Cache, folder: Path) -> None:
-    """Write ``markdown.pickle`` into ``folder``."""
-    _dump(folder / "markdown.pickle", (FORMAT, cache.parsed_key, {k: (m.html, m.problems, m.resolutions)
-                                                                  for k, m in cache.markdown.items()}))
+MARKDOWN_BATCH = 256  # texts per pickle of markdown.pickle
+
+
+def write_markdown(cache: Cache, folder: Path, pending: bool = False) -> None:
+    """Write ``markdown.pickle`` into ``folder`` (``pending``: as ``markdown.pickle.next``, which
+    :func:`commit_parsed` puts in place once the build succeeded): a pickle of ``(FORMAT, parsed_key,
+    count)``, then pickles of up to :data:`MARKDOWN_BATCH` ``(key, HTML as UTF-8, problems, resolutions)``.
+    Each HTML text is encoded here, a batch at a time, because pickling a ``str`` that is not ASCII
+    leaves a UTF-8 copy inside it for as long as it lives (about 30 MB at 10,000 briefs): so the main
+    process can write this file while it still renders pages, without holding a second copy of them."""
+    path = folder / ("markdown.pickle.next" if pending else "markdown.pickle")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    items = list(cache.markdown.items())
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as f:
+        pickler = pickle.Pickler(f, protocol=PROTOCOL)
+        pickler.dump((FORMAT, cache.parsed_key, len(items)))
+        for start in range(0, len(items), MARKDOWN_BATCH):
+            pickler.clear_memo()  # holds what it pickled (this batch's encoded texts) until cleared
+            pickler.dump([(k, m.html.encode("utf-8", "surrogatepass"), m.problems, m.resolutions)
+                          for k, m in items[start:start + MARKDOWN_BATCH]])
+    tmp.replace(path)
+
+
+def _read_markdown(path: Path, key: bytes) -> dict[bytes, Markdown] | None:
+    """What :func:`write_markdown` wrote, or None when it is missing, damaged or of another key."""
+    try:
+        stream = io.BytesIO(path.read_bytes())
+        fmt, file_key, count = _SafeUnpickler(stream).load()
+        if fmt != FORMAT or file_key != key:
+            return None
+        out: dict[bytes, Markdown] = {}
+        while len(out) < count:  # one unpickler per pickle: each was written with a fresh memo
+            for k, html, problems, resolutions in _SafeUnpickler(stream).load():
+                out[k] = Markdown(html.decode("utf-8", "surrogatepass"), problems, resolutions)
+        return out
+    except Exception:  # a damaged or foreign cache is a cold build, never an error
+        return None
 
 
 def read_terms(folder: Path, key: bytes) -> dict[bytes, tuple[str, str]]:

@@ -147,6 +147,10 @@ class Plan:
     mark_bodies: bool = False  # record where each brief page shows its body, for patching it later (briefgen.patch)
     record: bool = True  # give outputs their digests and pages their fingerprints (False: a build that keeps no cache)
     save_terms: Callable[[dict], Any] | None = None  # a worker that builds the search index gives it its memo
+    # Work no page needs (writing cache files from what this process holds), done by this process before its
+    # first page while a worker renders, rather than after the pages with a core idle (not by a worker, which
+    # would copy every object it touches); the caller does it when no page stage ran (Pages.chores_done).
+    chores: tuple[Callable[[], Any], ...] = ()
 
 
 @dataclass
@@ -162,6 +166,7 @@ class Pages:
     spans: dict[str, tuple | None] = field(default_factory=dict)
     sizes: dict[str, int] | None = None
     terms_saved: bool = False  # a worker gave the search memo to ``plan.save_terms``
+    chores_done: bool = False  # ``plan.chores`` are done
 
 
 @dataclass
@@ -174,6 +179,7 @@ class Written:
     spans: dict[str, tuple | None] = field(default_factory=dict)  # see Pages.spans
     sizes: dict[str, int] | None = None  # see Pages.sizes: the search index was built here (a worker spills them)
     terms_saved: bool = False
+    chores_done: bool = False
 
 
 def _keep_or_write(plan: Plan, path: str, data: bytes, fp: bytes | None) -> tuple[Output, bool]:
@@ -237,7 +243,7 @@ def _work(plan: Plan, claims: parallel.Claims, in_parent: bool, chunks: int, ext
     takes it first; this process, which must walk every page anyway, only when no worker did;
     with ``plan.keep_search``, this process always, to keep it for the next edit). A worker that
     builds the index gives its memo to ``plan.save_terms`` and writes the terms' sizes to ``spill``, a
-    file made before it forked."""
+    file made before it forked. This process does ``plan.chores`` before its first page."""
     site = plan.site
     env = plan.env or plan.theme.environment()
     fragments.reset(env)
@@ -264,6 +270,9 @@ def _work(plan: Plan, claims: parallel.Claims, in_parent: bool, chunks: int, ext
         if claims.peek() > chunks // 2:
             return result  # the others are past half way: walking every page to help with the rest costs more
     if in_parent:  # chunks from the front (every page is walked: the parent lists the site's URLs)
+        for chore in plan.chores:
+            chore()
+        result.chores_done = True
         claimed = iter(claims)
         current = next(claimed, None)
         for index, item in enumerate(render.site_pages(site, views)):
@@ -347,6 +356,7 @@ def render_pages(plan: Plan, jobs: int, estimate: int) -> Pages:
         rows += r.rows
         pages.spans.update(r.spans)
         pages.terms_saved |= r.terms_saved
+        pages.chores_done |= r.chores_done
         if r.html_urls is not None:
             pages.html_urls = r.html_urls
     rows.sort(key=lambda row: row[0])

@@ -11,7 +11,7 @@ from pathlib import Path
 from briefgen import build as building
 from briefgen import search, stages, writer
 from briefgen.build import BuildOptions, build, load_site
-from briefgen.cache import Cache, dumps, loads
+from briefgen.cache import Cache, _read_markdown, dumps, loads
 from briefgen.diagnostics import Diagnostics
 from briefgen.markdown import LinkTarget, Mention
 from briefgen.schema import Pos
@@ -99,10 +99,12 @@ def test_a_build_lets_go_of_brief_bodies_and_parse_results_but_a_session_still_r
     assert (out / "briefs/b1/index.html").read_bytes() == (cold / "briefs/b1/index.html").read_bytes()
 
 
-def test_the_search_memo_a_worker_writes_is_put_in_place_only_by_a_build_that_succeeds(tmp_path, monkeypatch):
-    """The worker that builds the search index writes its memo to the build cache itself, as a pending
-    file that only a build that succeeds puts in place: the same memo (and Markdown cache) as a build in
-    one process writes, and nothing of a build that fails."""
+def test_cache_files_written_while_pages_render_are_put_in_place_only_by_a_build_that_succeeds(
+        tmp_path, monkeypatch):
+    """The worker that builds the search index writes its memo to the build cache itself, and the main
+    process writes the Markdown cache before its first page, both as pending files that only a build
+    that succeeds puts in place: the same memo and Markdown as a build in one process writes, and
+    nothing of a build that fails."""
     import pytest
 
     from briefgen.cache import cache_folder
@@ -112,14 +114,17 @@ def test_the_search_memo_a_worker_writes_is_put_in_place_only_by_a_build_that_su
     def cache_files(out):
         folder = cache_folder(out)
         assert not list(folder.glob("*.next"))
-        return {name: pickle.loads((folder / name).read_bytes()) for name in ("terms.pickle", "markdown.pickle")}
+        return {"terms": pickle.loads((folder / "terms.pickle").read_bytes()),
+                "markdown": _read_markdown(folder / "markdown.pickle", pickle.loads((folder / "markdown.pickle")
+                                                                                     .read_bytes())[1])}
 
     files = {}
     for jobs in (1, 2):
         search._TERMS.clear()
         build(BuildOptions(site, out_dir=tmp_path / f"out{jobs}", jobs=jobs, progress=False))
         files[jobs] = cache_files(tmp_path / f"out{jobs}")
-    assert len(files[2]["terms.pickle"][2]) > 240  # every brief and claim, and the entities
+    assert len(files[2]["terms"][2]) > 240  # every brief and claim, and the entities
+    assert len(files[2]["markdown"]) > 120  # every brief body, and the entities' and notes
     assert files[1] == files[2]
     before = {p.name: p.read_bytes() for p in cache_folder(tmp_path / "out2").iterdir()}
     edited = site / "content/briefs/2025-10-02-b1.md"
@@ -186,3 +191,30 @@ def test_pages_render_with_young_collections_only_and_the_collector_is_restored(
         assert gc.get_threshold() == (650, 9, 8)
     finally:
         gc.set_threshold(*before)
+
+
+def test_the_markdown_cache_leaves_no_utf8_copy_in_the_texts_it_writes(tmp_path):
+    """Written while pages still render, the Markdown cache must not make every rendered text keep a
+    UTF-8 copy of itself (pickling a str that is not ASCII does): it encodes the texts itself, a batch
+    at a time, and reads back exactly what it wrote (surrogates and all), or nothing from a damaged file."""
+    from briefgen import cache as caching
+    from briefgen.cache import Markdown
+    from briefgen.markdown import LinkTarget
+
+    lone = " \udc80"  # a lone surrogate (in one text in three)
+    texts = {bytes([i % 256, i // 256]): Markdown(f"<p>Nicolás {i} — “{'é' * (i % 50)}”{lone * (i % 3 == 0)}</p>",
+                                                  ((1, 2, "x", False),),
+                                                  (("x", LinkTarget("people/x/", "X")), ("y", None)))
+             for i in range(3 * caching.MARKDOWN_BATCH + 5)}
+    cache = Cache(tmp_path, parsed_key=b"k")
+    cache.markdown = texts
+    before = [sys.getsizeof(m.html) for m in texts.values()]
+    caching.write_markdown(cache, tmp_path, pending=True)
+    assert [sys.getsizeof(m.html) for m in texts.values()] == before  # no UTF-8 copy kept in any of them
+    assert not (tmp_path / "markdown.pickle").exists()
+    caching.commit_parsed(tmp_path, "markdown.pickle")
+    assert _read_markdown(tmp_path / "markdown.pickle", b"k") == texts
+    assert _read_markdown(tmp_path / "markdown.pickle", b"other key") is None
+    data = (tmp_path / "markdown.pickle").read_bytes()
+    (tmp_path / "markdown.pickle").write_bytes(data[: len(data) // 2])
+    assert _read_markdown(tmp_path / "markdown.pickle", b"k") is None
