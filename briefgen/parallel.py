@@ -199,13 +199,7 @@ def run(work: Callable[[Claims, bool], Any], jobs: int, chunks: int, total: int 
         children = []
         return results
     finally:
-        for pid, read in children:  # only after a failure: stop the others, then reap them
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-            with contextlib.suppress(OSError):
-                os.close(read)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
+        _stop(children)  # only after a failure: the others are stopped and reaped
 
 
 def stream(work: Callable[[Claims, bool], Iterable[Any]], jobs: int, chunks: int, receive: Callable[[Any], Any],
@@ -300,14 +294,19 @@ class _Inbox:
 
     def stop(self) -> None:
         """After a failure: stop the children still running, then reap them."""
-        for read, (pid, _) in self.children.items():
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-            with contextlib.suppress(OSError):
-                os.close(read)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
+        _stop((pid, read) for read, (pid, _) in self.children.items())
         self.children.clear()
+
+
+def _stop(children: Iterable[tuple[int, int]]) -> None:
+    """Kill each ``(pid, read end of its pipe)`` child, close the pipe and reap the child."""
+    for pid, read in children:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.close(read)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
 
 
 PIPE_BYTES = 1 << 20  # the pipe size asked for (Linux allows up to 1 MiB unprivileged), and the most read at once
