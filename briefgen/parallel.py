@@ -225,7 +225,7 @@ def stream(work: Callable[[Claims, bool], Iterable[Any]], jobs: int, chunks: int
         for _ in range(extra):
             read, write = os.pipe()
             with contextlib.suppress(OSError):  # a larger pipe: a child blocks less while this process is busy
-                fcntl_set_pipe_size(write, PIPE_BYTES)
+                _set_pipe_size(write, PIPE_BYTES)
             pid = os.fork()
             if pid == 0:  # pragma: no cover - runs in the child (measured by the tests' outputs)
                 os.close(read)
@@ -313,7 +313,7 @@ PIPE_BYTES = 1 << 20  # the pipe size asked for (Linux allows up to 1 MiB unpriv
 _FRAME = struct.Struct("<Q")  # a streamed frame: the size of the pickle that follows it
 
 
-def fcntl_set_pipe_size(fd: int, size: int) -> None:
+def _set_pipe_size(fd: int, size: int) -> None:
     import fcntl
 
     fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), size)

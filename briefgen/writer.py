@@ -272,7 +272,7 @@ def _work(plan: Plan, claims: parallel.Claims, in_parent: bool, chunks: int, ext
     if in_parent:  # chunks from the front (every page is walked: the parent lists the site's URLs)
         for chore in plan.chores:
             chore()
-        result.chores_done = True
+        result.chores_done = bool(plan.chores)
         claimed = iter(claims)
         current = next(claimed, None)
         for index, item in enumerate(render.site_pages(site, views)):
