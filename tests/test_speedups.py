@@ -187,6 +187,7 @@ def test_a_streaming_worker_goes_on_working_while_this_process_is_busy():
 
 
 def test_a_streaming_worker_that_fails_or_dies_fails_the_call_and_leaves_no_process_behind():
+    import multiprocessing
     import os
     import time
 
@@ -196,8 +197,17 @@ def test_a_streaming_worker_that_fails_or_dies_fails_the_call_and_leaves_no_proc
 
     if not parallel.can_fork():
         pytest.skip("workers are forked on Linux only")
+    context = multiprocessing.get_context("fork")
+    lock = context.Lock()
+    pids = context.RawArray("q", 8)  # each worker's pid, to check that it was reaped
+
+    def started() -> None:
+        with lock:
+            pids[next(n for n in range(len(pids)) if not pids[n])] = os.getpid()
 
     def failing(claims, in_parent):
+        if not in_parent:
+            started()
         for c in claims:
             if not in_parent:
                 raise ValueError(f"chunk {c} is bad")
@@ -205,27 +215,36 @@ def test_a_streaming_worker_that_fails_or_dies_fails_the_call_and_leaves_no_proc
             yield c
 
     def dying(claims, in_parent):
+        if not in_parent:
+            started()
         for c in claims:
             if not in_parent:
                 os._exit(3)
             time.sleep(0.005)
             yield c
 
-    for work, expected in ((failing, ValueError), (dying, parallel.WorkerError)):
-        for parent_works in (True, False):
-            with pytest.raises(expected):
-                parallel.stream(work, 2, 20, lambda piece: None, parent_works=parent_works)
-            with pytest.raises(ChildProcessError):
-                os.waitpid(-1, os.WNOHANG)  # every worker was reaped
+    def endless(claims, in_parent):
+        if not in_parent:
+            started()
+        for c in claims:
+            yield [c]
+            time.sleep(0.05)  # still working when the main process fails
 
     def refuse(piece):
         raise KeyError(piece)
 
-    with pytest.raises(KeyError):  # a failure here stops the workers too
-        parallel.stream(lambda claims, in_parent: ([c] for c in claims), 2, 20, refuse, parent_works=False)
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)
-
+    cases = [(work, expected, parent_works, lambda piece: None) for work, expected in
+             ((failing, ValueError), (dying, parallel.WorkerError)) for parent_works in (True, False)]
+    cases.append((endless, KeyError, False, refuse))  # a failure here stops the workers too
+    for work, expected, parent_works, receive in cases:
+        pids[:] = [0] * len(pids)
+        with pytest.raises(expected):
+            parallel.stream(work, 2, 20, receive, parent_works=parent_works)
+        workers = [pid for pid in pids if pid]
+        assert len(workers) == 2 - parent_works
+        for pid in workers:
+            with pytest.raises(ChildProcessError):
+                os.waitpid(pid, os.WNOHANG)  # reaped
 
 def test_the_site_is_cross_linked_once_while_markdown_renders(tmp_path, monkeypatch):
     """A build resolves the site, then cross-links it while workers render Markdown (which needs none of
