@@ -132,7 +132,7 @@ def test_streamed_results_reach_this_process_once_each_while_workers_run():
             for c in claims:
                 if in_parent and parent_works:
                     seen_while_working.append(sum(1 for g in got if g[1] != os.getpid()))
-                time.sleep(0.002)  # every process gets chunks
+                time.sleep(0.01)  # every process gets chunks, even one that starts late on a busy machine
                 yield (c, os.getpid(), b"x" * (3 * parallel.PIPE_BYTES if c == 5 else c))
 
         parallel.stream(work, jobs, 40, got.append, parent_works=parent_works)
@@ -241,7 +241,7 @@ def test_a_streaming_worker_that_fails_or_dies_fails_the_call_and_leaves_no_proc
         with pytest.raises(expected):
             parallel.stream(work, 2, 20, receive, parent_works=parent_works)
         workers = [pid for pid in pids if pid]
-        assert len(workers) == 2 - parent_works
+        assert 1 <= len(workers) <= 2 - parent_works  # a second worker may be stopped before it starts
         for pid in workers:
             with pytest.raises(ChildProcessError):
                 os.waitpid(pid, os.WNOHANG)  # reaped
