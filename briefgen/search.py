@@ -144,10 +144,9 @@ class Index:
 # Each document's terms, kept across the builds of one process (``briefgen serve``) so that an
 # edit folds only the documents whose texts changed: a digest of the texts -> (strong terms,
 # other terms not strong), each joined by spaces (terms have none). Every build keeps only the
-# entries it used (:func:`new_terms` tells which it computed afresh). A forked worker that builds the
-# index writes them to the build cache (briefgen.writer), where the next build in any process reads them.
+# entries it used. A forked worker that builds the index writes them to the build cache
+# (briefgen.writer), where the next build in any process reads them.
 _TERMS: dict[bytes, tuple[str, str]] = {}
-_NEW: dict[bytes, tuple[str, str]] = {}
 
 
 def document_terms(strong: tuple, other: tuple, markup: str) -> tuple[set[str], set[str]]:
@@ -166,7 +165,7 @@ def doc_terms(strong: tuple, other: tuple, markup: str, used: dict, stored: dict
     found = _TERMS.get(key)
     if found is None:
         s, o = document_terms(strong, other, markup)
-        found = _NEW[key] = (" ".join(s), " ".join(o))
+        found = (" ".join(s), " ".join(o))
     else:
         s, o = found[0].split(), found[1].split()
     used[key] = found
@@ -175,15 +174,9 @@ def doc_terms(strong: tuple, other: tuple, markup: str, used: dict, stored: dict
     return s, o
 
 
-def new_terms() -> tuple[dict[bytes, tuple[str, str]], int]:
-    """The memo entries the last :func:`build_index` of this process computed, and how many it used."""
-    return dict(_NEW), len(_TERMS)
-
-
 def forget_terms() -> None:
     """Empty the memo (a forked worker, once it has written it to the build cache)."""
     _TERMS.clear()
-    _NEW.clear()
 
 
 def memo() -> dict[bytes, tuple[str, str]]:
@@ -218,7 +211,6 @@ def build_index(site: Site, views: Views, track: dict | None = None) -> Index:
     index = Index(kinds, {k: s.label for k, s in config.claim_statuses.items()})
 
     used: dict[bytes, tuple] = {}
-    _NEW.clear()
     owners, stored = (track["owners"], track["terms"]) if track is not None else ({}, {})
     for brief in site.briefs:
         s = views.summary(brief)

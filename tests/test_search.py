@@ -107,7 +107,7 @@ def _search_files(root: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_edit_rebuild_gives_a_cold_builds_index_and_refolds_only_what_changed(tmp_path, jobs):
+def test_edit_rebuild_gives_a_cold_builds_index_and_refolds_only_what_changed(tmp_path, jobs, monkeypatch):
     """The memo of each document's terms (kept across the builds of one process, and sent back by
     the worker that builds the index) changes nothing in the files, even when texts change."""
     spec = dict(BASIC)
@@ -126,9 +126,10 @@ def test_edit_rebuild_gives_a_cold_builds_index_and_refolds_only_what_changed(tm
     edited = site / "content/briefs/2025-10-05-b4.md"
     edited.write_text(edited.read_text().replace("spoke, 4.", "spoke of Zanzibar, 4.")
                       .replace("A note 4.", "A note on Quixotic things."))
+    folded = _count_folds(monkeypatch)
     run(out)
     if jobs == 1:  # in this process: only the edited brief and its claim were folded again
-        assert len(search.new_terms()[0]) == 2
+        assert len(folded) == 2
     search._TERMS.clear()  # a cold build: nothing remembered, a fresh folder
     run(tmp_path / "cold")
     edit, cold = _search_files(out), _search_files(tmp_path / "cold")
@@ -178,7 +179,15 @@ def test_an_index_kept_by_a_session_is_updated_to_exactly_a_cold_builds_index(tm
     search._BUILT = None
 
 
-def test_a_new_process_folds_only_what_changed_thanks_to_the_cached_memo(tmp_path):
+def _count_folds(monkeypatch) -> list:
+    """Records each document this process folds into terms afresh (not taken from the memo)."""
+    folded: list = []
+    real = search.document_terms
+    monkeypatch.setattr(search, "document_terms", lambda *args: folded.append(args) or real(*args))
+    return folded
+
+
+def test_a_new_process_folds_only_what_changed_thanks_to_the_cached_memo(tmp_path, monkeypatch):
     """The memo of each document's terms is kept in the build cache (terms.pickle), so a new
     ``briefgen build`` after a body edit folds the edited brief alone; a damaged or planted memo
     file is no memo, and the index is the same either way."""
@@ -205,8 +214,9 @@ def test_a_new_process_folds_only_what_changed_thanks_to_the_cached_memo(tmp_pat
     edited = site / "content/briefs/2025-10-05-b4.md"
     # A summary edit: the index is built (a body edit alone would be patched in: tests/test_patch.py).
     edited.write_text(edited.read_text().replace("Number 4.", "Number 4 about Zanzibar."))
+    folded = _count_folds(monkeypatch)
     new_process_build()
-    assert len(search.new_terms()[0]) == 1  # the edited brief; every other document came from the memo
+    assert len(folded) == 1  # the edited brief; every other document came from the memo
     assert find(_search_files(out), "zanzibar")
     fmt, key, _ = pickle.loads(memo.read_bytes())
     for planted in (b"not a pickle", pickle.dumps((fmt, b"another key", {b"k": ("a", "b")})),
