@@ -129,21 +129,51 @@ def atom(*, title: str, subtitle: str, self_path: str, alternate: str, updated: 
         "  </author>",
         "  <generator>briefgen</generator>",
     )
+    # An entry's XML depends on the entry and on how URLs are written: absolute (the same in every
+    # feed), or relative to the feed's folder.
+    where = base if base_url else root_rel
+    memo = _ENTRIES
     for e in entries:
-        lines += (
-            "  <entry>",
-            _leaf("    ", "title", e.title),
-            _leaf("    ", "id", ident(e.url)),
-            f'    <link rel="alternate" type="text/html" href="{_attr(url(e.url))}" />',
-            _leaf("    ", "published", atom_date(e.published)),
-            _leaf("    ", "updated", atom_date(e.updated)),
-            _leaf("    ", "summary", e.summary),
-        )
-        for label, term in e.tags:
-            lines.append(f'    <category term="{_attr(term)}" label="{_attr(label)}" />')
-        lines.append("  </entry>")
+        key = (id(e), where)
+        made = memo.get(key)
+        if made is None or made[0] is not e:
+            if len(memo) >= MEMO_MAX:
+                memo.clear()
+            made = memo[key] = (e, _entry(e, url(e.url), ident(e.url)))
+        lines.append(made[1])
     lines.append("</feed>")
     return _document(lines)
+
+
+def _entry(e: FeedEntry, href: str, ident: str) -> str:
+    """One ``<entry>`` element, its lines joined (``href``: its link; ``ident``: its id)."""
+    lines = [
+        "  <entry>",
+        _leaf("    ", "title", e.title),
+        _leaf("    ", "id", ident),
+        f'    <link rel="alternate" type="text/html" href="{_attr(href)}" />',
+        _leaf("    ", "published", atom_date(e.published)),
+        _leaf("    ", "updated", atom_date(e.updated)),
+        _leaf("    ", "summary", e.summary),
+    ]
+    for label, term in e.tags:
+        lines.append(f'    <category term="{_attr(term)}" label="{_attr(label)}" />')
+    lines.append("  </entry>")
+    return "\n".join(lines)
+
+
+# A brief is an entry of the site's feed and of the feed of every entity it mentions (six or so), alike
+# but for relative URLs: when the same entry object comes again, its XML is not made again.
+# (id of the entry, how URLs are written) -> (the entry, its XML). The entry is held, so its id cannot be
+# another's while the memo lives. Bounded, as a long-lived process (serve) builds again and again; a
+# build empties it once its pages are done (forget).
+_ENTRIES: dict[tuple[int, str], tuple[FeedEntry, str]] = {}
+MEMO_MAX = 50_000
+
+
+def forget() -> None:
+    """Let go of the entries made so far (a process's pages are done)."""
+    _ENTRIES.clear()
 
 
 def sitemap(urls: Iterable[str], base_url: str) -> bytes:

@@ -285,15 +285,41 @@ def by_day(items: list[TimelineItem]) -> list[TimelineDay]:
 
 
 def feed_entries(briefs: list[BriefSummary]) -> list[feeds.FeedEntry]:
-    return [feeds.FeedEntry(b.title, b.url, b.date.iso, (b.updated or b.date).iso, b.summary,
-                            tuple((label, url.split("/")[1]) for label, url in b.tags))
-            for b in briefs[:FEED_ENTRIES]]
+    return [_feed_item(b)[1] for b in briefs[:FEED_ENTRIES]]
 
 
 def latest(briefs: list[BriefSummary]) -> str | None:
     """The most recent publication or update among ``briefs`` (ISO), for a feed's ``updated``."""
-    stamps = [feeds.atom_date((b.updated or b.date).iso) for b in briefs]
-    return max(stamps, key=_instant) if stamps else None
+    return max(map(_feed_item, briefs), key=_instant_of)[2] if briefs else None
+
+
+def _feed_item(b: BriefSummary) -> tuple[BriefSummary, feeds.FeedEntry, str, dt.datetime]:
+    """A brief's entry in feeds, its Atom timestamp and that as an instant: made once per process for the
+    site's feed and the feed of every entity the brief mentions (see :func:`forget_feeds`)."""
+    item = _FEED_ITEMS.get(id(b))
+    if item is None or item[0] is not b:
+        stamp = feeds.atom_date((b.updated or b.date).iso)
+        entry = feeds.FeedEntry(b.title, b.url, b.date.iso, (b.updated or b.date).iso, b.summary,
+                                tuple((label, url.split("/")[1]) for label, url in b.tags))
+        if len(_FEED_ITEMS) >= feeds.MEMO_MAX:
+            _FEED_ITEMS.clear()
+        item = _FEED_ITEMS[id(b)] = (b, entry, stamp, _instant(stamp))
+    return item
+
+
+def _instant_of(item: tuple) -> dt.datetime:
+    return item[3]
+
+
+# id of a brief's summary -> (the summary, ...): see _feed_item. Keyed by identity, as views are never
+# changed once made; the summary is held, so its id cannot be another's while the entry lives.
+_FEED_ITEMS: dict[int, tuple[BriefSummary, feeds.FeedEntry, str, dt.datetime]] = {}
+
+
+def forget_feeds() -> None:
+    """Let go of the feeds' entries made so far (this process's pages are done)."""
+    _FEED_ITEMS.clear()
+    feeds.forget()
 
 
 def _instant(stamp: str) -> dt.datetime:

@@ -292,6 +292,7 @@ def _work(plan: Plan, claims: parallel.Claims, in_parent: bool, chunks: int, ext
             for index in range(chunk * CHUNK, min(len(items), (chunk + 1) * CHUNK)):
                 _page(plan, env, views, site_view, items[index], index, result)
     fragments.reset(env)  # this process's pages are done: the fragments they shared (tens of MB) go now
+    render.forget_feeds()  # and the feeds' entries
     parallel.trim_memory()
     if in_parent and extras.take():
         _search_index(plan, views, result)

@@ -285,3 +285,24 @@ def test_atom_and_sitemap_match_elementtree_on_random_text(texts, base_url, n_en
                  author=f, language=g, base_url=base_url)
     ET.fromstring(data)
     assert feeds.sitemap(texts, base_url) == et_sitemap(texts, base_url)
+
+
+def test_an_entry_is_made_once_per_way_of_writing_its_urls(monkeypatch):
+    """A brief is an entry of several feeds: its XML is made once for every feed that writes its URLs
+    alike (all, with base_url; those in one folder depth, without), and each feed is still exactly
+    what ElementTree writes."""
+    made = []
+    entry_xml = feeds._entry
+    monkeypatch.setattr(feeds, "_entry", lambda e, *rest: made.append(e) or entry_xml(e, *rest))
+    feeds.forget()
+    entries = [feeds.FeedEntry("One & <two>", "briefs/one/", "2025-01-02", "2025-01-03", "S", (("Tag", "tag"),)),
+               feeds.FeedEntry("Two", "briefs/two/", "2025-01-01", "2025-01-01", "S2")]
+    common = dict(title="T", subtitle="", alternate="", updated=None, author="A", language="en")
+    for base_url in ("", "https://e.org/x/"):
+        for self_path in ("feed.xml", "people/a/feed.xml", "people/b/feed.xml", "ships/c/feed.xml"):
+            _both(**common, self_path=self_path, entries=entries, base_url=base_url)
+    # without base_url: the site's feed (depth 0) and the entities' (depth 2); with it: all alike
+    assert len(made) == 2 * 2 + 2
+    feeds.forget()
+    _both(**common, self_path="feed.xml", entries=entries[:1], base_url="")
+    assert len(made) == 7  # forgotten: made again
