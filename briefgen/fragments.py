@@ -61,37 +61,55 @@ class Fragments:
         self.root = ""  # the root of the page being rendered (set by briefgen.render.render_page)
 
     def __call__(self, macro: Macro, *args: Any, **kwargs: Any) -> Any:
+        return self.get(macro, args, kwargs)
+
+    def get(self, macro: Macro, args: tuple, kwargs: dict) -> Any:
+        """What ``cached(macro, *args, **kwargs)`` gives (a template's call comes here directly, without
+        packing its arguments again: :class:`briefgen.templating._Context`)."""
         if type(macro) is not Macro and not isinstance(macro, Macro):
             raise TypeError(f"cached() takes a macro first, not {type(macro).__name__}")
         root = self.root
         # One flat tuple per call (a build keeps tens of thousands): the macro (hashed by identity), the number
         # of positional arguments, then a (type, value) or (None, id) pair for each, and (name, type, value)
         # or (name, None, id) for each keyword argument, by name. A str equal to the page's root is ROOT.
+        # Made inline, as most calls find their markup made (a function call per argument cost a third).
         parts: list[Any] = [macro, len(args)]
-        if args:
-            if root:
-                args = tuple(ROOT if type(a) is str and a == root else a for a in args)
-            for value in args:
-                parts += self._key(value)
+        for value in args:
+            kind = type(value)
+            if kind is str:
+                parts += (str, ROOT if root and value == root else value)
+            elif kind in _PLAIN_TYPES or isinstance(value, _PLAIN):
+                parts += (kind, value)  # 1, 1.0 and True render differently
+            else:
+                parts += (None, id(value))
         if kwargs:
-            if root:
-                kwargs = {k: ROOT if type(v) is str and v == root else v for k, v in kwargs.items()}
             for name in sorted(kwargs):
-                parts.append(name)
-                parts += self._key(kwargs[name])
+                value = kwargs[name]
+                kind = type(value)
+                if kind is str:
+                    parts += (name, str, ROOT if root and value == root else value)
+                elif kind in _PLAIN_TYPES or isinstance(value, _PLAIN):
+                    parts += (name, kind, value)
+                else:
+                    parts += (name, None, id(value))
         key = tuple(parts)
         markup = self.done.get(key)
         if markup is None:
-            markup = self.done[key] = call_macro(macro, None, args, kwargs)
+            markup = self.done[key] = self._render(macro, args, kwargs)
         return markup
 
-    def _key(self, value: Any) -> tuple:
-        kind = type(value)
-        if kind in _PLAIN_TYPES or isinstance(value, _PLAIN):
-            return (kind, value)  # 1, 1.0 and True render differently
-        ident = id(value)
-        self.held[ident] = value
-        return (None, ident)
+    def _render(self, macro: Macro, args: tuple, kwargs: dict) -> Any:
+        """A call's markup, the first time. The objects whose ids its key holds are held from now on (a
+        later call with the same key finds them held: no other object can have their ids)."""
+        held = self.held
+        for value in (*args, *kwargs.values()):
+            if not isinstance(value, _PLAIN):
+                held[id(value)] = value
+        root = self.root
+        if root:
+            args = tuple(ROOT if type(a) is str and a == root else a for a in args)
+            kwargs = {k: ROOT if type(v) is str and v == root else v for k, v in kwargs.items()}
+        return call_macro(macro, None, args, kwargs)
 
 
 def reset(env: jinja2.Environment) -> None:

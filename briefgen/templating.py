@@ -67,7 +67,7 @@ class _Context(Context):
             try:
                 if kind is Macro:  # Jinja passes it the evaluation context (its autoescaping)
                     return fragments.call_macro(__obj, __self.eval_ctx, args, kwargs)
-                return __obj(*args, **kwargs)
+                return __obj.get(args[0], args[1:], kwargs) if args else __obj(*args, **kwargs)
             except StopIteration:
                 return __self.environment.undefined(
                     "value was undefined because a callable raised a StopIteration exception")

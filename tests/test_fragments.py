@@ -29,6 +29,14 @@ class Item:
         self.url, self.title = url, title
 
 
+class Label:
+    def __init__(self, text: str):
+        self.text = text
+
+    def __html__(self) -> str:
+        return self.text
+
+
 def test_same_markup_as_a_direct_call_and_rendered_once_per_distinct_call():
     env = env_with(MACROS)
     calls = []
@@ -84,3 +92,26 @@ def test_the_built_site_is_the_same_with_and_without_the_memo(tmp_path, monkeypa
     hrefs = [a.get("href") for a in person.find_all("a")]
     assert hrefs and all("\x02" not in (h or "") for h in hrefs)
     assert any(h.startswith("../../briefs/") for h in hrefs)
+
+
+def test_in_theme_templates_an_object_given_by_keyword_is_told_apart_by_identity_and_held(tmp_path):
+    """Theme templates reach the memo through briefgen's template context (briefgen.templating), which
+    hands it the call's arguments as they are; an object given by keyword counts by identity too, and
+    the memo holds it once it has rendered the call, so that its id is no other object's."""
+    from briefgen import templating
+
+    (tmp_path / "m.html").write_text(MACROS["m.html"])
+    (tmp_path / "p.html").write_text("{% from 'm.html' import card %}{% for x in items %}"
+                                     "{{ cached(card, x, root, n=label) }}\n{% endfor %}")
+    env = templating.environment([tmp_path], None)
+    fragments.reset(env)
+    fragments.set_root(env, "../")
+    page = env.get_template("p.html")
+    seen = set()
+    item = Item("x/", "T")
+    for i in range(200):  # a new label each time, let go after the page: without holding it, its id is reused
+        html = page.render(items=[item], root="../", label=Label(f"L{i}")).replace(ROOT, "../")
+        assert html == f'<a href="../x/">T</a> (L{i})\n'
+        seen.add(html)
+    assert len(seen) == 200
+    assert len(env.globals["cached"].done) == 200
