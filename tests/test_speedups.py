@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from collections import Counter
 
+import pytest
+
 from briefgen.build import load_site
 from briefgen.diagnostics import Diagnostics
 from briefgen.model import sort_key
@@ -45,6 +47,25 @@ def test_fingerprints_see_every_field_of_the_views_they_pickle_as_tuples():
 
     for kind in (*writer.SHARED, *writer.SLOTTED, views.BriefView, views.EntityView):
         assert tuple(kind.__slots__) == tuple(f.name for f in dataclasses.fields(kind)), kind
+
+
+def test_fingerprints_tell_the_types_of_views_apart():
+    """Every view pickles for its fingerprint as one function's call with a tag for its type (one name per
+    pickle): the tags are distinct, so views of two types with the same values differ, and a view differs
+    from a plain tuple of its values."""
+    import pickle
+
+    from briefgen import render, views, writer
+
+    tracked = writer.TrackedViews(site=None)  # no site needed to digest values
+    assert set(writer._TAGS) == set(tracked.table) and len(set(writer._TAGS.values())) == len(writer._TAGS)
+    group = views.EntityGroup("people", "People", [])
+    fact = views.Fact("people", "People", [])  # the same values, another type
+    assert tracked.digest(group) != tracked.digest(fact)
+    assert tracked.digest(group) != tracked.digest(("people", "People", []))
+    assert tracked.digest(render.TimelineDay(None, [])) != tracked.digest((None, []))
+    with pytest.raises(TypeError):  # named in the pickles, never made from them
+        pickle.loads(pickle.dumps(writer._reduce_fields(group)[0]))(*writer._reduce_fields(group)[1])
 
 
 def test_reused_fingerprint_picklers_give_what_a_new_pickler_gives(tmp_path):
