@@ -192,6 +192,7 @@ class Written:
     sizes: dict[str, int] | None = None  # see Pages.sizes: the search index was built here (a worker spills them)
     terms_saved: bool = False
     chores_done: bool = False
+    in_feeds: bool = False  # the last page this process rendered was an entity's feed (see _page)
 
 
 def _keep_or_write(plan: Plan, path: str, data: bytes, fp: bytes | None) -> tuple[Output, bool]:
@@ -315,6 +316,16 @@ def _page(plan: Plan, env: Any, views: TrackedViews, site_view: dict, item: Any,
     """Render (or keep) page number ``index`` of the site, ``item`` (a :class:`render.Page` or
     :class:`render.Deferred`), and add its row to ``result``."""
     page = item.page()
+    feed = page.template == "feed.xml"
+    if feed is not result.in_feeds:
+        # The entities' feeds lie between the briefs' pages and the entities' (render.site_pages), and share
+        # nothing with either: the brief pages' cards (related briefs, with their count) are not the entity
+        # and list pages' cards, and feeds are not rendered through the theme. So what a process has kept for
+        # the pages on one side goes as it crosses the feeds (tens of MB of fragments at 10,000 briefs), and
+        # the feeds' entries once past them, rather than all of it living through the build's peak.
+        result.in_feeds = feed
+        fragments.reset(env)
+        render.forget_feeds()
     fp = fingerprint(page, views) if plan.record else None
     old = plan.previous.get(page.path)
     if plan.same_key and old is not None and old.fingerprint == fp and page.path in plan.present:
