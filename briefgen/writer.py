@@ -326,6 +326,7 @@ def _page(plan: Plan, env: Any, views: TrackedViews, site_view: dict, item: Any,
         result.in_feeds = feed
         fragments.reset(env)
         render.forget_feeds()
+        parallel.trim_memory()
     fp = fingerprint(page, views) if plan.record else None
     old = plan.previous.get(page.path)
     if plan.same_key and old is not None and old.fingerprint == fp and page.path in plan.present:

@@ -218,3 +218,38 @@ def test_the_markdown_cache_leaves_no_utf8_copy_in_the_texts_it_writes(tmp_path)
     data = (tmp_path / "markdown.pickle").read_bytes()
     (tmp_path / "markdown.pickle").write_bytes(data[: len(data) // 2])
     assert _read_markdown(tmp_path / "markdown.pickle", b"k") is None
+
+
+def test_a_process_lets_go_of_fragments_and_feed_entries_as_it_crosses_the_feeds(tmp_path, monkeypatch):
+    """The entities' feeds lie between the briefs' pages and the entities' pages and share nothing with
+    either: a process drops the fragments of the pages before them as it reaches them (the brief pages'
+    related cards), and the feeds' entries once past them, and the output is the same."""
+    from briefgen import fragments, render
+
+    site = make_site(tmp_path / "s", _many_briefs(30))
+    build(BuildOptions(site_dir=site, out_dir=tmp_path / "plain", progress=False, jobs=1))
+    released = []  # (fragments held, feed entries held) at each release while pages render
+    reset, forget = fragments.reset, render.forget_feeds
+
+    def reset_recording(env):
+        memo = env.globals.get("cached")
+        released.append(("fragments", len(memo.done) if isinstance(memo, fragments.Fragments) else 0))
+        reset(env)
+
+    def forget_recording():
+        released.append(("feeds", len(render._FEED_ITEMS)))
+        forget()
+
+    monkeypatch.setattr(fragments, "reset", reset_recording)
+    monkeypatch.setattr(render, "forget_feeds", forget_recording)
+    build(BuildOptions(site_dir=site, out_dir=tmp_path / "out", progress=False, jobs=1))
+    # the start of the page stage; reaching the feeds, with the brief pages' related cards (no entry made
+    # yet); past them, with the feeds' entries (no fragment made meanwhile)
+    (start, _), (kind, cards), (_, entries_then), (_, fragments_then), (kind_after, entries) = released[:5]
+    assert (start, kind, entries_then, fragments_then, kind_after) == ("fragments", "fragments", 0, 0, "feeds")
+    assert cards > 0 and entries > 0
+    assert sorted(p.relative_to(tmp_path / "out") for p in (tmp_path / "out").rglob("*")) == \
+        sorted(p.relative_to(tmp_path / "plain") for p in (tmp_path / "plain").rglob("*"))
+    for path in (tmp_path / "out").rglob("*"):
+        if path.is_file():
+            assert path.read_bytes() == (tmp_path / "plain" / path.relative_to(tmp_path / "out")).read_bytes()
