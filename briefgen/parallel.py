@@ -320,7 +320,11 @@ def _set_pipe_size(fd: int, size: int) -> None:
 
 
 def _frame(value: Any) -> bytes:
-    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return _framed(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _framed(payload: bytes) -> bytes:
+    """A pickle as a streamed frame: its size, then itself."""
     return _FRAME.pack(len(payload)) + payload
 
 
@@ -372,9 +376,7 @@ def _child(work: Callable[[Claims, bool], Any], claims: Claims, write: int,
                 payload = pickle.dumps((True, work(claims, False)), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException as exc:  # everything goes back to the parent
             code = 1
-            payload = _error(exc)
-            if streamed:
-                payload = _FRAME.pack(len(payload)) + payload
+            payload = _framed(_error(exc)) if streamed else _error(exc)
         os.set_blocking(write, True)
         unsent += payload
         _send(write, unsent)

@@ -304,9 +304,7 @@ def _work(plan: Plan, claims: parallel.Claims, in_parent: bool, chunks: int, ext
         for chunk in claims.from_end(-(-len(items) // CHUNK)):
             for index in range(chunk * CHUNK, min(len(items), (chunk + 1) * CHUNK)):
                 _page(plan, env, views, site_view, items[index], index, result)
-    fragments.reset(env)  # this process's pages are done: the fragments they shared (tens of MB) go now
-    render.forget_feeds()  # and the feeds' entries
-    parallel.trim_memory()
+    _let_go(env)  # this process's pages are done: the fragments they shared (tens of MB) go now
     if in_parent and extras.take():
         _search_index(plan, views, result)
     return result
@@ -324,9 +322,7 @@ def _page(plan: Plan, env: Any, views: TrackedViews, site_view: dict, item: Any,
         # the pages on one side goes as it crosses the feeds (tens of MB of fragments at 10,000 briefs), and
         # the feeds' entries once past them, rather than all of it living through the build's peak.
         result.in_feeds = feed
-        fragments.reset(env)
-        render.forget_feeds()
-        parallel.trim_memory()
+        _let_go(env)
     fp = fingerprint(page, views) if plan.record else None
     old = plan.previous.get(page.path)
     if plan.same_key and old is not None and old.fingerprint == fp and page.path in plan.present:
@@ -335,6 +331,14 @@ def _page(plan: Plan, env: Any, views: TrackedViews, site_view: dict, item: Any,
         out, wrote = _keep_or_write(plan, page.path, _render(plan, env, page, site_view, result.spans), fp)
         result.rows.append(((0, index), page.path, out, wrote))
     plan.progress.add()
+
+
+def _let_go(env: Any) -> None:
+    """Drop what this process kept for the pages it rendered (the fragment memo, the feeds' entries) and
+    give the memory back to the system."""
+    fragments.reset(env)
+    render.forget_feeds()
+    parallel.trim_memory()
 
 
 _ENVIRONMENTS: dict[tuple, Any] = {}
