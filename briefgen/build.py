@@ -207,10 +207,16 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
             site = resolve_site(config, *objects, diagnostics)
             resolve_diagnostics = diagnostics.items[before:]
             progress.set("rendering Markdown")
-            # The site is cross-linked here while workers already render Markdown (which needs none of it).
-            markdown = stages.render_markdown(site, diagnostics, cache, new, jobs, meanwhile=lambda: cross_link(site))
-            _drop_bodies(site)
             views = writer.TrackedViews(site)
+
+            def meanwhile() -> None:
+                # While workers already render Markdown (which needs none of it): the site is cross-linked,
+                # and the views that every page process would make are made (and digested) once.
+                cross_link(site)
+                views.make_shared(digests=keep)
+
+            markdown = stages.render_markdown(site, diagnostics, cache, new, jobs, meanwhile=meanwhile)
+            _drop_bodies(site)
         else:
             site, views = kept.site, kept.views
         if diagnostics.failed(options.strict):

@@ -54,6 +54,27 @@ class TrackedViews(Views):
         self._picklers: list[tuple[pickle.Pickler, io.BytesIO]] = []  # see digest()
         self._depth = 0
 
+    def make_shared(self, digests: bool) -> None:
+        """Make the views that every page process would otherwise make again (each brief's summary, each
+        entity's link, each claim), and with ``digests`` the digests they pickle as in fingerprints, once,
+        before page workers fork and inherit them. The brief pages and the entity pages each show nearly
+        all of them, so each page process made and digested them (about 0.6 s of CPU each at 10,000
+        briefs); the build calls this while workers render Markdown, where it takes a core from work that
+        is still to do, not from both. Claims with a note are left to the pages: its HTML is not rendered
+        yet. A view made here is the one a page would make (views depend on the resolved site alone)."""
+        site = self.site
+        for brief in site.briefs:
+            self.summary(brief)
+        for key in site.entities:
+            self.link(key)
+        for brief in site.briefs:
+            for claim in brief.claims:
+                if not claim.note:
+                    self.claim(claim)
+        if digests:
+            for view in list(self.kept.values()):
+                self._reduce(view)
+
     def _shared(self, view: Any) -> Any:
         """Views call this once for each view they share (not on every call that finds it made)."""
         self.kept[id(view)] = view

@@ -12,6 +12,7 @@ from briefgen.diagnostics import Diagnostics
 from briefgen.model import sort_key
 
 from .conftest import make_site
+from .test_incremental import files
 
 
 def test_related_briefs_and_co_mentions_are_ranked_as_by_a_plain_sort(tmp_path):
@@ -287,6 +288,56 @@ def test_the_site_is_cross_linked_once_while_markdown_renders(tmp_path, monkeypa
         result = build_module.build(build_module.BuildOptions(site, out_dir=tmp_path / out, jobs=jobs, progress=False))
         assert calls == [1] and not result.diagnostics
         assert 'href="../../briefs/b001/"' in (tmp_path / out / "people/p1/index.html").read_text()  # backlinks
+
+
+def test_views_made_while_markdown_renders_are_those_the_pages_would_make(tmp_path, monkeypatch):
+    """The build makes (and digests) the views every page process would make again, once, while workers
+    render Markdown, and leaves claims with a note to the pages (the note's HTML is rendered in that stage).
+    Its output and its fingerprints are those of a build that makes every view where pages show it."""
+    import pickle
+
+    from briefgen import build as build_module
+    from briefgen import writer
+
+    spec = {f"content/people/p{i}.yaml": f"name: Person {i}\n" for i in range(4)}
+    for i in range(140):  # several Markdown chunks, so that a worker renders some while this process makes views
+        spec[f"content/briefs/b{i:03d}.md"] = (
+            f"---\ntitle: B{i}\ndate: 2025-01-0{1 + i % 7}\nsummary: S{i}.\npeople: [p{i % 4}, p{(i + 1) % 4}]\n"
+            f"claims:\n  - text: Claim {i}.\n    status: reported\n    by: p{i % 4}\n    about: [p{(i + 2) % 4}]\n"
+            + (f"    note: Seen by *[[p{(i + 3) % 4}]]* on day {i}.\n" if i % 3 == 0 else "")
+            + f"  - text: Claim {i} again.\n    status: confirmed\n    about: [p{(i + 1) % 4}]\n---\nBody {i}.\n")
+    site = make_site(tmp_path / "s", spec)
+    made: list[bool] = []
+    real = writer.TrackedViews.make_shared
+
+    def spy(self, digests):
+        real(self, digests)
+        made.append(digests)
+        noted = [c for b in self.site.briefs for c in b.claims if c.note]
+        assert noted and not any(id(c) in self._claims for c in noted)  # left to the pages
+        assert len(self._claims) == sum(len(b.claims) for b in self.site.briefs) - len(noted)
+
+    monkeypatch.setattr(writer.TrackedViews, "make_shared", spy)
+
+    def build(out, jobs, cache=True):
+        result = build_module.build(build_module.BuildOptions(site, out_dir=tmp_path / out, jobs=jobs, progress=False,
+                                                              cache=cache))
+        assert not result.diagnostics
+        return files(tmp_path / out)
+
+    built = {(jobs, cache): build(f"early-{jobs}-{cache}", jobs, cache) for jobs in (1, 2) for cache in (True, False)}
+    assert made == [True, False, True, False]  # digested only for a build that keeps fingerprints
+    monkeypatch.setattr(writer.TrackedViews, "make_shared", lambda self, digests: None)
+    plain = build("plain", 2)
+    assert all(tree == plain for tree in built.values())
+    page = plain["briefs/b003/index.html"].decode()
+    assert "Seen by <em>" in page and 'href="../../people/p2/"' in page  # a note, with its link, is shown
+
+    def fingerprints(out):
+        state = (tmp_path / ".briefgen-cache" / out / "state.pickle").read_bytes()
+        return {path: entry[2] for path, entry in pickle.loads(state)[2][1].items()}
+
+    assert fingerprints("early-2-True") == fingerprints("early-1-True") == fingerprints("plain")
 
 
 def test_chunks_claimed_from_both_ends_are_each_handed_out_once():
