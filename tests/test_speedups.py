@@ -439,3 +439,26 @@ def test_entity_feeds_lie_between_the_briefs_pages_and_the_entities_pages(tmp_pa
     assert len(briefs) == 9 and len(feeds) == len(entities) == 8
     assert max(briefs) < min(feeds) and max(feeds) < min(entities)
     assert feeds == list(range(min(feeds), max(feeds) + 1))  # one run
+
+
+def test_an_output_file_written_in_pieces_is_all_there(tmp_path, monkeypatch):
+    """writer._write_file writes through the file descriptor: when the system takes fewer bytes than it
+    was given (a signal, a full disk), the rest follows, and the file is whole; a file there is replaced."""
+    import os
+
+    from briefgen import writer
+
+    real = os.write
+    sizes: list[int] = []
+
+    def short(fd, data):
+        sizes.append(len(data))
+        return real(fd, bytes(data[:7]))
+
+    data = bytes(range(256)) * 3
+    target = tmp_path / "page.html"
+    target.write_bytes(b"x" * 5000)  # longer than what replaces it
+    monkeypatch.setattr(os, "write", short)
+    writer._write_file(str(target), data)
+    monkeypatch.undo()
+    assert target.read_bytes() == data and len(sizes) == -(-len(data) // 7)
