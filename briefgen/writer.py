@@ -230,7 +230,8 @@ def _keep_or_write(plan: Plan, path: str, data: bytes, fp: bytes | None) -> tupl
     return out, True
 
 
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)  # what open(path, "wb") asks for
+# What open(path, "wb") asks for (on Windows, O_BINARY: no newline translation).
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
 def _write_file(path: str, data: bytes) -> None:
