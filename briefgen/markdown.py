@@ -332,7 +332,6 @@ def _link_run(run: list[Token], content: str, spans: Spans, by_name: dict[str, M
 
 
 MENTION = "briefgen_mention"  # the opening tag of a first-mention link (see _mention_open)
-_MENTION_TAGS: dict[str, str] = {}  # an entity's page -> the opening tag of links to it (entities recur in every brief)
 
 
 def _mention_open(path: str) -> Token:
@@ -342,13 +341,8 @@ def _mention_open(path: str) -> Token:
     each through :func:`_external_links` (about 13 µs a brief in the benchmark's corpus, 4 % of its
     Markdown). It renders as its content (:func:`make_markdown`); the ``link_close`` after it is
     markdown-it's own. Made after inline parsing, so no rule that pairs ``link_open`` tokens sees it."""
-    tag = _MENTION_TAGS.get(path)
-    if tag is None:
-        if len(_MENTION_TAGS) >= 100_000:
-            _MENTION_TAGS.clear()
-        tag = _MENTION_TAGS[path] = f'<a href="{escapeHtml(ROOT + path)}" class="mention">'
     token = Token(MENTION, "a", 1)
-    token.content = tag
+    token.content = f'<a href="{escapeHtml(ROOT + path)}" class="mention">'
     return token
 
 
