@@ -37,7 +37,7 @@ from .diagnostics import ContentError, Diagnostic, Diagnostics, UsageError
 from .output import MARKER, check_output_dir
 from .progress import ProgressLine
 from .resolve import cross_link, resolve_site
-from .theme import Theme, load_theme
+from .theme import Theme, compiled_templates_folder, load_theme
 
 if TYPE_CHECKING:
     from .resolve import Site
@@ -164,7 +164,7 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
     new = Cache(cache.folder, parsed_key=parsed_key)
 
     progress.set("reading content")
-    found = stages.scan(site_dir, config, diagnostics, cache, jobs, meanwhile=lambda: _warm_up(theme, pages_key))
+    found = stages.scan(site_dir, config, diagnostics, cache, jobs, meanwhile=lambda: _warm_up(theme, pages_key, keep))
     inputs = text_digest(pages_key, found.inputs)
     state = cache.state
     present, strays = _present(out, state)
@@ -222,7 +222,7 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         if diagnostics.failed(options.strict):
             raise ContentError(diagnostics.sorted())
 
-        env = writer.environment(theme, pages_key)
+        env = writer.environment(theme, pages_key, compiled_templates_folder() if keep else None)
         # Where each brief page shows its body, so that a later build after body edits can patch it in
         # (briefgen.patch); a long-lived process (serve) keeps its site instead.
         mark = keep and not options.session and marks.body_verbatim(env)
@@ -295,15 +295,16 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
                        time.perf_counter() - start, written)
 
 
-def _warm_up(theme: Theme, pages_key: bytes) -> None:
-    """Import the template engine, compile the theme's templates and check how it shows brief bodies,
-    while workers parse content files (when there are enough to fork workers for, this build will
-    most likely render): this process would otherwise wait, and do it after them with a core idle.
+def _warm_up(theme: Theme, pages_key: bytes, keep: bool) -> None:
+    """Import the template engine, compile the theme's templates (or load them compiled, when the
+    build keeps caches) and check how it shows brief bodies, while workers parse content files (when
+    there are enough to fork workers for, this build will most likely render): this process would
+    otherwise wait, and do it after them with a core idle.
     A failure is left for the build to meet again, and report, where it renders."""
     with contextlib.suppress(Exception):
         from . import marks, writer
 
-        marks.body_verbatim(writer.environment(theme, pages_key))
+        marks.body_verbatim(writer.environment(theme, pages_key, compiled_templates_folder() if keep else None))
 
 
 def _patch(out: Path, cache: Cache, state: State, found: stages.Scan, bodies: dict[str, str], config: SiteConfig,

@@ -128,7 +128,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: number of CPUs)")
     p.add_argument("--no-cache", action="store_true",
                    help="a one-off build (CI): neither read nor write the build cache beside the output, which "
-                        "makes this build faster and the next one a full build")
+                        "makes this build faster and the next one a full build, nor the compiled templates kept "
+                        "in the user's cache folder")
     p.add_argument("--quiet", "-q", action="store_true", help="print only problems")
     p.set_defaults(func=cmd_build)
 

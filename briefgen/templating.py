@@ -6,6 +6,8 @@ build with nothing to render — no change, or only briefs' bodies patched in
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -74,6 +76,35 @@ class _Context(Context):
         return super().call(__obj, *args, **kwargs)
 
 
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Templates compiled by an earlier build, kept in a folder that builds share
+    (:func:`briefgen.theme.compiled_templates_folder`; loading one costs about a twentieth of compiling
+    it: 3 ms against 75 ms for the default theme). Each file is named by the template's name and file
+    and by ``salt`` (briefgen's code and Jinja's version: the environment's options and filters shape
+    the code), and holds a checksum of the template's source, so a changed template is compiled again.
+    A file that cannot be read or written is no error: the template is compiled as it would be without
+    this cache."""
+
+    def __init__(self, folder: Path, salt: bytes):
+        super().__init__(str(folder), "%s.jinja")
+        self.salt = salt
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        key = hashlib.sha256(self.salt)
+        key.update(repr((name, filename)).encode("utf-8", "surrogatepass"))
+        return key.hexdigest()[:40]
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # damaged or unreadable: compiled again (and the file replaced)
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
 class ThemeEnvironment(jinja2.Environment):
     """A Jinja environment that knows the site folder, to name template files in error messages.
 
@@ -86,8 +117,9 @@ class ThemeEnvironment(jinja2.Environment):
     context_class = _Context
 
 
-def environment(template_dirs: Sequence[Path], site_dir: Path | None) -> ThemeEnvironment:
-    """Autoescaping (every template is HTML), strict about undefined names, over ``template_dirs`` (first wins)."""
+def environment(template_dirs: Sequence[Path], site_dir: Path | None, compiled: Path | None = None) -> ThemeEnvironment:
+    """Autoescaping (every template is HTML), strict about undefined names, over ``template_dirs`` (first
+    wins); keeping compiled templates in the folder ``compiled`` (:class:`CompiledTemplates`), if given."""
     env = ThemeEnvironment(
         loader=jinja2.FileSystemLoader([str(p) for p in template_dirs]),
         autoescape=True,
@@ -100,6 +132,10 @@ def environment(template_dirs: Sequence[Path], site_dir: Path | None) -> ThemeEn
         auto_reload=False,
     )
     env.site_dir = site_dir
+    if compiled is not None:
+        from .cache import code_digest
+
+        env.bytecode_cache = CompiledTemplates(compiled, code_digest() + jinja2.__version__.encode())
     fragments.reset(env)
     return env
 

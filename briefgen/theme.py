@@ -9,7 +9,10 @@ lookup is documented in docs/themes.md."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import stat
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -51,11 +54,12 @@ class Theme:
     static_dirs: tuple[Path, ...]  # copied in this order, so later ones win
     site_dir: Path | None = None
 
-    def environment(self) -> ThemeEnvironment:
-        """The Jinja environment over the theme's template folders (:mod:`briefgen.templating`)."""
+    def environment(self, compiled: Path | None = None) -> ThemeEnvironment:
+        """The Jinja environment over the theme's template folders (:mod:`briefgen.templating`), keeping
+        compiled templates in the folder ``compiled`` if given."""
         from .templating import environment  # Jinja is imported only by builds that render
 
-        return environment(self.template_dirs, self.site_dir)
+        return environment(self.template_dirs, self.site_dir, compiled)
 
     def files(self) -> list[Path]:
         """Every template and static file, for change detection (serve, caches)."""
@@ -64,6 +68,35 @@ class Theme:
             if folder.is_dir():
                 out += sorted(p for p in folder.rglob("*") if p.is_file())
         return out
+
+
+def compiled_templates_folder() -> Path | None:
+    """Where builds keep compiled templates: ``briefgen/templates/`` in the user's cache folder
+    (``$XDG_CACHE_HOME`` if it is an absolute path, else ``~/.cache``; ``%LOCALAPPDATA%`` on Windows),
+    made if missing. None when
+    there is none, or when it (or ``briefgen/``) is not a real folder that only this user may write
+    to: the files hold code that builds run, like Python's ``__pycache__``."""
+    base = os.environ.get("XDG_CACHE_HOME") or (os.environ.get("LOCALAPPDATA") if os.name == "nt" else None)
+    try:
+        # A relative path is ignored, as the XDG specification says.
+        root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    except RuntimeError:  # no home folder
+        return None
+    if not root.is_absolute():
+        return None
+    folder = root / "briefgen"
+    try:
+        for path in (folder, folder / "templates"):
+            with contextlib.suppress(FileExistsError):
+                path.mkdir(mode=0o700, parents=True)
+            st = os.lstat(path)
+            if not stat.S_ISDIR(st.st_mode):
+                return None
+            if os.name != "nt" and (st.st_uid != os.getuid() or st.st_mode & 0o022):
+                return None
+    except OSError:
+        return None
+    return folder / "templates"
 
 
 def _find_theme(site_dir: Path, name: str, used: list[Path]) -> Path:

@@ -378,14 +378,15 @@ def _let_go(env: Any) -> None:
 _ENVIRONMENTS: dict[tuple, Any] = {}
 
 
-def environment(theme: Theme, key: bytes) -> Any:
+def environment(theme: Theme, key: bytes, compiled: Path | None = None) -> Any:
     """The theme's Jinja environment, kept while the theme (folders, site) and ``key`` (code,
     configuration, theme files) are the same, so a long-lived process compiles each template once;
-    warmed before workers fork."""
-    env = _ENVIRONMENTS.get((key, theme))
+    warmed before workers fork. ``compiled``: the folder of compiled templates that builds share
+    (:func:`briefgen.theme.compiled_templates_folder`), or None to compile every template."""
+    env = _ENVIRONMENTS.get((key, theme, compiled))
     if env is None:
         _ENVIRONMENTS.clear()
-        env = _ENVIRONMENTS[(key, theme)] = theme.environment()
+        env = _ENVIRONMENTS[(key, theme, compiled)] = theme.environment(compiled)
         for name in sorted(env.list_templates()):
             if not name.startswith(".") and name.endswith((".html", ".xml", ".txt")):
                 with contextlib.suppress(Exception):  # a broken template is reported when a page uses it

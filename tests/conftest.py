@@ -6,6 +6,7 @@ import contextlib
 import functools
 import http.server
 import io
+import os
 import textwrap
 import threading
 from collections.abc import Iterator
@@ -192,6 +193,22 @@ def build(site: Path, out: Path, *args: str) -> Path:
     code, stdout, stderr = run_cli("build", site, "--out", out, *args)
     assert code == 0, stdout + stderr
     return out
+
+
+@pytest.fixture(scope="session", autouse=True)
+def user_cache(tmp_path_factory) -> Iterator[Path]:
+    """The user's cache folder (``$XDG_CACHE_HOME``), where builds keep compiled templates: one of the
+    test session's own, so that tests neither read nor write the real one."""
+    folder = tmp_path_factory.mktemp("user-cache")
+    old = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    try:
+        yield folder
+    finally:
+        if old is None:
+            os.environ.pop("XDG_CACHE_HOME", None)
+        else:
+            os.environ["XDG_CACHE_HOME"] = old
 
 
 @pytest.fixture(scope="session")
