@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import cache as caching
-from . import output, parallel, patch, session, stages
+from . import output, parallel, reading
 from .cache import Cache, State, cache_folder, code_digest, forget, open_cache, remember, text_digest
 from .config import SiteConfig, load_config
 from .diagnostics import ContentError, Diagnostic, Diagnostics, UsageError
@@ -100,8 +100,10 @@ def load_site(site_dir: Path, diagnostics: Diagnostics, *, drafts: bool = False,
     config = _config(site_dir, diagnostics, base_url)
     cache = cache if cache is not None else Cache(Path())
     new = Cache(cache.folder, parsed_key=cache.parsed_key)
-    found = stages.scan(site_dir, config, diagnostics, cache, jobs)
-    site = resolve_site(config, *stages.model(found, diagnostics, new, drafts), diagnostics)
+    found = reading.scan(site_dir, config, diagnostics, cache, jobs)
+    site = resolve_site(config, *reading.model(found, diagnostics, new, drafts), diagnostics)
+    from . import stages
+
     stages.render_markdown(site, diagnostics, cache, new, jobs, meanwhile=lambda: cross_link(site))
     return site
 
@@ -164,7 +166,7 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
     new = Cache(cache.folder, parsed_key=parsed_key)
 
     progress.set("reading content")
-    found = stages.scan(site_dir, config, diagnostics, cache, jobs, meanwhile=lambda: _warm_up(theme, pages_key, keep))
+    found = reading.scan(site_dir, config, diagnostics, cache, jobs, meanwhile=lambda: _warm_up(theme, pages_key, keep))
     inputs = text_digest(pages_key, found.inputs)
     state = cache.state
     present, strays = _present(out, state)
@@ -174,6 +176,9 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
             raise ContentError(diagnostics.sorted())
         remember(out, cache)
         return BuildResult(diagnostics.sorted(), out, 0, len(state.outputs), time.perf_counter() - start)
+    # What a build that finds nothing changed does not need (Markdown among it): imported here, or by
+    # this process while workers parse content files (_warm_up).
+    from . import patch, session, stages
 
     incremental = state is not None and out.is_dir()
     intact = incremental and state.pages_key == pages_key and not strays and len(present) == len(state.outputs)
@@ -195,7 +200,7 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
     try:
         progress.set("resolving")
         if kept is None:
-            objects = stages.model(found, diagnostics, new, options.drafts)
+            objects = reading.model(found, diagnostics, new, options.drafts)
         cache_dir = cache.folder
         if keep and (not incremental or caching.parsed_changed(cache, new)):
             caching.write_parsed(new, cache_dir)
@@ -296,18 +301,18 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
 
 
 def _warm_up(theme: Theme, pages_key: bytes, keep: bool) -> None:
-    """Import the template engine, compile the theme's templates (or load them compiled, when the
-    build keeps caches) and check how it shows brief bodies, while workers parse content files (when
-    there are enough to fork workers for, this build will most likely render): this process would
-    otherwise wait, and do it after them with a core idle.
-    A failure is left for the build to meet again, and report, where it renders."""
+    """Import what rendering needs (Markdown, the template engine, the search index), compile the
+    theme's templates (or load them compiled, when the build keeps caches) and check how it shows brief
+    bodies, while workers parse content files (when there are enough to fork workers for, this build
+    will most likely render): this process would otherwise wait, and do it after them with a core idle,
+    or before it forks them. A failure is left for the build to meet again, and report, where it renders."""
     with contextlib.suppress(Exception):
-        from . import marks, writer
+        from . import marks, patch, session, stages, writer  # noqa: F401 - imported for later
 
         marks.body_verbatim(writer.environment(theme, pages_key, compiled_templates_folder() if keep else None))
 
 
-def _patch(out: Path, cache: Cache, state: State, found: stages.Scan, bodies: dict[str, str], config: SiteConfig,
+def _patch(out: Path, cache: Cache, state: State, found: reading.Scan, bodies: dict[str, str], config: SiteConfig,
            inputs: bytes, diagnostics: Diagnostics, strict: bool, start: float) -> BuildResult | None:
     """The build after only briefs' Markdown bodies changed, in a process that has no site in memory:
     the new bodies are rendered and put in their pages in place of the old ones, and the few search
@@ -315,6 +320,8 @@ def _patch(out: Path, cache: Cache, state: State, found: stages.Scan, bodies: di
     resolving the site. None when the last build's output cannot be patched (build as usual).
     The diagnostics are the last build's: the edited bodies had none and have none."""
     entries = {s.rel: e for s, e in zip(found.sources, found.entries, strict=True) if s.rel in bodies}
+    from . import patch
+
     patched = patch.apply(out, patch.read(cache.folder, state.inputs), state, bodies, entries, config, inputs)
     if patched is None:
         return None
@@ -395,6 +402,8 @@ def _present(out: Path, state: State | None) -> tuple[set[str], list[str]]:
 def _forget_session(out: Path) -> None:
     """Forget what this process keeps for ``out`` (the cache's contents, serve's site)."""
     forget(out)
+    from . import session
+
     session.forget(out)
 
 

@@ -57,7 +57,7 @@ _ALLOWED = {
     "briefgen.model": {"Brief", "Entity", "Claim", "Source", "Ref"},
     "briefgen.schema": {"Pos"},
     "briefgen.diagnostics": {"Diagnostic"},
-    "briefgen.markdown": {"LinkTarget"},
+    "briefgen.links": {"LinkTarget"},
     "datetime": {"date", "datetime", "timezone", "timedelta"},
     "builtins": {"set", "frozenset"},
 }

@@ -10,7 +10,7 @@ in a build and process, then reused (docs/themes.md).
 That is exact because a macro imported without context sees nothing but its
 arguments (and the environment's globals, fixed during a build), and the views
 a page receives are never changed once made. An argument equal to the page's
-``root`` (``../../``) is passed as the placeholder :data:`briefgen.markdown.ROOT`,
+``root`` (``../../``) is passed as the placeholder :data:`briefgen.links.ROOT`,
 which the page's own root replaces once the page is rendered (as it does in
 rendered Markdown), so a card is rendered once for pages at every depth; a
 macro should therefore only write ``root`` out, not test or measure it.
@@ -29,7 +29,7 @@ import jinja2
 from jinja2.runtime import Macro, missing
 from markupsafe import Markup
 
-from .markdown import ROOT
+from .links import ROOT
 
 _PLAIN = (str, int, float, bool, type(None))
 _PLAIN_TYPES = frozenset(_PLAIN)

@@ -8,13 +8,13 @@ footnotes) with two briefgen plugins, applied with ``md.use()``:
 
 Internal links are written as ``ROOT + "kind/id/"``; the page renderer replaces
 :data:`ROOT` with the page's relative path to the site root, so one rendering
-serves pages at any depth. Only http, https, mailto and relative links survive."""
+serves pages at any depth. Only http, https, mailto and relative links survive.
+Those values (``ROOT``, link targets, mentions, the render state) are
+:mod:`briefgen.links`'s, imported here for the callers of the renderer."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -23,59 +23,9 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .links import ROOT, LinkTarget, Mention, Problem, RenderEnv, safe_link
 from .markdown_shortcuts import Renderer, normalize, prose_plugin
 from .schema import url_scheme
-
-ROOT = "\x02root\x03/"  # placeholder for the page's relative root; control characters never reach content
-SAFE_SCHEMES = frozenset({"", "http", "https", "mailto"})
-
-
-@dataclass(frozen=True, slots=True)
-class LinkTarget:
-    """Where a ``[[...]]`` link or a mention points: a site-relative path and a title."""
-
-    path: str
-    title: str
-
-    def __reduce__(self):  # as briefgen.schema.Pos: faster to unpickle from the cache
-        return (LinkTarget, (self.path, self.title))
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """An entity to link on first mention: the names that count, and its page."""
-
-    names: tuple[str, ...]
-    target: LinkTarget
-
-
-@dataclass
-class Problem:
-    """A ``[[...]]`` that did not resolve, located in the body."""
-
-    line: int
-    col: int
-    target: str
-    unclosed: bool = False  # a ``[[`` with no ``]]`` after it: ``target`` is what follows it
-
-
-@dataclass
-class RenderEnv:
-    """Per-document state handed to the plugins through markdown-it's ``env``."""
-
-    resolve: Callable[[str], LinkTarget | None]
-    mentions: list[Mention] = field(default_factory=list)
-    first_line: int = 1  # file line of the text's first line
-    first_col: int = 1  # file column of the text's first character (inline values in YAML)
-    lines: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    block_line: int = 0  # set per inline block while parsing
-
-
-def safe_link(url: str) -> bool:
-    """Only http(s), mailto and relative links pass (also used for autolinks and images)."""
-    return url_scheme(url) in SAFE_SCHEMES
-
 
 _WIKILINK = re.compile(r"\[\[([^\[\]\n|]{1,200})(?:\|([^\[\]\n]{1,300}))?\]\]")
 

@@ -37,7 +37,7 @@ from typing import Any
 
 from . import search, stages
 from .cache import Output, State, digest, dumps, loads, read_edits, write_edits
-from .markdown import ROOT, LinkTarget, Mention, RenderEnv
+from .links import ROOT, LinkTarget, Mention, RenderEnv
 from .markdown import render as render_markdown
 from .model import Brief
 from .output import safe_relpath

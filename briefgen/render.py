@@ -18,7 +18,7 @@ import jinja2
 
 from . import feeds, fragments
 from .config import NON_VERDICT_STATUSES, StatusConfig
-from .markdown import ROOT
+from .links import ROOT
 from .model import Brief, Entity, sort_key
 from .resolve import Site
 from .templating import template_error

@@ -13,7 +13,7 @@ from itertools import chain
 from . import schema
 from .config import SiteConfig
 from .diagnostics import Diagnostics, did_you_mean
-from .markdown import LinkTarget, Mention
+from .links import LinkTarget, Mention
 from .model import Brief, Claim, Entity, EntityKey, Ref, sort_key
 
 _fold = functools.lru_cache(maxsize=1 << 16)(schema.fold)  # the same names are looked up again and again

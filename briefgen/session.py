@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING
 from .cache import Cache, FileEntry, dumps, loads
 from .diagnostics import Diagnostic, Diagnostics
 from .model import Brief, Entity
-from .stages import Scan, render_markdown, report, texts
+from .reading import Scan
+from .stages import render_markdown, report, texts
 
 if TYPE_CHECKING:  # not imported at run time: a build with nothing to render starts without them
     from .resolve import Site

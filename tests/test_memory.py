@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 from briefgen import build as building
-from briefgen import search, stages, writer
+from briefgen import reading, search, writer
 from briefgen.build import BuildOptions, build, load_site
 from briefgen.cache import Cache, _read_markdown, dumps, loads
 from briefgen.diagnostics import Diagnostics
-from briefgen.markdown import LinkTarget, Mention
+from briefgen.links import LinkTarget, Mention
 from briefgen.schema import Pos
 from briefgen.views import Views
 from briefgen.writer import TrackedViews
@@ -44,8 +44,8 @@ def test_positions_and_link_targets_have_no_dictionary_and_still_pickle():
 def test_texts_many_files_repeat_are_one_string_each(tmp_path):
     site = make_site(tmp_path, _many_briefs(10))
     cache = Cache(Path())
-    found = stages.scan(site, building._config(site, Diagnostics(), None), Diagnostics(), cache, 1)
-    briefs, _ = stages.model(found, Diagnostics(), Cache(Path()), drafts=False)
+    found = reading.scan(site, building._config(site, Diagnostics(), None), Diagnostics(), cache, 1)
+    briefs, _ = reading.model(found, Diagnostics(), Cache(Path()), drafts=False)
     first, second = briefs[0], briefs[7]  # the same tag (i % 7), person and claim status
     assert first.tags == second.tags and first.tags[0] is second.tags[0]
     assert next(iter(first.refs)) is next(iter(second.refs))
@@ -199,7 +199,7 @@ def test_the_markdown_cache_leaves_no_utf8_copy_in_the_texts_it_writes(tmp_path)
     at a time, and reads back exactly what it wrote (surrogates and all), or nothing from a damaged file."""
     from briefgen import cache as caching
     from briefgen.cache import Markdown
-    from briefgen.markdown import LinkTarget
+    from briefgen.links import LinkTarget
 
     lone = " \udc80"  # a lone surrogate (in one text in three)
     texts = {bytes([i % 256, i // 256]): Markdown(f"<p>Nicolás {i} — “{'é' * (i % 50)}”{lone * (i % 3 == 0)}</p>",

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import ast
+import os
 import random
+import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +16,7 @@ from briefgen.build import load_site
 from briefgen.diagnostics import Diagnostics
 from briefgen.model import sort_key
 
-from .conftest import make_site
+from .conftest import REPO, make_site
 from .test_incremental import files
 
 
@@ -462,3 +467,41 @@ def test_an_output_file_written_in_pieces_is_all_there(tmp_path, monkeypatch):
     writer._write_file(str(target), data)
     monkeypatch.undo()
     assert target.read_bytes() == data and len(sizes) == -(-len(data) // 7)
+
+
+_PROBE = """
+import os, sys
+from briefgen.cli import main
+HEAVY = ("markdown_it", "jinja2", "briefgen.markdown", "briefgen.search", "briefgen.patch", "briefgen.stages")
+first = []
+fork = os.fork
+def probe():
+    if not first:
+        first.append([m for m in HEAVY if m in sys.modules])
+    return fork()
+os.fork = probe
+code = main(sys.argv[1:])
+print(repr((code, first[0] if first else None, [m for m in HEAVY if m in sys.modules])))
+"""
+
+
+def _imports(*args: str | Path) -> tuple:
+    """(exit status, the heavy modules imported when the first worker forked (None: none forked), those
+    imported by the end) of ``briefgen ARGS`` in a new Python process."""
+    done = subprocess.run([sys.executable, "-c", _PROBE, *map(str, args)], capture_output=True, text=True,
+                          cwd=REPO, check=False)
+    assert done.returncode == 0, done.stderr
+    return ast.literal_eval(done.stdout.strip().splitlines()[-1])
+
+
+def test_workers_parse_before_rendering_is_imported_and_a_build_with_nothing_to_do_never_imports_it(tmp_path):
+    spec = {f"content/briefs/b{i:03d}.md": f"---\ntitle: B{i}\ndate: 2025-01-01\nsummary: S.\n---\nText {i}.\n"
+            for i in range(200)}  # several chunks of files, so that workers fork to parse them
+    site = make_site(tmp_path / "s", {**spec, "briefgen.yaml": "title: T\n"})
+    for path in site.rglob("*.*"):  # older than the cache's window for files changed while it scanned
+        os.utime(path, (path.stat().st_mtime - 60,) * 2)
+    code, at_fork, at_end = _imports("build", site, "--out", tmp_path / "out", "--jobs", "2", "--quiet")
+    assert code == 0 and at_fork == []  # nothing of rendering yet: parsing workers start sooner
+    assert {"markdown_it", "jinja2", "briefgen.search"} <= set(at_end)
+    code, at_fork, at_end = _imports("build", site, "--out", tmp_path / "out", "--jobs", "2", "--quiet")
+    assert (code, at_fork, at_end) == (0, None, [])  # nothing changed: nothing rendered, nothing imported
