@@ -193,6 +193,8 @@ class Briefgen(Tool):
     def env(self, scratch: Path) -> dict[str, str]:
         env = dict(os.environ)  # the checkout's package wins over any installed copy
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+        # cold: no templates compiled by an earlier run (the user cache folder, as Hugo's HUGO_CACHEDIR)
+        env["XDG_CACHE_HOME"] = str(scratch / "user-cache")
         return env
 
     def locate(self) -> None:
