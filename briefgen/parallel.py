@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
+import mmap
 import os
 import pickle
 import selectors
 import signal
 import struct
 import sys
-import traceback
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -55,6 +54,43 @@ def trim_memory() -> None:
         pass
 
 
+class _Shared:
+    """Integers that this process and the children it forks afterwards share (an anonymous shared
+    mapping, which a fork does not copy) and, with ``locked``, a lock over them: a pipe holding one
+    byte, taken by reading it and given back by writing it. Used rather than :mod:`multiprocessing`'s
+    shared values and locks, whose imports (with ctypes') a build would pay for before its first
+    workers fork (10 ms)."""
+
+    _INT = struct.Struct("q")
+
+    def __init__(self, *values: int, locked: bool = False):
+        self._memory = mmap.mmap(-1, self._INT.size * len(values))  # MAP_SHARED | MAP_ANONYMOUS
+        for i, value in enumerate(values):
+            self[i] = value
+        self._lock: tuple[int, int] | None = None
+        if locked:
+            self._lock = os.pipe()
+            os.write(self._lock[1], b"\0")
+
+    def __getitem__(self, i: int) -> int:
+        return self._INT.unpack_from(self._memory, i * self._INT.size)[0]
+
+    def __setitem__(self, i: int, value: int) -> None:
+        self._INT.pack_into(self._memory, i * self._INT.size, value)
+
+    def __enter__(self) -> _Shared:
+        os.read(self._lock[0], 1)  # waits while another process holds the byte
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        os.write(self._lock[1], b"\0")
+
+    def __del__(self) -> None:
+        for fd in self._lock or ():
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
 class Claims:
     """Hands out chunk numbers 0, 1, 2, … once each, across processes: by iterating, from the front;
     with :meth:`from_end`, from the back (a process whose work is more like the other end's then
@@ -65,31 +101,27 @@ class Claims:
     def __init__(self, total: int | None, shared: bool):
         self.total = total  # None: unbounded (the caller stops claiming)
         self.between: Callable[[], Any] | None = None  # called before each claim from the front (in one process)
-        if shared:
-            ctx = multiprocessing.get_context("fork")
-            self._next = ctx.RawValue("q", 0)
-            self._end = ctx.RawValue("q", self._UNBOUNDED)  # chunks from here on are claimed from the back
-            self._lock = ctx.Lock()
-        else:
-            self._next = None
-            self._local = 0
-            self._local_end = self._UNBOUNDED
+        # [0]: the next chunk from the front; [1]: chunks from here on are claimed from the back
+        self._shared = _Shared(0, self._UNBOUNDED, locked=True) if shared else None
+        self._local = 0
+        self._local_end = self._UNBOUNDED
 
     def __iter__(self) -> Iterator[int]:
         while True:
             if self.between is not None:
                 self.between()
-            if self._next is None:
+            shared = self._shared
+            if shared is None:
                 n = self._local
                 if n >= self._local_end:
                     return
                 self._local = n + 1
             else:
-                with self._lock:
-                    n = self._next.value
-                    if n >= self._end.value:
+                with shared:
+                    n = shared[0]
+                    if n >= shared[1]:
                         return
-                    self._next.value = n + 1
+                    shared[0] = n + 1
             if self.total is not None and n >= self.total:
                 return
             yield n
@@ -97,24 +129,23 @@ class Claims:
     def from_end(self, total: int) -> Iterator[int]:
         """Chunk numbers ``total - 1``, ``total - 2``, … down to where the front's claims have got."""
         while True:
-            if self._next is None:
+            shared = self._shared
+            if shared is None:
                 end = min(self._local_end, total)
                 if end - 1 < self._local:
                     return
                 self._local_end = n = end - 1
             else:
-                with self._lock:
-                    end = min(self._end.value, total)
-                    if end - 1 < self._next.value:
+                with shared:
+                    end = min(shared[1], total)
+                    if end - 1 < shared[0]:
                         return
-                    self._end.value = n = end - 1
+                    shared[1] = n = end - 1
             yield n
 
     def peek(self) -> int:
         """The number the next claim would get (already claimed by someone else, maybe, by then)."""
-        if self._next is None:
-            return self._local
-        return self._next.value
+        return self._local if self._shared is None else self._shared[0]
 
 
 class Once:
@@ -122,18 +153,18 @@ class Once:
     Make it before :func:`run` forks, so the workers share it."""
 
     def __init__(self):
-        self._taken = multiprocessing.get_context("fork").RawValue("b", 0) if can_fork() else None
-        self._lock = multiprocessing.get_context("fork").Lock() if can_fork() else None
+        self._taken = _Shared(0, locked=True) if can_fork() else None
         self._local = False
 
     def take(self) -> bool:
-        if self._taken is None:
-            taken, self._local = self._local, True
-            return not taken
-        with self._lock:
-            taken = self._taken.value
-            self._taken.value = 1
-        return not taken
+        taken = self._taken
+        if taken is None:
+            was, self._local = self._local, True
+            return not was
+        with taken:
+            was = taken[0]
+            taken[0] = 1
+        return not was
 
 
 class Progress:
@@ -142,18 +173,18 @@ class Progress:
     def __init__(self, shared: bool | None = None):
         if shared is None:
             shared = can_fork()
-        self._value = multiprocessing.get_context("fork").RawValue("q", 0) if shared else None
+        self._value = _Shared(0) if shared else None
         self._local = 0
 
     def add(self, n: int = 1) -> None:
         if self._value is None:
             self._local += n
         else:
-            self._value.value += n  # a lost update only makes the progress line lag
+            self._value[0] += n  # unlocked: a lost update only makes the progress line lag
 
     @property
     def value(self) -> int:
-        return self._local if self._value is None else self._value.value
+        return self._local if self._value is None else self._value[0]
 
 
 class WorkerError(Exception):
@@ -401,6 +432,8 @@ def _error(exc: BaseException) -> bytes:
         payload = pickle.dumps((False, exc), protocol=pickle.HIGHEST_PROTOCOL)
         pickle.loads(payload)  # some exceptions pickle but do not unpickle
     except Exception:
+        import traceback
+
         text = "".join(traceback.format_exception(exc))
         payload = pickle.dumps((False, WorkerError(text)), protocol=pickle.HIGHEST_PROTOCOL)
     return payload

@@ -379,6 +379,55 @@ def test_chunks_claimed_from_both_ends_are_each_handed_out_once():
     assert list(parallel.Claims(3, shared=False)) == [0, 1, 2]
 
 
+def test_processes_claim_each_chunk_once_and_take_a_task_once_between_them():
+    """Claims and Once across forked processes (shared memory and a lock of briefgen's own): four
+    processes, started together, claim from the front and the back at once, and each takes the one
+    task; every chunk goes to exactly one of them, and the task to one."""
+    from briefgen import parallel
+
+    for total in (0, 1, 5, 20_000):
+        claims, once, progress = parallel.Claims(None, shared=True), parallel.Once(), parallel.Progress(shared=True)
+        go_read, go_write = os.pipe()
+        children = []
+        for k in range(3):
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the child
+                try:
+                    os.read(go_read, 1)
+                    got = []
+                    for n in claims.from_end(total) if k % 2 else claims:
+                        if n >= total:  # the front is unbounded: its walker stops past the last chunk
+                            break
+                        got.append(n)
+                    took = once.take()
+                    progress.add(len(got))
+                    os.write(write, repr((got, took)).encode())
+                finally:
+                    os._exit(0)
+            os.close(write)
+            children.append((pid, read))
+        os.write(go_write, b"go!")
+        mine = []
+        for n in claims:
+            if n >= total:
+                break
+            mine.append(n)
+        results = [(mine, once.take())]
+        progress.add(len(mine))
+        for pid, read in children:
+            with os.fdopen(read, "rb") as pipe:
+                results.append(ast.literal_eval(pipe.read().decode()))
+            assert os.waitpid(pid, 0)[1] == 0
+        os.close(go_read)
+        os.close(go_write)
+        claimed = sorted(n for got, _ in results for n in got)
+        assert claimed == list(range(total)), (total, [len(got) for got, _ in results])
+        assert [took for _, took in results].count(True) == 1
+        assert progress.value <= total  # updated without the lock: a lost update only makes it lag
+    assert parallel.Progress(shared=False).value == 0
+
+
 def test_the_theme_environment_renders_what_plain_jinja_renders(tmp_path):
     """templating's escape returns escaped text as a plain str (not a new Markup) and its context calls
     macros directly: every construct that takes a template's output (a page, a macro, a ``set`` or
