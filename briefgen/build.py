@@ -8,11 +8,12 @@ Each step reuses what the last build into the same output left in its cache
 (:mod:`briefgen.parallel`):
 
 1. scan the content files; read and parse only those that changed
-   (:mod:`briefgen.stages`). When nothing changed since the last build (content,
+   (:mod:`briefgen.reading`). When nothing changed since the last build (content,
    configuration, theme, options, briefgen itself) and its output is intact,
-   stop here: there is nothing to write;
+   stop here: there is nothing to write (nor anything of the later steps to import);
 2. resolve the site (:func:`briefgen.resolve.resolve_site`), then render the
-   Markdown that changed while cross-linking it (:func:`briefgen.resolve.cross_link`);
+   Markdown that changed (:mod:`briefgen.stages`) while cross-linking it
+   (:func:`briefgen.resolve.cross_link`);
 3. render the pages whose inputs changed and stage the files whose bytes
    changed (:mod:`briefgen.writer`);
 4. commit: swap in a full new output, or move the changed files into the
@@ -97,13 +98,13 @@ def _parsed_key(config: SiteConfig) -> bytes:
 def load_site(site_dir: Path, diagnostics: Diagnostics, *, drafts: bool = False, base_url: str | None = None,
               cache: Cache | None = None, jobs: int = 1) -> Site:
     """Read, parse, resolve and render the Markdown of every file; problems go to ``diagnostics``."""
+    from . import stages  # Markdown (see _build)
+
     config = _config(site_dir, diagnostics, base_url)
     cache = cache if cache is not None else Cache(Path())
     new = Cache(cache.folder, parsed_key=cache.parsed_key)
     found = reading.scan(site_dir, config, diagnostics, cache, jobs)
     site = resolve_site(config, *reading.model(found, diagnostics, new, drafts), diagnostics)
-    from . import stages
-
     stages.render_markdown(site, diagnostics, cache, new, jobs, meanwhile=lambda: cross_link(site))
     return site
 
@@ -319,9 +320,9 @@ def _patch(out: Path, cache: Cache, state: State, found: reading.Scan, bodies: d
     index files whose terms changed are patched (:mod:`briefgen.patch`), without loading or
     resolving the site. None when the last build's output cannot be patched (build as usual).
     The diagnostics are the last build's: the edited bodies had none and have none."""
-    entries = {s.rel: e for s, e in zip(found.sources, found.entries, strict=True) if s.rel in bodies}
     from . import patch
 
+    entries = {s.rel: e for s, e in zip(found.sources, found.entries, strict=True) if s.rel in bodies}
     patched = patch.apply(out, patch.read(cache.folder, state.inputs), state, bodies, entries, config, inputs)
     if patched is None:
         return None
@@ -401,9 +402,9 @@ def _present(out: Path, state: State | None) -> tuple[set[str], list[str]]:
 
 def _forget_session(out: Path) -> None:
     """Forget what this process keeps for ``out`` (the cache's contents, serve's site)."""
-    forget(out)
     from . import session
 
+    forget(out)
     session.forget(out)
 
 

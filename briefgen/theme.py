@@ -73,16 +73,15 @@ class Theme:
 def compiled_templates_folder() -> Path | None:
     """Where builds keep compiled templates: ``briefgen/templates/`` in the user's cache folder
     (``$XDG_CACHE_HOME`` if it is an absolute path, else ``~/.cache``; ``%LOCALAPPDATA%`` on Windows),
-    made if missing. None when
-    there is none, or when it (or ``briefgen/``) is not a real folder that only this user may write
-    to: the files hold code that builds run, like Python's ``__pycache__``."""
+    made if missing. None when there is none, or when it (or ``briefgen/``) is not a real folder that
+    only this user may write to: the files hold code that builds run, like Python's ``__pycache__``."""
     base = os.environ.get("XDG_CACHE_HOME") or (os.environ.get("LOCALAPPDATA") if os.name == "nt" else None)
     try:
         # A relative path is ignored, as the XDG specification says.
         root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
     except RuntimeError:  # no home folder
         return None
-    if not root.is_absolute():
+    if not root.is_absolute():  # a relative $HOME
         return None
     folder = root / "briefgen"
     try:

@@ -68,13 +68,21 @@ def test_a_build_loads_the_templates_an_earlier_build_compiled_and_writes_the_sa
     assert sorted(folder.iterdir()) == kept
 
 
-def test_templates_compiled_by_other_code_are_compiled_again(tmp_path, cache_home, compiles, monkeypatch):
+def test_templates_compiled_by_other_code_are_compiled_again_in_place(tmp_path, cache_home, compiles, monkeypatch):
     site = make_site(tmp_path / "s", BASIC)
     fresh_build(site, tmp_path / "one")
+    folder = cache_home / "briefgen" / "templates"
+    kept = {p.name: p.read_bytes() for p in folder.iterdir()}
     monkeypatch.setattr(cache, "_CODE", b"another version of briefgen")
     compiles.clear()
     fresh_build(site, tmp_path / "two")
     assert "base.html" in compiles and "brief.html" in compiles
+    again = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert again.keys() == kept.keys()  # the same files, replaced: the folder does not grow with upgrades
+    assert all(again[name] != kept[name] for name in kept)
+    compiles.clear()
+    fresh_build(site, tmp_path / "three")
+    assert compiles == []
 
 
 def test_a_changed_template_is_compiled_again(tmp_path, cache_home, compiles):
