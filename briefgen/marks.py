@@ -42,12 +42,22 @@ def _body_verbatim(env: jinja2.Environment) -> bool:
         for name in env.list_templates():
             if name.startswith(".") or not name.endswith((".html", ".xml", ".txt")):
                 continue
-            source, filename, _ = env.loader.get_source(env, name)
-            if not _verbatim(env.parse(source, name, filename), ()):
+            # A theme's template knows from when it was compiled (briefgen.templating._CodeGenerator);
+            # another environment's is parsed here.
+            verbatim = getattr(env.get_template(name), "body_verbatim", None)
+            if verbatim is None:
+                source, filename, _ = env.loader.get_source(env, name)
+                verbatim = tree_verbatim(env.parse(source, name, filename))
+            if not verbatim:
                 return False
     except (jinja2.TemplateError, OSError, UnicodeError):
         return False  # a broken template is reported when a page uses it
     return True
+
+
+def tree_verbatim(tree: nodes.Template) -> bool:
+    """Whether one template's parsed tree shows a brief's body verbatim (see :func:`body_verbatim`)."""
+    return _verbatim(tree, ())
 
 
 def _verbatim(node: nodes.Node, parents: tuple) -> bool:

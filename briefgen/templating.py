@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 import markupsafe
+from jinja2.compiler import CodeGenerator
 from jinja2.runtime import Context, Macro
 from markupsafe import Markup
 
@@ -47,12 +48,31 @@ _escape = _fast_escape if _escape_inner is not None else markupsafe.escape
 
 
 class _Template(jinja2.Template):
-    """Compiled templates call :func:`_escape` where Jinja's code calls ``escape`` (markupsafe's)."""
+    """Compiled templates call :func:`_escape` where Jinja's code calls ``escape`` (markupsafe's), and
+    know whether they show a brief's body verbatim (``body_verbatim``, see :class:`_CodeGenerator`)."""
+
+    body_verbatim: bool | None = None
 
     @classmethod
     def _from_namespace(cls, environment, namespace, globals):
         namespace["escape"] = _escape  # the compiled module's own global: nothing else sees it
-        return super()._from_namespace(environment, namespace, globals)
+        template = super()._from_namespace(environment, namespace, globals)
+        template.body_verbatim = namespace.get("briefgen_body_verbatim")
+        return template
+
+
+class _CodeGenerator(CodeGenerator):
+    """Jinja's code for a template, and one more module constant: whether the template shows a brief's
+    body verbatim (:func:`briefgen.marks.tree_verbatim`), worked out from the tree being compiled, so
+    that a build that loads the template compiled need not parse it again to know (28 ms for the
+    default theme)."""
+
+    def visit_Template(self, node, frame=None):
+        from .marks import tree_verbatim  # marks imports the renderer, which imports this module
+
+        verbatim = tree_verbatim(node)  # before Jinja's optimizer rewrites parts of the tree
+        super().visit_Template(node, frame)
+        self.writeline(f"briefgen_body_verbatim = {verbatim!r}")
 
 
 class _Context(Context):
@@ -117,6 +137,7 @@ class ThemeEnvironment(jinja2.Environment):
     site_dir: Path | None = None
     template_class = _Template
     context_class = _Context
+    code_generator_class = _CodeGenerator
 
 
 def environment(template_dirs: Sequence[Path], site_dir: Path | None, compiled: Path | None = None) -> ThemeEnvironment:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from jinja2.bccache import bc_magic
 
-from briefgen import cache, templating, writer
+from briefgen import cache, marks, templating, writer
 from briefgen.theme import compiled_templates_folder
 
 from .conftest import BASIC, build, make_site, parse_html, run_cli
@@ -83,6 +83,22 @@ def test_templates_compiled_by_other_code_are_compiled_again_in_place(tmp_path, 
     compiles.clear()
     fresh_build(site, tmp_path / "three")
     assert compiles == []
+
+
+def test_a_template_loaded_compiled_still_tells_whether_it_shows_a_brief_body_verbatim(tmp_path, cache_home, compiles):
+    """Patching after body edits (briefgen.marks.body_verbatim) reads the verdict that compiling the
+    template recorded, also when a later build loads it compiled."""
+    altered = "{% extends 'base.html' %}{% block main %}{{ brief.html | safe | upper }}{% endblock %}\n"
+    for template, verdict in ((None, True), (altered, False)):
+        overrides = {"templates/brief.html": template} if template else {}
+        site = make_site(tmp_path / f"s{verdict}", {**BASIC, **overrides})
+        for n in range(2):
+            compiles.clear()
+            fresh_build(site, tmp_path / f"out{verdict}{n}")
+            assert bool(compiles) is (n == 0)  # then loaded compiled
+            env = next(iter(writer._ENVIRONMENTS.values()))
+            assert marks.body_verbatim(env) is verdict
+            assert env.get_template("brief.html").body_verbatim is verdict
 
 
 def test_a_changed_template_is_compiled_again(tmp_path, cache_home, compiles):

@@ -20,6 +20,7 @@ from briefgen import marks, search
 from briefgen import output as output_module
 from briefgen.cache import FORMAT, cache_folder
 from briefgen.diagnostics import ContentError
+from briefgen.templating import ThemeEnvironment
 
 from .conftest import REPO, make_site, run_cli
 from .test_incremental import BRIEF, CHANGES, SITE, assert_same_as_cold, edit, files, mtimes, new_process, run
@@ -228,9 +229,12 @@ def test_where_a_page_shows_its_body_is_found_whatever_else_the_page_holds(site,
     ("{{ self.main() }}", False),
 ])
 def test_body_verbatim_accepts_only_a_body_shown_as_it_is(template, verbatim):
-    env = jinja2.Environment(loader=jinja2.DictLoader({
-        "base.html": "<html>{% block main %}{% endblock %}</html>", "brief.html": template}), autoescape=True)
-    assert marks.body_verbatim(env) is verbatim
+    files = {"base.html": "<html>{% block main %}{% endblock %}</html>", "brief.html": template}
+    env = jinja2.Environment(loader=jinja2.DictLoader(files), autoescape=True)
+    assert marks.body_verbatim(env) is verbatim  # parsed by marks
+    themed = ThemeEnvironment(loader=jinja2.DictLoader(files), autoescape=True)
+    assert marks.body_verbatim(themed) is verbatim  # worked out as each template was compiled
+    assert themed.get_template("brief.html").body_verbatim is verbatim
 
 
 def test_edits_that_split_and_merge_search_shards_give_a_cold_builds_index(site, tmp_path, loads, monkeypatch):
