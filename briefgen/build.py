@@ -167,7 +167,9 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
     new = Cache(cache.folder, parsed_key=parsed_key)
 
     progress.set("reading content")
-    found = reading.scan(site_dir, config, diagnostics, cache, jobs, meanwhile=lambda: _warm_up(theme, pages_key, keep))
+    compiled = compiled_templates_folder() if keep else None  # where templates are kept compiled (None: compile)
+    found = reading.scan(site_dir, config, diagnostics, cache, jobs,
+                         meanwhile=lambda: _warm_up(theme, pages_key, compiled))
     inputs = text_digest(pages_key, found.inputs)
     state = cache.state
     present, strays = _present(out, state)
@@ -228,7 +230,7 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         if diagnostics.failed(options.strict):
             raise ContentError(diagnostics.sorted())
 
-        env = writer.environment(theme, pages_key, compiled_templates_folder() if keep else None)
+        env = writer.environment(theme, pages_key, compiled)
         # Where each brief page shows its body, so that a later build after body edits can patch it in
         # (briefgen.patch); a long-lived process (serve) keeps its site instead.
         mark = keep and not options.session and marks.body_verbatim(env)
@@ -301,16 +303,16 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
                        time.perf_counter() - start, written)
 
 
-def _warm_up(theme: Theme, pages_key: bytes, keep: bool) -> None:
+def _warm_up(theme: Theme, pages_key: bytes, compiled: Path | None) -> None:
     """Import what rendering needs (Markdown, the template engine, the search index), compile the
-    theme's templates (or load them compiled, when the build keeps caches) and check how it shows brief
+    theme's templates (or load them compiled from ``compiled``) and check how it shows brief
     bodies, while workers parse content files (when there are enough to fork workers for, this build
     will most likely render): this process would otherwise wait, and do it after them with a core idle,
     or before it forks them. A failure is left for the build to meet again, and report, where it renders."""
     with contextlib.suppress(Exception):
         from . import marks, patch, session, stages, writer  # noqa: F401 - imported for later
 
-        marks.body_verbatim(writer.environment(theme, pages_key, compiled_templates_folder() if keep else None))
+        marks.body_verbatim(writer.environment(theme, pages_key, compiled))
 
 
 def _patch(out: Path, cache: Cache, state: State, found: reading.Scan, bodies: dict[str, str], config: SiteConfig,
