@@ -21,6 +21,21 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
 
 
+def _jobs(text: str) -> int:
+    """``--jobs N``: a whole number of worker processes, at least 1."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
+def _folder(text: str) -> str:
+    """A folder argument: never empty (an empty ``--out ""`` from a script's unset variable would
+    otherwise mean the default folder)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return text
+
+
 def _print_diagnostics(diagnostics) -> None:
     if diagnostics:
         print(format_all(diagnostics), file=sys.stderr)
@@ -55,8 +70,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     errors = sum(d.severity == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors
     failed = errors or (args.strict and warnings)
-    print(f"{'FAILED' if failed else 'OK'}: {errors} error(s), {warnings} warning(s)")
+    print(f"{'FAILED' if failed else 'OK'}: {errors} error(s), {warnings} warning(s){_strictly(args, errors)}")
     return 1 if failed else 0
+
+
+def _strictly(args: argparse.Namespace, errors: int) -> str:
+    """What a summary adds when only ``--strict`` made the warnings fail."""
+    return " (--strict: warnings fail the build)" if getattr(args, "strict", False) and not errors else ""
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -121,11 +141,12 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="build the site", description="Build the site into site/ (or --out).")
     site_dir(p)
-    p.add_argument("--out", metavar="PATH", help="output folder (default: output_dir from briefgen.yaml, site/)")
+    p.add_argument("--out", type=_folder, metavar="PATH",
+                   help="output folder (default: output_dir from briefgen.yaml, site/)")
     p.add_argument("--drafts", action="store_true", help="include briefs marked draft: true")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--base-url", metavar="URL", help="override base_url (absolute URLs in feeds, sitemap)")
-    p.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: number of CPUs)")
+    p.add_argument("--jobs", "-j", type=_jobs, metavar="N", help="worker processes (default: number of CPUs)")
     p.add_argument("--no-cache", action="store_true",
                    help="a one-off build (CI): neither read nor write the build cache beside the output, which "
                         "makes this build faster and the next one a full build, nor the compiled templates kept "
@@ -165,7 +186,7 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("deploy", help="publish the built site to a gh-pages branch",
                        description="Build (strict) and commit the site to a branch for GitHub Pages.")
     site_dir(p)
-    p.add_argument("--out", metavar="PATH", help="output folder to deploy (default: the configured one)")
+    p.add_argument("--out", type=_folder, metavar="PATH", help="output folder to deploy (default: the configured one)")
     p.add_argument("--branch", default="gh-pages", help="branch to commit to (default: gh-pages)")
     p.add_argument("--remote", default="origin", help="remote to push to (default: origin)")
     p.add_argument("--no-push", action="store_true", help="commit but do not push")
@@ -179,6 +200,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
+    args = None
     try:
         args = parser.parse_args(argv)
         if not getattr(args, "func", None):
@@ -188,12 +210,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentError as exc:
         _print_diagnostics(exc.diagnostics)
         errors = sum(d.severity == "error" for d in exc.diagnostics)
-        print(f"FAILED: {errors} error(s), {len(exc.diagnostics) - errors} warning(s); nothing was written",
-              file=sys.stderr)
+        print(f"FAILED: {errors} error(s), {len(exc.diagnostics) - errors} warning(s)"
+              f"{_strictly(args, errors) if args else ''}; nothing was written", file=sys.stderr)
         return exc.exit_code
     except BriefgenError as exc:
         print(f"briefgen: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # the system refused (a full disk, a folder it may not write): no content problem
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"briefgen: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("briefgen: interrupted", file=sys.stderr)
         return 130

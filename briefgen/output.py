@@ -48,6 +48,9 @@ def check_output_dir(site_dir: Path, out_dir: Path) -> None:
                              "build reads; choose a folder such as site/")
     if out.exists() and not out.is_dir():
         raise UsageError(f"output path {out} is a file, not a folder")
+    above = next((p for p in out.parents if p.exists()), None)  # the nearest folder that is there
+    if above is not None and not above.is_dir():
+        raise UsageError(f"cannot build into {out}: {above} is a file, not a folder; choose another --out")
     if out.is_dir():
         if (out / "content").exists() or (out / "briefgen.yaml").exists():
             raise UsageError(f"refusing to build into {out}: it holds content/ or briefgen.yaml (a site folder)")
@@ -64,8 +67,12 @@ def staging_folder(out_dir: Path) -> Path:
     """A new folder beside the output, with the permissions a plain ``mkdir`` would give it (not
     mkdtemp's 0700: the output must stay readable by a web server running as another user)."""
     parent = out_dir.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    path = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=parent))
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        path = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=parent))
+    except OSError as exc:  # a build makes its output beside where it goes: the folder must be writable
+        raise UsageError(f"cannot make the output folder {out_dir.resolve()}: {exc.strerror or exc} "
+                         f"({exc.filename or parent}); choose another --out, in a folder you can write to") from None
     path.chmod(0o777 & ~_UMASK)
     return path
 

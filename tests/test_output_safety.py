@@ -286,6 +286,37 @@ def test_refuses_a_file(tmp_path, nested):
     assert target.read_text() == "x"
 
 
+def test_refuses_a_folder_inside_a_file(tmp_path, nested):
+    _, site = nested
+    target = tmp_path / "file.txt"
+    target.write_text("x")
+    code, _, err = run_cli("build", site, "--out", target / "site")
+    assert code == 2
+    assert f"briefgen: error: cannot build into {target / 'site'}: {target} is a file, not a folder" in err
+    assert target.read_text() == "x"
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs a folder no one may make folders in: /proc")
+def test_an_output_folder_that_cannot_be_made_is_a_usage_error(nested):
+    # Even root cannot make a folder in /proc, where the build's staging folder would go.
+    _, site = nested
+    code, _, err = run_cli("build", site, "--out", "/proc/briefgen-site", "-q")
+    assert code == 2 and "Traceback" not in err
+    assert "briefgen: error: cannot make the output folder /proc/briefgen-site" in err
+
+
+def test_other_system_errors_are_reported_without_a_traceback(tmp_path, nested, monkeypatch):
+    _, site = nested
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device", "/x/index.html")
+
+    monkeypatch.setattr(writer, "_write_file", full)
+    code, _, err = run_cli("build", site, "--out", tmp_path / "out", "-q", "--jobs", "1")
+    assert (code, err) == (2, "briefgen: error: No space left on device: /x/index.html\n")
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize("inside", ["content/site", "static/site", "templates/site", "themes/site"])
 def test_refuses_output_inside_folders_the_build_reads(nested, inside):
     """Output inside static/ would be copied into the next build's output, and so on."""
