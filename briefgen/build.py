@@ -104,7 +104,7 @@ def load_site(site_dir: Path, diagnostics: Diagnostics, *, drafts: bool = False,
     cache = cache if cache is not None else Cache(Path())
     new = Cache(cache.folder, parsed_key=cache.parsed_key)
     found = reading.scan(site_dir, config, diagnostics, cache, jobs)
-    site = resolve_site(config, *reading.model(found, diagnostics, new, drafts), diagnostics)
+    site = resolve_site(config, *reading.model(found, diagnostics, new, drafts), diagnostics, reading.unreadable(found))
     stages.render_markdown(site, diagnostics, cache, new, jobs, meanwhile=lambda: cross_link(site))
     return site
 
@@ -204,6 +204,7 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         progress.set("resolving")
         if kept is None:
             objects = reading.model(found, diagnostics, new, options.drafts)
+            unreadable = reading.unreadable(found)
         cache_dir = cache.folder
         if keep and (not incremental or caching.parsed_changed(cache, new)):
             caching.write_parsed(new, cache_dir)
@@ -212,7 +213,7 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         found.release()
         if kept is None:
             before = len(diagnostics.items)
-            site = resolve_site(config, *objects, diagnostics)
+            site = resolve_site(config, *objects, diagnostics, unreadable)
             resolve_diagnostics = diagnostics.items[before:]
             progress.set("rendering Markdown")
             views = writer.TrackedViews(site)
@@ -275,9 +276,12 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
             output.commit_changes(staging.path, out, written, deleted)
         else:
             output.swap(staging.path, out.resolve())
-    except BaseException:
+    except BaseException as exc:
         staging.discard()
         caching.discard_pending(cache.folder)
+        if isinstance(exc, ContentError):  # a template's error: reported with the content's warnings
+            diagnostics.extend(exc.diagnostics)
+            raise ContentError(diagnostics.sorted()) from None
         raise
     if not keep:  # nothing of this build is kept, here or in this process's memory (serve's kept site)
         _forget_session(out)

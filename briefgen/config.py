@@ -187,7 +187,15 @@ def load_config(site_dir: Path, diagnostics: Diagnostics) -> SiteConfig:
     if doc is None or doc.node is None:
         return SiteConfig()
     r = Reader(CONFIG_FILE, diagnostics, line_offset=doc.line_offset)
-    values, _ = schema.read_fields(doc.node, r, CONFIG_FIELDS, CONFIG_FILE)
+    values, positions = schema.read_fields(doc.node, r, CONFIG_FIELDS, CONFIG_FILE)
+    if "theme" in values:
+        from .theme import theme_problem  # local import, as above
+
+        problem = theme_problem(site_dir, values["theme"])
+        if problem is not None:  # reported here, with the default theme meanwhile, beside every other problem
+            p = positions["theme"]
+            diagnostics.error(CONFIG_FILE, p.line, p.col, *problem)
+            del values["theme"]
     markdown = values.pop("markdown", {})
     if "html" in markdown:
         values["markdown_html"] = markdown["html"]

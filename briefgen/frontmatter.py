@@ -202,6 +202,8 @@ def compose(text: str, path: str, first_line: int, diagnostics: Diagnostics) -> 
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context == "while scanning a simple key" and exc.context_mark:
+            mark = exc.context_mark  # the line that lacks its ':', not the next one, where it was missed
         at = _Lines(text, first_line).mark(mark.index) if mark else _Mark(first_line - 1, 0)
         problem = exc.problem or exc.context or "invalid YAML"
         hint = "check the indentation and quote values that contain ': ' or start with a special character"

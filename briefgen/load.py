@@ -3,6 +3,7 @@ schemas, each field declared with its reader and a one-line doc."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from pathlib import PurePosixPath
@@ -13,7 +14,7 @@ from . import schema
 from .config import SiteConfig
 from .diagnostics import Diagnostics, did_you_mean
 from .frontmatter import parse_markdown_file, parse_yaml_file
-from .model import Brief, Claim, Entity, Ref, Source
+from .model import Brief, Claim, Entity, Ref, Source, sort_key
 from .schema import Field, Reader
 
 SOURCE_FIELDS = {
@@ -77,6 +78,7 @@ EVENT_FIELDS = {
 # Fact fields whose value is a reference to an entity of a kind (when that kind exists).
 REFERENCE_FACTS = {"place": "places", "operator": "organizations"}
 
+_UNDATED = dt.date(1970, 1, 1)  # the stand-in date of a brief whose date is an error (see load_brief)
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]")
 
 
@@ -127,11 +129,14 @@ def load_brief(rel: str, text: str, config: SiteConfig, diagnostics: Diagnostics
     r = Reader(rel, diagnostics, line_offset=doc.line_offset)
     fields = _brief_fields(tuple((k, c.label) for k, c in config.entity_kinds.items()))
     values, positions = schema.read_fields(doc.node, r, fields, "the brief's front matter")
-    if not all(k in values for k in ("title", "date", "summary")):
-        return None
+    if not all(k in values for k in ("title", "date", "summary")) and not diagnostics.errors:
+        return None  # (never: a required field that is missing or unreadable is an error)
+    # A brief whose title, date or summary is missing or unreadable (an error, reported) is read to the
+    # end and resolved all the same, so that one run reports every problem in it; the error stops
+    # the build before any page is rendered, so the stand-ins below are never shown.
     start = schema.Pos(rel, 1, 1)
 
-    summary = values["summary"]
+    summary = values.get("summary", "")
     if len(summary) > config.summary_max_length:
         p = positions["summary"]
         diagnostics.warning(rel, p.line, p.col,
@@ -156,14 +161,16 @@ def load_brief(rel: str, text: str, config: SiteConfig, diagnostics: Diagnostics
                               schema.id_hint(slug) + "; rename the file or set 'slug:' in the front matter")
             return None
 
-    brief = Brief(path=rel, slug=slug, title=values["title"], date=values["date"], summary=summary,
-                  body=doc.body, body_line=doc.body_line, pos=start, updated=values.get("updated"),
+    brief = Brief(path=rel, slug=slug, title=values.get("title", ""), date=values.get("date", _UNDATED),
+                  summary=summary, body=doc.body, body_line=doc.body_line, pos=start, updated=values.get("updated"),
                   draft=values.get("draft", False), slug_pos=slug_pos)
     seen_tags: set[str] = set()
     for tag, pos in values.get("tags", []):
         tag_slug = schema.tag_slug(tag)
         if not tag_slug:
-            diagnostics.error(rel, pos.line, pos.col, f"tag {tag!r} has no letters or digits")
+            diagnostics.error(rel, pos.line, pos.col, f"tag {tag!r} has no letters a-z or digits for its URL name "
+                              "(tags/<name>/, made of a-z, 0-9 and hyphens; accents are dropped)",
+                              "write the tag in Latin letters, e.g. a transliteration, or remove it")
         elif not schema.is_id(tag_slug):
             diagnostics.error(rel, pos.line, pos.col, f"tag {tag!r} would have the URL name {tag_slug!r}",
                               schema.id_hint(tag_slug))
@@ -215,6 +222,17 @@ def load_brief(rel: str, text: str, config: SiteConfig, diagnostics: Diagnostics
     return brief
 
 
+def _before(a: dt.date, b: dt.date) -> bool:
+    """``a`` is before ``b``: as times when both have one, else as days (a day holds its times)."""
+    if isinstance(a, dt.datetime) and isinstance(b, dt.datetime):
+        return sort_key(a) < sort_key(b)
+    return _day(a) < _day(b)
+
+
+def _day(value: dt.date) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
 def _status_hint(word: str, choices) -> str:
     return did_you_mean(word, choices) or "known statuses: " + ", ".join(choices)
 
@@ -254,10 +272,14 @@ def load_entity(rel: str, kind: str, text: str, config: SiteConfig, diagnostics:
             return True
         return False  # lists and mappings are not facts: reported as unknown fields
 
-    values, _ = schema.read_fields(doc.node, r, fields, f"the {config.entity_kinds[kind].singular.lower()}",
-                                   extra=extra)
+    values, positions = schema.read_fields(doc.node, r, fields, f"the {config.entity_kinds[kind].singular.lower()}",
+                                           extra=extra)
     if "name" not in values:
         return None
+    if "date" in values and "end_date" in values and _before(values["end_date"], values["date"]):
+        p = positions["end_date"]
+        diagnostics.warning(rel, p.line, p.col, f"'end_date' ({values['end_date']}) is before 'date' "
+                            f"({values['date']})", "swap them, or correct the end date")
     entity = Entity(kind=kind, id=ident, path=rel, name=values["name"], pos=schema.Pos(rel, 1, 1),
                     aliases=[a for a, _ in values.get("aliases", [])], summary=values.get("summary", ""),
                     links=values.get("links", []), wikidata=values.get("wikidata"), facts=facts,

@@ -28,6 +28,7 @@ from .markdown_shortcuts import Renderer, normalize, prose_plugin
 from .schema import url_scheme
 
 _WIKILINK = re.compile(r"\[\[([^\[\]\n|]{1,200})(?:\|([^\[\]\n]{1,300}))?\]\]")
+_EMPTY_WIKILINK = re.compile(r"\[\[(?:\|[^\[\]\n]{0,300})?\]\]")  # [[]] or [[|text]]: no target at all
 
 
 def wikilinks_plugin(md: MarkdownIt) -> None:
@@ -37,8 +38,12 @@ def wikilinks_plugin(md: MarkdownIt) -> None:
         m = _WIKILINK.match(state.src, state.pos)
         if not m:
             after_bracket = state.pos > 0 and state.src[state.pos - 1] == "["  # "[[[": reported at the first
-            if not silent and not after_bracket and "]]" not in state.src[state.pos:]:
-                _unclosed(state)
+            if not silent and not after_bracket:
+                if "]]" not in state.src[state.pos:]:
+                    _unclosed(state)
+                elif (empty := _EMPTY_WIKILINK.match(state.src, state.pos)) and state.env.get("briefgen"):
+                    env = state.env["briefgen"]
+                    env.problems.append(_locate(env, state, empty[0]))
             return False
         env: RenderEnv | None = state.env.get("briefgen")
         if env is None:

@@ -16,14 +16,14 @@ import gc
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from . import parallel
 from .cache import Cache, FileEntry, digest, dumps, loads, text_digest
 from .config import SiteConfig
 from .diagnostics import Diagnostics
 from .load import load_brief, load_entity
-from .model import Brief, Entity
+from .model import Brief, Entity, EntityKey
 from .sources import SourceFile, find_content, read_text
 
 PARSE_CHUNK = 64
@@ -146,6 +146,13 @@ def model(found: Scan, diagnostics: Diagnostics, new: Cache, drafts: bool) -> tu
         else:
             entities.append(obj)
     return briefs, entities
+
+
+def unreadable(found: Scan) -> dict[EntityKey, str]:
+    """The entity files whose errors left no entity, by the key their file name gives."""
+    return {(source.kind, PurePosixPath(source.rel).stem): source.rel
+            for source, entry in zip(found.sources, found.entries, strict=True)
+            if source.kind != "briefs" and entry.blob is None}
 
 
 def _share(obj: Brief | Entity, shared: dict[str, str]) -> None:

@@ -118,8 +118,10 @@ def _same_name(a: str, b: str) -> bool:
 
 
 def resolve_site(config: SiteConfig, briefs: list[Brief], entities: list[Entity],
-                 diagnostics: Diagnostics) -> Site:
-    """Index and resolve. Unknown references become warnings and stub entities.
+                 diagnostics: Diagnostics, unreadable: dict[EntityKey, str] | None = None) -> Site:
+    """Index and resolve. Unknown references become warnings and stub entities; ``unreadable``: the
+    entity files that have errors that left no entity (:func:`briefgen.reading.unreadable`), which
+    references to them are told to fix.
 
     The site is then complete for Markdown rendering (entities, names, briefs by slug, each brief's
     entities); :func:`cross_link` adds what pages need besides, which a build does while workers
@@ -153,14 +155,15 @@ def resolve_site(config: SiteConfig, briefs: list[Brief], entities: list[Entity]
 
     site = Site(config=config, briefs=ordered, entities=by_key, briefs_by_slug=briefs_by_slug,
                 names=_index_names(config, by_key, diagnostics))
-    _Resolver(site, diagnostics).run()
+    _Resolver(site, diagnostics, unreadable or {}).run()
     return site
 
 
 class _Resolver:
-    def __init__(self, site: Site, diagnostics: Diagnostics):
+    def __init__(self, site: Site, diagnostics: Diagnostics, unreadable: dict[EntityKey, str]):
         self.site = site
         self.diagnostics = diagnostics
+        self.unreadable = unreadable
         self.keys: dict[EntityKey, EntityKey] = {k: k for k in site.entities}
         self.found: dict[tuple[str, str | None], list[EntityKey]] = {}  # (text, kind or None) -> lookup
 
@@ -178,9 +181,13 @@ class _Resolver:
         return None if key is None else self.keys.setdefault(key, key)
 
     def unknown(self, ref: Ref, kinds: list[str], what: str) -> None:
+        ident = schema.slugify(ref.text)
+        files = [self.unreadable[kind, ident] for kind in kinds if (kind, ident) in self.unreadable]
         ids = sorted({k[1] for k, e in self.site.entities.items() if k[0] in kinds and not e.stub})
-        hint = did_you_mean(schema.slugify(ref.text) or ref.text, ids)
-        if not hint:
+        hint = did_you_mean(ident or ref.text, ids)
+        if files:  # its file is there, but has errors (reported there) that left no entity
+            hint = f"fix the errors in {files[0]}"
+        elif not hint:
             where = " or ".join(f"content/{k}/" for k in kinds[:2]) if len(kinds) <= 2 else "content/<kind>/"
             hint = f"add an entity file in {where}, or fix the spelling"
         self.diagnostics.warning(ref.pos.path, ref.pos.line, ref.pos.col, f"unknown {what} {ref.text!r}", hint)

@@ -219,8 +219,19 @@ def date(node: yaml.Node, r: Reader, name: str) -> dt.date | dt.datetime | None:
             if zone in "Zz":
                 return naive.replace(tzinfo=dt.timezone.utc)
             digits = zone[1:].replace(":", "")
-            delta = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
-            return naive.replace(tzinfo=dt.timezone(delta if zone[0] == "+" else -delta))
+            hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+            if hours > 23 or minutes > 59:
+                r.error(node, f"'{name}' has a UTC offset out of range: {zone}",
+                        "write an offset from -23:59 to +23:59, e.g. 2025-12-01T17:00:00-05:00")
+                return None
+            delta = dt.timedelta(hours=hours, minutes=minutes)
+            aware = naive.replace(tzinfo=dt.timezone(delta if zone[0] == "+" else -delta))
+            aware.astimezone(dt.timezone.utc)  # briefs and events are ordered in UTC (model.sort_key)
+            return aware
+    except OverflowError:
+        r.error(node, f"'{name}' falls outside the years 1 to 9999 in UTC",
+                "use a date and time within those years once its UTC offset is applied")
+        return None
     except ValueError as exc:
         r.error(node, f"'{name}' is not a valid date: {exc}", "use YYYY-MM-DD, e.g. 2025-12-01")
         return None

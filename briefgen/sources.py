@@ -142,6 +142,11 @@ def _bad_name(name: str) -> bool:
     return bool(CONTROL.search(name)) or any("\udc80" <= c <= "\udcff" for c in name)
 
 
+def _skipped(name: str) -> bool:
+    """Hidden, set aside (``_drafts``) or an editor's backup (``x.md~``), or a system's file: not read."""
+    return name.startswith((".", "_")) or name.endswith("~") or name in IGNORED_NAMES
+
+
 def find_content(site_dir: Path, kinds: list[str], diagnostics: Diagnostics) -> list[SourceFile]:
     """Every brief and entity file under ``content/``, in a stable order.
 
@@ -152,12 +157,14 @@ def find_content(site_dir: Path, kinds: list[str], diagnostics: Diagnostics) -> 
     root = site_dir.resolve()
     content = site_dir / "content"
     found: list[SourceFile] = []
-    if not content.is_dir():
+    if not content.is_dir():  # most likely the wrong folder (a site with nothing in it has content/ all the same)
+        diagnostics.warning("content", 1, 1, f"there is no content/ folder in {site_dir}: nothing to build",
+                            "give the site folder (briefgen build DIR), or make one with briefgen init DIR")
         return found
     known = [BRIEFS, *kinds]
     for entry in sorted(os.scandir(content), key=lambda e: e.name):
         rel = f"content/{entry.name}"
-        if entry.name.startswith(".") or entry.name in IGNORED_NAMES:
+        if _skipped(entry.name):
             continue
         if _bad_name(entry.name):
             diagnostics.error("content", 1, 1, f"the name {entry.name!r} has control characters or is not UTF-8",
@@ -193,7 +200,7 @@ def _walk(folder: Path, rel: str, kind: str, suffixes: tuple[str, ...], recurse:
     for entry in entries:
         name = entry.name
         entry_rel = f"{rel}/{name}"
-        if name.startswith(".") or name.startswith("_") or name.endswith("~") or name in IGNORED_NAMES:
+        if _skipped(name):
             continue
         if _bad_name(name):
             diagnostics.error(rel, 1, 1, f"the name {name!r} has control characters or is not UTF-8", "rename it")

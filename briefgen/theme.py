@@ -109,9 +109,23 @@ def _find_theme(site_dir: Path, name: str, used: list[Path]) -> Path:
             return folder
     if any(folder.is_dir() for folder in candidates):
         raise UsageError(f"theme '{name}' extends itself (through {' → '.join(p.name for p in used)})")
-    known = sorted(set(builtin_themes()) | {p.name for p in (site_dir / "themes").glob("*") if p.is_dir()})
     raise UsageError(f"theme '{name}' not found: looked in {site_dir / 'themes' / name} and the built-in themes "
-                     f"(known: {', '.join(known)})")
+                     f"(known: {', '.join(_known(site_dir))})")
+
+
+def _known(site_dir: Path) -> list[str]:
+    return sorted(set(builtin_themes()) | {p.name for p in (site_dir / "themes").glob("*") if p.is_dir()})
+
+
+def theme_problem(site_dir: Path, name: str) -> tuple[str, str] | None:
+    """What is wrong with the configured theme name ``name`` (message, likely fix), or None when it names
+    a theme folder, so that ``briefgen.yaml`` reports it where it is written (``check`` included)."""
+    if not _THEME_NAME.match(name):
+        return f"invalid theme name {name!r}", "use letters, digits, '-', '_' or '.', e.g. default"
+    if (site_dir / "themes" / name).is_dir() or (builtin_themes_dir() / name).is_dir():
+        return None
+    return (f"theme {name!r} not found in themes/ or the built-in themes",
+            f"known: {', '.join(_known(site_dir))}; or make the folder themes/{name}/")
 
 
 def _read_meta(folder: Path) -> dict:

@@ -93,11 +93,10 @@ def test_a_local_theme_named_default_can_extend_the_built_in_default(tmp_path):
 
 
 @pytest.mark.parametrize("files, config, message", [
-    ({}, "theme: nope\n", "theme 'nope' not found"),
     ({"themes/a/theme.yaml": "extends: b\n", "themes/b/theme.yaml": "extends: a\n"}, "theme: a\n", "extends itself"),
     ({"themes/a/theme.yaml": "extend: default\n"}, "theme: a\n", "unknown key(s) extend"),
     ({"themes/a/theme.yaml": "extends: [default]\n"}, "theme: a\n", "'extends' must be a theme name"),
-    ({}, "theme: ../x\n", "invalid theme name"),
+    ({"themes/a/theme.yaml": "extends: nope\n"}, "theme: a\n", "theme 'nope' not found"),
 ])
 def test_theme_errors_are_usage_errors_without_traceback(tmp_path, files, config, message):
     site = site_with(tmp_path, files, config)
@@ -106,12 +105,40 @@ def test_theme_errors_are_usage_errors_without_traceback(tmp_path, files, config
     assert message in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("config, message", [
+    ("theme: nope\n", "briefgen.yaml:2:8: error: theme 'nope' not found in themes/ or the built-in themes "
+                       "(known: default, mine; or make the folder themes/nope/)"),
+    ("theme: ../x\n", "briefgen.yaml:2:8: error: invalid theme name '../x'"),
+])
+def test_a_configured_theme_that_is_not_there_is_reported_where_it_is_written(tmp_path, config, message):
+    # check reports it as build does, beside every other problem of the site, instead of passing a site
+    # that build refuses
+    site = site_with(tmp_path, {"themes/mine/templates/x.html": ""}, "page_size: 0\n" + config)
+    for command in ("build", "check"):
+        code, out, err = run_cli(command, site, *(("--out", tmp_path / "out") if command == "build" else ()))
+        assert code == 1, out + err
+        assert message in out + err and "'page_size' must be" in out + err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
 def test_template_syntax_error_is_located_in_the_site_template(tmp_path):
     site = site_with(tmp_path, {"templates/kind.html": "{% extends 'base.html' %}\n{% block main %}\n{% if %}\n"})
     code, _, err = run_cli("build", site, "--out", tmp_path / "out")
     assert code == 1 and "Traceback" not in err
     assert re.search(r"^templates/kind\.html:3:1: error: template error while rendering \w+/index\.html", err, re.M)
     assert not (tmp_path / "out").exists()  # nothing written
+
+
+def test_a_template_error_is_reported_with_the_contents_warnings(tmp_path):
+    other = "content/briefs/2025-12-02-other.md"
+    site = site_with(tmp_path, {"templates/brief.html": "{{ nope }}",
+                                other: "---\ntitle: O\ndate: 2025-12-02\nsummary: S.\npeople: [nobody]\n---\n"})
+    code, _, err = run_cli("build", site, "--out", tmp_path / "out")
+    assert code == 1 and "Traceback" not in err
+    lines = err.splitlines()
+    assert [line.split(":")[0] for line in lines[:-1]] == [other, "templates/brief.html"], err
+    assert "warning: unknown person 'nobody'" in lines[0] and "'nope' is undefined" in lines[1]
+    assert lines[-1] == "FAILED: 1 error(s), 1 warning(s); nothing was written"
 
 
 def test_missing_template_names_the_template(tmp_path):

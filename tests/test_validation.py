@@ -84,13 +84,34 @@ CASES = [
      f"{BRIEF}:5:7: error: slug '../../etc' is not a valid URL name", "'etc'"),
     ("bad-claim-id", BRIEF, brief(GOOD_FRONT + "claims:\n  - text: t\n    status: reported\n    id: ../x"),
      f"{BRIEF}:8:9: error: claim id '../x' is not a valid anchor", ""),
+    # A datetime whose UTC time falls outside the years 1 to 9999 once its offset is applied (the calendar's
+    # ends), and an offset that is none: located errors, not an OverflowError from ordering the briefs.
+    ("date-past-9999-in-utc", BRIEF, brief("title: t\ndate: 9999-12-31T23:00:00-05:00\nsummary: x"),
+     f"{BRIEF}:3:7: error: 'date' falls outside the years 1 to 9999 in UTC", "within those years"),
+    ("date-before-year-1-in-utc", BRIEF, brief("title: t\ndate: 0001-01-01T00:30:00+01:00\nsummary: x"),
+     f"{BRIEF}:3:7: error: 'date' falls outside the years 1 to 9999 in UTC", ""),
+    ("event-date-past-9999-in-utc", "content/events/late.yaml", "name: Late\ndate: 9999-12-31T23:00:00-05:00\n",
+     "content/events/late.yaml:2:7: error: 'date' falls outside the years 1 to 9999 in UTC", ""),
+    ("offset-out-of-range", BRIEF, brief("title: t\ndate: 2025-12-01T10:00:00+25:00\nsummary: x"),
+     f"{BRIEF}:3:7: error: 'date' has a UTC offset out of range: +25:00", "from -23:59 to +23:59"),
+    ("event-ends-before-it-starts", "content/events/late.yaml", "name: Late\ndate: 2025-12-05\nend_date: 2025-12-01\n",
+     "content/events/late.yaml:3:11: warning: 'end_date' (2025-12-01) is before 'date' (2025-12-05)", "swap them"),
+    ("tag-without-latin-letters", BRIEF, brief(GOOD_FRONT + "tags: [日本]"),
+     f"{BRIEF}:5:8: error: tag '日本' has no letters a-z or digits for its URL name", "Latin letters"),
+    ("empty-wikilink", BRIEF, brief(GOOD_FRONT, "See [[]] or [[|him]].\n"),
+     f"{BRIEF}:6:5: warning: link [[]] points to no entity or brief", ""),
+    ("empty-wikilink-with-text", BRIEF, brief(GOOD_FRONT, "See [[]] or [[|him]].\n"),
+     f"{BRIEF}:6:13: warning: link [[]] points to no entity or brief", ""),
+    # The line that lacks its colon, not the line after it, where the YAML parser noticed.
+    ("yaml-key-without-colon", "content/people/ann.yaml", "name: Ann\nrole President\n",
+     "content/people/ann.yaml:2:1: error: YAML syntax error: could not find expected ':'", ""),
 ]
 
 
 @pytest.mark.parametrize(("file", "content", "expected", "hint"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_problem_is_located(tmp_path, file, content, expected, hint):
     code, lines, err = check(tmp_path, {file: content})
-    assert code == 1, err
+    assert code == (1 if ": error: " in expected else 0), err
     matching = [line for line in lines if line.startswith(expected)]
     assert matching, f"expected a line starting with {expected!r}, got:\n{err}"
     assert hint in matching[0]
@@ -162,6 +183,47 @@ def test_all_problems_reported_at_once(tmp_path):
     assert {line.split(":")[0] for line in lines} >= {BRIEF, "content/people/x.yaml", "briefgen.yaml"}
 
 
+def test_a_brief_with_a_bad_required_field_still_reports_every_other_problem_in_it(tmp_path):
+    # The date and the title are errors that leave no brief to render; its references, claim statuses,
+    # claim sources and [[links]] are checked all the same, in the same run.
+    files = {BRIEF: brief("title: [a, b]\ndate: 2025-12-1\nsummary: x\npeople: [nobody-here]\n"
+                          "sources:\n  - outlet: CNN\nclaims:\n  - text: C.\n    status: confimred\n"
+                          "    source: Reuters", "See [[no-such-thing]].\n")}
+    code, lines, err = check(tmp_path, files)
+    assert code == 1
+    assert [line.split(" (")[0] for line in lines] == [
+        f"{BRIEF}:2:8: error: 'title' must be text, not a list",
+        f"{BRIEF}:3:7: error: 'date' is not a valid date: '2025-12-1'",
+        f"{BRIEF}:5:10: warning: unknown person 'nobody-here'",
+        f"{BRIEF}:10:13: error: unknown claim status 'confimred'",
+        f"{BRIEF}:11:13: error: claim source 'Reuters' is not one of this brief's sources",
+        f"{BRIEF}:13:5: warning: link [[no-such-thing]] points to no entity or brief",
+    ], err
+    code, _, err = run_cli("build", tmp_path / "s", "--out", tmp_path / "out")
+    assert code == 1 and "nothing was written" in err and not (tmp_path / "out").exists()
+
+
+def test_a_reference_to_an_entity_whose_file_has_errors_says_to_fix_that_file(tmp_path):
+    code, lines, err = check(tmp_path, {"content/people/donald-trump.yaml": "name: Donald Trump\nrole President\n"})
+    assert code == 1
+    assert f"{BRIEF}:6:10: warning: unknown person 'donald-trump' (fix the errors in " \
+           "content/people/donald-trump.yaml)" in lines, err
+
+
+def test_a_folder_without_content_is_warned_about(tmp_path):
+    # Most likely the wrong folder: it builds an empty site, which --strict refuses.
+    (tmp_path / "nothing").mkdir()
+    code, out, err = run_cli("check", tmp_path / "nothing")
+    assert code == 0 and "content:1:1: warning: there is no content/ folder in" in err
+    code, out, err = run_cli("check", tmp_path / "nothing", "--strict")
+    assert code == 1 and "FAILED: 0 error(s), 1 warning(s) (--strict: warnings fail the build)" in out
+
+
+def test_set_aside_folders_in_content_are_skipped_silently(tmp_path):
+    code, lines, err = check(tmp_path, {"content/_old/x.md": "anything", "content/notes~/y.md": "anything"})
+    assert (code, lines) == (0, []), err
+
+
 def test_usage_errors_exit_2(tmp_path):
     code, _, err = run_cli("build", tmp_path / "missing")
     assert code == 2 and "does not exist" in err
@@ -169,6 +231,11 @@ def test_usage_errors_exit_2(tmp_path):
     assert code == 2 and "unrecognized arguments" in err
     code, _, err = run_cli("frobnicate")
     assert code == 2 and "Traceback" not in err
+    for jobs in ("0", "-1", "two"):
+        code, _, err = run_cli("build", tmp_path, "--jobs", jobs)
+        assert code == 2 and "argument --jobs/-j: must be a whole number of at least 1" in err
+    code, _, err = run_cli("build", tmp_path, "--out", "")
+    assert code == 2 and "argument --out: must not be empty" in err
 
 
 def test_version_and_help():
