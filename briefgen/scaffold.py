@@ -17,7 +17,8 @@ from . import __version__
 from . import scaffold_templates as t
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .diagnostics import ContentError, Diagnostics, UsageError, did_you_mean
-from .schema import slugify
+from .load import load_entity
+from .schema import fold, is_id, slugify
 
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]")
 # Entries that do not make a folder "non-empty" for init: a fresh `git init` or an
@@ -169,6 +170,10 @@ def new_file(site_dir: Path, kind: str, name: str, today: dt.date | None = None)
         text = _brief_text(name, slug, today, config)
     else:
         folder = site_dir / "content" / kind
+        other = _named_already(folder, kind, name, config)
+        if other is not None:
+            raise UsageError(f"{other} already has the name or alias {name!r}; edit that file, or give this "
+                             f"{config.entity_kinds[kind].singular.lower()} a name of its own")
         taken = {p.stem for p in _files(folder, ".yaml", ".yml", ".md")}
         ident = _unique(base, taken)
         path = folder / f"{ident}.yaml"
@@ -218,17 +223,37 @@ def _files(folder: Path, *suffixes: str) -> list[Path]:
 
 
 def _unique(base: str, taken: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``... : the first that is not taken and is a valid id (Windows
+    reserves ``con``, ``nul``...)."""
     ident, n = base, 2
-    while ident in taken:
+    while ident in taken or not is_id(ident):
         ident, n = f"{base}-{n}", n + 1
     return ident
+
+
+def _named_already(folder: Path, kind: str, name: str, config: SiteConfig) -> str | None:
+    """The entity file in ``folder`` with the name or alias ``name`` (as references match it), if any:
+    a second file with it would be an error (the name would point to two entities)."""
+    wanted = fold(name)
+    for path in _files(folder, ".yaml", ".yml", ".md"):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # the build reports it
+        entity = load_entity(f"content/{kind}/{path.name}", kind, text, config, Diagnostics())
+        if entity is not None and wanted in {fold(n) for n in (entity.name, *entity.aliases)}:
+            return entity.path
+    return None
 
 
 def _brief_text(title: str, slug: str, today: dt.date, config: SiteConfig) -> str:
     head = (t.NEW_BRIEF_HEAD.replace("__TITLE__", _yaml_scalar(title)).replace("__SLUG__", slug)
             .replace("__MAX__", str(config.summary_max_length)))
     kinds = "".join(f"{kind}: []\n" for kind in config.entity_kinds)
-    tail = t.NEW_BRIEF_TAIL.replace("__STATUSES__", ", ".join(config.claim_statuses))
+    statuses = list(config.claim_statuses)
+    example = "reported" if "reported" in statuses else statuses[0]
+    tail = (t.NEW_BRIEF_TAIL.replace("__STATUSES__", ", ".join(statuses))
+            .replace("__STATUS__ ", example + " " * max(1, 9 - len(example))))
     return (head + kinds + tail).replace("__DATE__", today.isoformat())
 
 

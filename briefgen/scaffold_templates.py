@@ -242,7 +242,7 @@ sources: []
 #    date: __DATE__
 claims: []
 #  - text: One sentence the brief asserts or reports.   # required
-#    status: reported                # required: __STATUSES__
+#    status: __STATUS__                # required: __STATUSES__
 #    by: Who asserts it              # an entity reference or plain text
 #    about: []                       # entity references
 #    source: Reuters                 # the outlet of one of the sources above

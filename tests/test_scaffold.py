@@ -187,9 +187,9 @@ def test_new_brief(site: Path, capsys) -> None:
     assert (site / "content" / "briefs" / f"{today}-trump-summons-chiefs-3.md").is_file()
 
 
-def test_new_entities(site: Path) -> None:
+def test_new_entities(site: Path, capsys) -> None:
     assert new(site, "people", "Nicolás", "Maduro") == 0
-    assert new(site, "person", "Nicolás Maduro") == 0  # singular works; the id is taken: -2
+    assert new(site, "person", "Nicolas Maduro!") == 0  # singular works; the id is taken: -2
     assert new(site, "events", "Oval Office meeting") == 0
     people, events = site / "content" / "people", site / "content" / "events"
     assert {p.name for p in people.iterdir()} == {"nicolas-maduro.yaml", "nicolas-maduro-2.yaml"}
@@ -197,6 +197,25 @@ def test_new_entities(site: Path) -> None:
     event = yaml.safe_load((events / "oval-office-meeting.yaml").read_text())
     assert event == {"name": "Oval Office meeting", "date": dt.date.today()}
     assert load_all(site).items == []
+    capsys.readouterr()
+    # A name (or alias) that an entity of the kind has already would point to two of them: refused
+    (people / "nicolas-maduro.yaml").write_text("name: Nicolás Maduro\naliases: [Maduro]\n")
+    for name in ("Nicolás Maduro", "nicolas  MADURO", "Maduro"):
+        assert new(site, "person", name) == 2
+        said = " ".join(name.split())
+        assert capsys.readouterr().err == (f"briefgen: error: content/people/nicolas-maduro.yaml already has the "
+                                           f"name or alias {said!r}; edit that file, or give this person a name "
+                                           "of its own\n")
+    assert len(list(people.iterdir())) == 2
+    assert load_all(site).items == []
+
+
+def test_new_brief_shows_a_status_of_the_site(site: Path) -> None:
+    (site / "briefgen.yaml").write_text("claim_statuses:\n  true: {label: \"True\"}\n  untrue: {label: Untrue}\n")
+    assert new(site, "brief", "Statuses") == 0
+    text = next((site / "content/briefs").iterdir()).read_text()
+    assert "#    status: true                    # required: true, untrue\n" in text
+    assert "reported" not in text
 
 
 def test_new_entity_of_a_configured_kind(site: Path) -> None:
@@ -212,6 +231,10 @@ def test_new_errors(site: Path, tmp_path: Path, capsys) -> None:
     assert "unknown kind 'pepole'" in err and "did you mean 'people'?" in err
     assert new(site, "brief", "???") == 2
     assert "needs letters or digits" in capsys.readouterr().err
+    # names Windows reserves for devices are no file names: the next free one
+    assert new(site, "people", "Con") == 0 and new(site, "brief", "NUL") == 0
+    assert (site / "content/people/con-2.yaml").is_file()
+    assert (site / f"content/briefs/{dt.date.today().isoformat()}-nul-2.md").is_file()
     assert main(["new", "brief", "Title", "--dir", str(tmp_path / "elsewhere")]) == 2
     assert "not a briefgen site" in capsys.readouterr().err
     assert not (tmp_path / "elsewhere").exists()
