@@ -270,7 +270,12 @@ def load_entity(rel: str, kind: str, text: str, config: SiteConfig, diagnostics:
                 if ref_kind in config.entity_kinds:
                     fact_refs[key] = Ref(value, r.pos(value_node))
             return True
-        return False  # lists and mappings are not facts: reported as unknown fields
+        if did_you_mean(key, fields):
+            return False  # most likely a misspelt field: reported as unknown, with the field meant
+        r.error(value_node, f"the fact '{key}' must be one value, not {schema.type_name(value_node)}",
+                f"write it on one line, e.g. {key}: A and B (the fields are {', '.join(sorted(fields))}; "
+                "any other key is a fact)")
+        return True
 
     values, positions = schema.read_fields(doc.node, r, fields, f"the {config.entity_kinds[kind].singular.lower()}",
                                            extra=extra)

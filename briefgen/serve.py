@@ -147,7 +147,12 @@ class Preview:
         # 404 page's links, which start from base_url's path) must point there, not at the published site.
         self.base_url: str | None = None
         self.filter = SourceFilter(site_dir, builtin_themes_dir(), [out_dir])
+        self.built = False  # whether a build has succeeded yet (there is a last good build to serve)
         self.configure()
+
+    def _serving(self) -> str:
+        """What a failed build leaves served."""
+        return "still serving the last good build" if self.built else "nothing to serve until a build succeeds"
 
     def configure(self) -> None:
         """Ignore the configured output folder (read again after briefgen.yaml changes)."""
@@ -174,7 +179,7 @@ class Preview:
         except ContentError as exc:
             errors = [d for d in exc.diagnostics if d.severity == "error"]
             _say(f"[{stamp}] {what}: build failed with {len(errors)} error(s), "
-                 f"{len(exc.diagnostics) - len(errors)} warning(s); still serving the last good build")
+                 f"{len(exc.diagnostics) - len(errors)} warning(s); {self._serving()}")
             _report(format_all(exc.diagnostics))
             self.live.failed(diagnostic_payload(exc.diagnostics))
             return False
@@ -184,7 +189,7 @@ class Preview:
             return False
         except Exception as exc:  # a bug in the build must not take the preview down with it
             _report(traceback.format_exc().rstrip())
-            _say(f"[{stamp}] {what}: build crashed ({exc!r}); still serving the last good build")
+            _say(f"[{stamp}] {what}: build crashed ({exc!r}); {self._serving()}")
             self.live.failed(message_payload(f"internal error in briefgen: {exc!r} (see the terminal)"))
             return False
         ms = (time.perf_counter() - started) * 1000
@@ -193,6 +198,7 @@ class Preview:
         warned = f", {len(result.diagnostics)} warning(s)" if result.diagnostics else ""
         _say(f"[{stamp}] {what}: built in {ms:.0f} ms, {result.pages_written} page(s) written, "
              f"{result.pages_unchanged} unchanged{warned}")
+        self.built = True
         self.live.succeeded(changed, result.pages_written)
         return True
 

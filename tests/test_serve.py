@@ -476,7 +476,7 @@ def test_serve_rebuilds_reloads_shows_errors_recovers_and_stops_cleanly(tmp_path
     errors = stream.wait_for("errors")
     texts = [e["text"] for e in errors["errors"]]
     assert any(re.match(r"content/briefs/2025-12-01-first\.md:\d+:\d+: error: .*summery", t) for t in texts)
-    srv.wait_line(r"build failed with \d+ error\(s\)")
+    srv.wait_line(r"build failed with \d+ error\(s\), \d+ warning\(s\); still serving the last good build$")
     srv.wait_line(r"^content/briefs/2025-12-01-first\.md:\d+:\d+: error: ")
     assert b"Edited body text." in srv.get("/briefs/first/")[2]
     late = EventStream(srv.port)  # a page opened now shows the overlay at once
@@ -507,6 +507,9 @@ def test_serve_starts_on_a_broken_site_and_recovers(tmp_path, run_serve):
     brief = site / "content" / "briefs" / "2025-12-01-first.md"
     brief.write_text(BRIEF.format(body="x").replace("date: 2025-12-01", "date: not-a-date"))
     srv = run_serve(site)
+    # printed before the server's address (which run_serve waited for); not "the last good build": there is none
+    assert any(line.endswith("initial build: build failed with 1 error(s), 0 warning(s); nothing to serve until a "
+                             "build succeeds") for line in srv.output), srv.output
     status, _, body = srv.get("/")
     assert status == 404 and SCRIPT_PATH.encode() in body  # a page that can show the overlay
     stream = EventStream(srv.port)

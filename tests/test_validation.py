@@ -102,6 +102,10 @@ CASES = [
      f"{BRIEF}:6:5: warning: link [[]] points to no entity or brief", ""),
     ("empty-wikilink-with-text", BRIEF, brief(GOOD_FRONT, "See [[]] or [[|him]].\n"),
      f"{BRIEF}:6:13: warning: link [[]] points to no entity or brief", ""),
+    ("fact-that-is-a-list", "content/people/ann.yaml", "name: Ann\nrole: [President, Commander]\n",
+     "content/people/ann.yaml:2:7: error: the fact 'role' must be one value, not a list", "e.g. role: A and B"),
+    ("misspelt-field-that-is-a-list", "content/people/ann.yaml", "name: Ann\nalias: [Annie]\n",
+     "content/people/ann.yaml:2:1: error: unknown field 'alias' in the person", "did you mean 'aliases'"),
     # The line that lacks its colon, not the line after it, where the YAML parser noticed.
     ("yaml-key-without-colon", "content/people/ann.yaml", "name: Ann\nrole President\n",
      "content/people/ann.yaml:2:1: error: YAML syntax error: could not find expected ':'", ""),
