@@ -74,19 +74,34 @@ def _unclosed(state: StateInline) -> None:
     env: RenderEnv | None = state.env.get("briefgen")
     if env is not None:
         raw = state.src[state.pos:].split("\n", 1)[0]
-        where = _locate(env, state, raw)
+        where = _locate(env, state, raw, ends_cell=True)
         env.problems.append(Problem(where.line, where.col, raw[2:].strip()[:60], unclosed=True))
 
 
-def _locate(env: RenderEnv, state: StateInline, raw: str) -> Problem:
+_CELL_END = re.compile(r"\s*(?:(?<!\\)\||$)")  # what follows an unclosed [[ that runs to its cell's or line's end
+
+
+def _locate(env: RenderEnv, state: StateInline, raw: str, ends_cell: bool = False) -> Problem:
+    """Where ``raw`` (found at ``state.pos``) is in the source. Its line is known; on that line, the first
+    time it occurs, or with ``ends_cell`` (the rest of a line or a table cell, after an unclosed ``[[``)
+    the first time it ends a cell or the line: the same text earlier on the line may be a whole
+    ``[[target\\|text]]`` in another cell, which markdown-it hands to this rule on its own."""
     line_index = env.block_line + state.src.count("\n", 0, state.pos)
     col = 1
     if 0 <= line_index < len(env.lines):
-        found = env.lines[line_index].find(raw)
+        line = env.lines[line_index]
+        found = line.find(raw)
+        if ends_cell:
+            at = found
+            while at >= 0 and not _CELL_END.match(line, at + len(raw)):
+                at = line.find(raw, at + 1)
+            found = at if at >= 0 else found
         col = found + 1 if found >= 0 else 1
     if line_index == 0:
         col += env.first_col - 1
     return Problem(env.first_line + line_index, col, raw[2:-2].split("|")[0].strip())
+
+
 
 
 def _inline_with_lines(state: StateCore, shortcut: bool = True) -> None:

@@ -175,6 +175,14 @@ def test_unclosed_wikilink_in_a_table_is_located_and_an_escaped_pipe_keeps_it_wh
     assert [a.text() for a in cells[0].find_all("a")] == ["the president"]
 
 
+def test_an_unclosed_wikilink_is_located_where_it_is_when_its_text_comes_earlier_on_the_line(tmp_path):
+    # The first cell holds the same "[[donald-trump" whole (escaped pipe); the second is the one cut open.
+    body = ("| a | b |\n|---|---|\n| [[donald-trump\\|the president]] | [[donald-trump|him]] |\n\n"
+            "[[donald-trump]] and [[donald-trump\n")
+    _code, lines, err = check(tmp_path, {BRIEF: brief(GOOD_FRONT, body)})
+    assert [line.split(": warning")[0] for line in lines] == [f"{BRIEF}:8:37", f"{BRIEF}:10:22"], err
+
+
 def test_all_problems_reported_at_once(tmp_path):
     files = {
         BRIEF: brief("title: 1\ndate: nope\nsummary: x\nbogus: 1"),
