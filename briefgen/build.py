@@ -267,8 +267,11 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         progress.set("writing")
         if html_urls is not None:
             writer.write_extras(plan, html_urls, outputs, written)
-        statics = writer.copy_statics(plan, writer.static_files(theme.static_dirs),
-                                      state.statics if state else {}, outputs, written)
+        static_files = writer.static_files(theme.static_dirs)
+        _hidden_statics(static_files, outputs, site_dir, diagnostics)
+        if diagnostics.failed(options.strict):
+            raise ContentError(diagnostics.sorted())
+        statics = writer.copy_statics(plan, static_files, state.statics if state else {}, outputs, written)
         new.state = State(pages_key, inputs, outputs, tuple(diagnostics.sorted()), statics)
         caching.drop_state(cache_dir)
         if incremental:
@@ -360,6 +363,15 @@ def _patch(out: Path, cache: Cache, state: State, found: reading.Scan, bodies: d
     remember(out, new)
     return BuildResult(diagnostics.sorted(), out, len(written), len(patched.outputs) - len(written),
                        time.perf_counter() - start, written)
+
+
+def _hidden_statics(static_files: dict[str, Path], outputs: dict, site_dir: Path, diagnostics: Diagnostics) -> None:
+    """Warn about static files that a generated page of the same path keeps out of the site (it wins)."""
+    for rel, source in static_files.items():
+        if rel in outputs:
+            shown = source.relative_to(site_dir).as_posix() if source.is_relative_to(site_dir) else str(source)
+            diagnostics.warning(shown, 1, 1, f"not published: the generated page {rel} has this path",
+                                "rename the file; to change that page, override its template (docs/themes.md)")
 
 
 def _drop_bodies(site: Site) -> None:

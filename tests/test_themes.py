@@ -75,6 +75,20 @@ def test_site_templates_win_over_a_local_theme_and_site_static_over_theme_static
     assert (out / "assets/paper.css").read_text(encoding="utf-8") == "/* the site's */\n"
 
 
+def test_a_static_file_that_a_generated_page_keeps_out_is_a_warning(tmp_path):
+    site = site_with(tmp_path, {"static/index.html": "mine", "static/people/index.html": "mine too",
+                                "static/notes.txt": "kept"})
+    code, _, err = run_cli("build", site, "--out", tmp_path / "out")
+    assert code == 0, err
+    assert err.splitlines() == [
+        f"static/{rel}:1:1: warning: not published: the generated page {rel} has this path (rename the file; "
+        "to change that page, override its template (docs/themes.md))" for rel in ("index.html", "people/index.html")]
+    assert (tmp_path / "out/notes.txt").read_text() == "kept"
+    assert "mine" not in (tmp_path / "out/index.html").read_text()
+    assert run_cli("build", site, "--out", tmp_path / "out", "-q")[2] == err  # a build with nothing to do says it again
+    assert run_cli("build", site, "--out", tmp_path / "out", "--strict")[0] == 1
+
+
 def test_lookup_order(tmp_path):
     site = site_with(tmp_path, {**local_theme(), "templates/x.html": "x"}, "title: T\ntheme: paper\n")
     theme = load_theme(site, "paper")
