@@ -102,8 +102,6 @@ def _locate(env: RenderEnv, state: StateInline, raw: str, ends_cell: bool = Fals
     return Problem(env.first_line + line_index, col, raw[2:-2].split("|")[0].strip())
 
 
-
-
 def _inline_with_lines(state: StateCore, shortcut: bool = True) -> None:
     """markdown-it's core 'inline' rule, also telling plugins which line each block starts on.
 
