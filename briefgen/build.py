@@ -268,7 +268,7 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         if html_urls is not None:
             writer.write_extras(plan, html_urls, outputs, written)
         static_files = writer.static_files(theme.static_dirs)
-        _hidden_statics(static_files, outputs, site_dir, diagnostics)
+        _hidden_statics(static_files, outputs, state, site_dir, diagnostics)
         if diagnostics.failed(options.strict):
             raise ContentError(diagnostics.sorted())
         statics = writer.copy_statics(plan, static_files, state.statics if state else {}, outputs, written)
@@ -365,13 +365,20 @@ def _patch(out: Path, cache: Cache, state: State, found: reading.Scan, bodies: d
                        time.perf_counter() - start, written)
 
 
-def _hidden_statics(static_files: dict[str, Path], outputs: dict, site_dir: Path, diagnostics: Diagnostics) -> None:
-    """Warn about static files that a generated page of the same path keeps out of the site (it wins)."""
+def _hidden_statics(static_files: dict[str, Path], outputs: dict, state: State | None, site_dir: Path,
+                    diagnostics: Diagnostics) -> None:
+    """Warn about static files that a generated file of the same path keeps out of the site (it wins).
+    ``outputs``: what the build generated, and what it kept of the last build's output, static files
+    included: a static file the last build published, whose output this one kept, is not hidden."""
     for rel, source in static_files.items():
-        if rel in outputs:
+        kept_copy = state is not None and str(source) in state.statics and outputs.get(rel) == state.outputs.get(rel)
+        if rel in outputs and not kept_copy:
             shown = source.relative_to(site_dir).as_posix() if source.is_relative_to(site_dir) else str(source)
-            diagnostics.warning(shown, 1, 1, f"not published: the generated page {rel} has this path",
-                                "rename the file; to change that page, override its template (docs/themes.md)")
+            if rel.endswith(".html"):
+                what, hint = "page", "rename the file; to change that page, override its template (docs/themes.md)"
+            else:
+                what, hint = "file", "rename the file: briefgen writes this one itself (docs/themes.md)"
+            diagnostics.warning(shown, 1, 1, f"not published: the generated {what} {rel} has this path", hint)
 
 
 def _drop_bodies(site: Site) -> None:

@@ -23,7 +23,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _jobs(text: str) -> int:
     """``--jobs N``: a whole number of worker processes, at least 1."""
-    if not text.strip().isdigit() or int(text) < 1:
+    if not (text.strip().isascii() and text.strip().isdigit()) or int(text) < 1:
         raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
     return int(text)
 

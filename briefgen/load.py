@@ -131,9 +131,10 @@ def load_brief(rel: str, text: str, config: SiteConfig, diagnostics: Diagnostics
     values, positions = schema.read_fields(doc.node, r, fields, "the brief's front matter")
     if not all(k in values for k in ("title", "date", "summary")) and not diagnostics.errors:
         return None  # (never: a required field that is missing or unreadable is an error)
-    # A brief whose title, date or summary is missing or unreadable (an error, reported) is read to the
-    # end and resolved all the same, so that one run reports every problem in it; the error stops
-    # the build before any page is rendered, so the stand-ins below are never shown.
+    # A brief whose title, date, summary or URL name (or a claim's text or status) is missing or not valid
+    # (an error, reported) is read to the end and resolved all the same, so that one run reports every
+    # problem in it; the error stops the build before any page is rendered, so the stand-ins below
+    # are never shown.
     start = schema.Pos(rel, 1, 1)
 
     summary = values.get("summary", "")
@@ -149,17 +150,17 @@ def load_brief(rel: str, text: str, config: SiteConfig, diagnostics: Diagnostics
         if not schema.is_id(slug):
             diagnostics.error(rel, slug_pos.line, slug_pos.col, f"slug {slug!r} is not a valid URL name",
                               schema.id_hint(slug))
-            return None
+            slug = rel  # a stand-in, like those below: never a valid slug, and no other file's
     else:
         slug = slug_from_filename(rel)
         if not slug:
             diagnostics.error(rel, 1, 1, "cannot make a URL name from this file name",
                               "rename the file with letters or digits, or set 'slug:' in the front matter")
-            return None
-        if not schema.is_id(slug):
+            slug = rel
+        elif not schema.is_id(slug):
             diagnostics.error(rel, 1, 1, f"the file name gives the URL name {slug!r}, which is not valid",
                               schema.id_hint(slug) + "; rename the file or set 'slug:' in the front matter")
-            return None
+            slug = rel
 
     brief = Brief(path=rel, slug=slug, title=values.get("title", ""), date=values.get("date", _UNDATED),
                   summary=summary, body=doc.body, body_line=doc.body_line, pos=start, updated=values.get("updated"),
@@ -188,8 +189,7 @@ def load_brief(rel: str, text: str, config: SiteConfig, diagnostics: Diagnostics
     taken: set[str] = set()
     explicit: dict[str, schema.Pos] = {}
     for v, p, node in values.get("claims", []):
-        if "text" not in v or "status" not in v:
-            continue
+        # a claim whose text or status is missing or unreadable (an error, reported) is checked all the same
         claim_pos = r.pos(node)
         ident = v.get("id")
         if ident is not None:
@@ -204,12 +204,12 @@ def load_brief(rel: str, text: str, config: SiteConfig, diagnostics: Diagnostics
                 ident = None
             else:
                 explicit[ident] = ip
-        claim = Claim(text=v["text"], status=v["status"], pos=claim_pos, id=ident or "", brief_slug=slug,
-                      by=v.get("by"), by_pos=p.get("by"), source=v.get("source"), source_pos=p.get("source"),
-                      note=v.get("note"), note_pos=p.get("note"))
+        claim = Claim(text=v.get("text", ""), status=v.get("status", ""), pos=claim_pos, id=ident or "",
+                      brief_slug=slug, by=v.get("by"), by_pos=p.get("by"), source=v.get("source"),
+                      source_pos=p.get("source"), note=v.get("note"), note_pos=p.get("note"))
         claim.about = [Ref(t, tp) for t, tp in v.get("about", [])]
-        sp = p["status"]
-        if claim.status not in config.claim_statuses:
+        sp = p.get("status")
+        if "status" in v and claim.status not in config.claim_statuses:
             diagnostics.error(rel, sp.line, sp.col, f"unknown claim status {claim.status!r}",
                               _status_hint(claim.status, config.claim_statuses))
         brief.claims.append(claim)
@@ -272,9 +272,12 @@ def load_entity(rel: str, kind: str, text: str, config: SiteConfig, diagnostics:
             return True
         if did_you_mean(key, fields):
             return False  # most likely a misspelt field: reported as unknown, with the field meant
+        if key in REFERENCE_FACTS:
+            hint = f"write one reference, the id, name or alias of one of the {REFERENCE_FACTS[key]}"
+        else:
+            hint = f"write it on one line, e.g. {key}: A and B"
         r.error(value_node, f"the fact '{key}' must be one value, not {schema.type_name(value_node)}",
-                f"write it on one line, e.g. {key}: A and B (the fields are {', '.join(sorted(fields))}; "
-                "any other key is a fact)")
+                f"{hint} (the fields are {', '.join(sorted(fields))}; any other key is a fact)")
         return True
 
     values, positions = schema.read_fields(doc.node, r, fields, f"the {config.entity_kinds[kind].singular.lower()}",

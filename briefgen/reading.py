@@ -101,7 +101,9 @@ def scan(site_dir: Path, config: SiteConfig, diagnostics: Diagnostics, cache: Ca
 
         # Workers parse; this process, which keeps the site, is spared what parsing leaves behind.
         parallel.stream(work, jobs, len(chunks), receive, parent_works=False, meanwhile=meanwhile)
-    result.inputs = text_digest(*((s.rel, s.kind, e.digest) for s, e in zip(sources, entries, strict=True)))
+    # whether content/ is there too: a site without it is warned about, until it has one, even an empty one
+    result.inputs = text_digest((site_dir / "content").is_dir(),
+                                *((s.rel, s.kind, e.digest) for s, e in zip(sources, entries, strict=True)))
     return result
 
 

@@ -172,12 +172,14 @@ def new_file(site_dir: Path, kind: str, name: str, today: dt.date | None = None)
         folder = site_dir / "content" / kind
         other = _named_already(folder, kind, name, config)
         if other is not None:
-            raise UsageError(f"{other} already has the name or alias {name!r}; edit that file, or give this "
+            raise UsageError(f"{other} already has the name, alias or id {name!r}; edit that file, or give this "
                              f"{config.entity_kinds[kind].singular.lower()} a name of its own")
         taken = {p.stem for p in _files(folder, ".yaml", ".yml", ".md")}
         ident = _unique(base, taken)
         path = folder / f"{ident}.yaml"
         text = _entity_text(kind, name, today)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is a file, not a folder; move it aside")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8", newline="\n") as f:
@@ -241,8 +243,8 @@ def _named_already(folder: Path, kind: str, name: str, config: SiteConfig) -> st
         except (OSError, UnicodeDecodeError):
             continue  # the build reports it
         entity = load_entity(f"content/{kind}/{path.name}", kind, text, config, Diagnostics())
-        if entity is not None and wanted in {fold(n) for n in (entity.name, *entity.aliases)}:
-            return entity.path
+        if entity is not None and wanted in {fold(n) for n in (entity.name, *entity.aliases, entity.id)}:
+            return entity.path  # (references find an entity by its id too)
     return None
 
 

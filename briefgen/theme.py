@@ -118,14 +118,18 @@ def _known(site_dir: Path) -> list[str]:
 
 
 def theme_problem(site_dir: Path, name: str) -> tuple[str, str] | None:
-    """What is wrong with the configured theme name ``name`` (message, likely fix), or None when it names
-    a theme folder, so that ``briefgen.yaml`` reports it where it is written (``check`` included)."""
+    """What is wrong with the configured theme ``name`` (message, likely fix), or None when it and the themes
+    it extends load, so that ``briefgen.yaml`` reports it where it is written (``check`` included)."""
     if not _THEME_NAME.match(name):
         return f"invalid theme name {name!r}", "use letters, digits, '-', '_' or '.', e.g. default"
-    if (site_dir / "themes" / name).is_dir() or (builtin_themes_dir() / name).is_dir():
-        return None
-    return (f"theme {name!r} not found in themes/ or the built-in themes",
-            f"known: {', '.join(_known(site_dir))}; or make the folder themes/{name}/")
+    if not ((site_dir / "themes" / name).is_dir() or (builtin_themes_dir() / name).is_dir()):
+        return (f"theme {name!r} not found in themes/ or the built-in themes",
+                f"known: {', '.join(_known(site_dir))}; or make the folder themes/{name}/")
+    try:
+        load_theme(site_dir, name)
+    except UsageError as exc:  # its theme.yaml, or a theme it extends (each message names the file)
+        return f"theme {name!r} cannot be used: {exc}", "fix the theme's theme.yaml (docs/themes.md)"
+    return None
 
 
 def _read_meta(folder: Path) -> dict:
@@ -154,7 +158,12 @@ def load_theme(site_dir: Path, name: str) -> Theme:
     while current:
         if len(chain) >= MAX_THEME_DEPTH:
             raise UsageError(f"theme '{name}' nests more than {MAX_THEME_DEPTH} themes through 'extends'")
-        folder = _find_theme(site_dir, current, [p.resolve() for p in chain])
+        try:
+            folder = _find_theme(site_dir, current, [p.resolve() for p in chain])
+        except UsageError as exc:
+            if not chain:
+                raise
+            raise UsageError(f"{chain[-1] / 'theme.yaml'}: 'extends: {current}': {exc}") from None
         chain.append(folder)
         current = _read_meta(folder).get("extends")
     templates = [site_dir / "templates", *(p / "templates" for p in chain)]

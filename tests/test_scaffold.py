@@ -198,14 +198,15 @@ def test_new_entities(site: Path, capsys) -> None:
     assert event == {"name": "Oval Office meeting", "date": dt.date.today()}
     assert load_all(site).items == []
     capsys.readouterr()
-    # A name (or alias) that an entity of the kind has already would point to two of them: refused
+    # A name, alias or id that an entity of the kind has already would point to two of them: refused
     (people / "nicolas-maduro.yaml").write_text("name: Nicolás Maduro\naliases: [Maduro]\n")
-    for name in ("Nicolás Maduro", "nicolas  MADURO", "Maduro"):
+    for name in ("Nicolás Maduro", "nicolas  MADURO", "Maduro", "nicolas-maduro-2"):
         assert new(site, "person", name) == 2
         said = " ".join(name.split())
-        assert capsys.readouterr().err == (f"briefgen: error: content/people/nicolas-maduro.yaml already has the "
-                                           f"name or alias {said!r}; edit that file, or give this person a name "
-                                           "of its own\n")
+        file = "nicolas-maduro-2" if name.endswith("-2") else "nicolas-maduro"
+        assert capsys.readouterr().err == (f"briefgen: error: content/people/{file}.yaml already has the "
+                                           f"name, alias or id {said!r}; edit that file, or give this person a "
+                                           "name of its own\n")
     assert len(list(people.iterdir())) == 2
     assert load_all(site).items == []
 
@@ -231,6 +232,10 @@ def test_new_errors(site: Path, tmp_path: Path, capsys) -> None:
     assert "unknown kind 'pepole'" in err and "did you mean 'people'?" in err
     assert new(site, "brief", "???") == 2
     assert "needs letters or digits" in capsys.readouterr().err
+    (site / "content/ships").write_text("not a folder")
+    assert new(site, "ships", "Ford") == 2
+    ships = site / "content/ships"
+    assert capsys.readouterr().err == f"briefgen: error: {ships} is a file, not a folder; move it aside\n"
     # names Windows reserves for devices are no file names: the next free one
     assert new(site, "people", "Con") == 0 and new(site, "brief", "NUL") == 0
     assert (site / "content/people/con-2.yaml").is_file()

@@ -87,6 +87,29 @@ def test_a_static_file_that_a_generated_page_keeps_out_is_a_warning(tmp_path):
     assert "mine" not in (tmp_path / "out/index.html").read_text()
     assert run_cli("build", site, "--out", tmp_path / "out", "-q")[2] == err  # a build with nothing to do says it again
     assert run_cli("build", site, "--out", tmp_path / "out", "--strict")[0] == 1
+    # builds that keep the last output (a body edited: patched; front matter: re-rendered) say the same,
+    # and nothing about the static files they kept as they were (the theme's CSS)
+    brief = site / "content/briefs/2025-12-01-meeting.md"
+    brief.write_text(brief.read_text().replace("Donald Trump met", "Donald Trump then met"))
+    assert run_cli("build", site, "--out", tmp_path / "out", "-q")[2] == err
+    brief.write_text(brief.read_text().replace("title: Trump summons", "title: Trump calls"))
+    assert run_cli("build", site, "--out", tmp_path / "out", "-q")[2] == err
+    (site / "static/index.html").unlink()
+    assert run_cli("build", site, "--out", tmp_path / "out", "-q")[2] == err.splitlines(keepends=True)[1]
+
+
+def test_a_body_edit_in_serve_warns_about_no_static_file_it_kept(tmp_path):
+    from briefgen.build import BuildOptions
+    from briefgen.build import build as build_site
+
+    site = site_with(tmp_path, {})
+    out = tmp_path / "out"
+    assert build_site(BuildOptions(site, out, progress=False, session=True)).diagnostics == []
+    brief = site / "content/briefs/2025-12-01-meeting.md"
+    brief.write_text(brief.read_text().replace("Donald Trump met", "Donald Trump then met"))
+    result = build_site(BuildOptions(site, out, progress=False, session=True))  # the kept site: bodies only
+    assert result.diagnostics == [] and result.pages_written <= 3
+    assert run_cli("build", site, "--out", out, "--strict", "-q")[0] == 0
 
 
 def test_lookup_order(tmp_path):
@@ -112,11 +135,15 @@ def test_a_local_theme_named_default_can_extend_the_built_in_default(tmp_path):
     ({"themes/a/theme.yaml": "extends: [default]\n"}, "theme: a\n", "'extends' must be a theme name"),
     ({"themes/a/theme.yaml": "extends: nope\n"}, "theme: a\n", "theme 'nope' not found"),
 ])
-def test_theme_errors_are_usage_errors_without_traceback(tmp_path, files, config, message):
+def test_theme_errors_are_reported_at_the_theme_setting_without_traceback(tmp_path, files, config, message):
+    # check reports them too, as build does: the theme.yaml at fault is named in the message
     site = site_with(tmp_path, files, config)
-    code, out, err = run_cli("build", site, "--out", tmp_path / "out")
-    assert code == 2, out + err
-    assert message in err and "Traceback" not in err
+    for command in ("build", "check"):
+        code, out, err = run_cli(command, site, *(("--out", tmp_path / "out") if command == "build" else ()))
+        assert code == 1, out + err
+        assert "briefgen.yaml:1:8: error: theme 'a' cannot be used: " in err
+        assert message in err and "theme.yaml" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("config, message", [

@@ -104,6 +104,9 @@ CASES = [
      f"{BRIEF}:6:13: warning: link [[]] points to no entity or brief", ""),
     ("fact-that-is-a-list", "content/people/ann.yaml", "name: Ann\nrole: [President, Commander]\n",
      "content/people/ann.yaml:2:7: error: the fact 'role' must be one value, not a list", "e.g. role: A and B"),
+    ("reference-fact-that-is-a-list", "content/events/e.yaml", "name: E\ndate: 2025-12-01\nplace: [a, b]\n",
+     "content/events/e.yaml:3:8: error: the fact 'place' must be one value, not a list",
+     "write one reference, the id, name or alias of one of the places"),
     ("misspelt-field-that-is-a-list", "content/people/ann.yaml", "name: Ann\nalias: [Annie]\n",
      "content/people/ann.yaml:2:1: error: unknown field 'alias' in the person", "did you mean 'aliases'"),
     # The line that lacks its colon, not the line after it, where the YAML parser noticed.
@@ -215,6 +218,27 @@ def test_a_brief_with_a_bad_required_field_still_reports_every_other_problem_in_
     assert code == 1 and "nothing was written" in err and not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("front, file, first", [
+    (GOOD_FRONT + "slug: Bad Slug!\n", BRIEF, "5:7: error: slug 'Bad Slug!' is not a valid URL name"),
+    (GOOD_FRONT, "content/briefs/con.md", "1:1: error: the file name gives the URL name 'con', which is not valid"),
+])
+def test_a_brief_without_a_valid_url_name_still_reports_every_other_problem_in_it(tmp_path, front, file, first):
+    body = "See [[alsoghost]].\n"
+    extra = "people: [ghost]\nclaims:\n  - status: nope\n  - text: [a]\n    status: nope\n    source: Y\n"
+    code, lines, err = check(tmp_path, {BRIEF: brief(GOOD_FRONT.replace("A brief", "Other")),
+                                        file: brief(front + extra, body)})
+    assert code == 1
+    got = [line.split(" (")[0].removeprefix(file + ":") for line in lines if line.startswith(file)]
+    n = front.count("\n") + 1  # the line of "people:"
+    assert got == [first, f"{n + 1}:10: warning: unknown person 'ghost'",
+                   f"{n + 3}:5: error: a claim is missing the required field 'text'",
+                   f"{n + 3}:13: error: unknown claim status 'nope'",
+                   f"{n + 4}:11: error: 'text' must be text, not a list",
+                   f"{n + 5}:13: error: unknown claim status 'nope'",
+                   f"{n + 6}:13: error: claim source 'Y' is not one of this brief's sources",
+                   f"{n + 8}:5: warning: link [[alsoghost]] points to no entity or brief"], err
+
+
 def test_a_reference_to_an_entity_whose_file_has_errors_says_to_fix_that_file(tmp_path):
     code, lines, err = check(tmp_path, {"content/people/donald-trump.yaml": "name: Donald Trump\nrole President\n"})
     assert code == 1
@@ -224,11 +248,16 @@ def test_a_reference_to_an_entity_whose_file_has_errors_says_to_fix_that_file(tm
 
 def test_a_folder_without_content_is_warned_about(tmp_path):
     # Most likely the wrong folder: it builds an empty site, which --strict refuses.
-    (tmp_path / "nothing").mkdir()
-    code, out, err = run_cli("check", tmp_path / "nothing")
+    site = tmp_path / "nothing"
+    site.mkdir()
+    code, out, err = run_cli("check", site)
     assert code == 0 and "content:1:1: warning: there is no content/ folder in" in err
-    code, out, err = run_cli("check", tmp_path / "nothing", "--strict")
+    code, out, err = run_cli("check", site, "--strict")
     assert code == 1 and "FAILED: 0 error(s), 1 warning(s) (--strict: warnings fail the build)" in out
+    assert "no content/ folder" in run_cli("build", site, "--out", tmp_path / "out")[2]
+    (site / "content").mkdir()  # the build that finds nothing else changed does not repeat the warning
+    code, out, err = run_cli("build", site, "--out", tmp_path / "out", "--strict")
+    assert code == 0 and "content/" not in err, err
 
 
 def test_set_aside_folders_in_content_are_skipped_silently(tmp_path):
@@ -243,7 +272,7 @@ def test_usage_errors_exit_2(tmp_path):
     assert code == 2 and "unrecognized arguments" in err
     code, _, err = run_cli("frobnicate")
     assert code == 2 and "Traceback" not in err
-    for jobs in ("0", "-1", "two"):
+    for jobs in ("0", "-1", "two", "²"):
         code, _, err = run_cli("build", tmp_path, "--jobs", jobs)
         assert code == 2 and "argument --jobs/-j: must be a whole number of at least 1" in err
     code, _, err = run_cli("build", tmp_path, "--out", "")
