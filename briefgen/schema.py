@@ -138,7 +138,9 @@ def _checked_text(node: yaml.Node, r: Reader, name: str, allow_empty: bool) -> s
     if node.tag == NULL and not node.value:
         if allow_empty:
             return None
-        r.error(node, f"'{name}' is empty", "write a value after the colon or remove the line")
+        # (an optional field left empty is no field at all: read_fields skips it, so this one is needed)
+        r.error(node, f"'{name}' is empty", "write a value or remove the empty item" if name.endswith(" item")
+                else "write a value after the colon")
         return None
     if node.tag not in KNOWN_TAGS:
         r.error(node, f"'{name}' must be text, not {type_name(node)}", "remove the tag (!!...)")

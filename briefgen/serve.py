@@ -71,6 +71,13 @@ class SourceFilter:
         return rel.parts == (CONFIG_FILE,) or (bool(rel.parts) and rel.parts[0] in WATCHED_DIRS)
 
 
+def _named(paths: list[str]) -> list[str]:
+    """The changes worth naming: not the temporary files that editors and tools (``sed -i``'s ``sedX1y2z3``)
+    write and rename away in the same batch, with no suffix, unless there is nothing else to name."""
+    named = [p for p in paths if Path(p).suffix or os.path.lexists(p)]
+    return named or paths
+
+
 def describe_changes(paths: list[str]) -> str:
     """``content/briefs/a.md``, or ``content/briefs/a.md and 3 more``."""
     if not paths:
@@ -208,7 +215,7 @@ class Preview:
             paths = watcher.next_batch(timeout=0.5)
             if not paths:
                 continue
-            changed = sorted(self._display(path) for path in paths)
+            changed = sorted(self._display(path) for path in _named(paths))
             if CONFIG_FILE in changed:
                 self.configure()
             self.rebuild(changed)

@@ -23,7 +23,7 @@ import pytest
 from briefgen import cli
 from briefgen.diagnostics import Diagnostic, UsageError
 from briefgen.livereload import EVENTS_PATH, SCRIPT_PATH, LiveReload, diagnostic_payload, inject
-from briefgen.serve import SourceFilter, describe_changes, is_editor_temp
+from briefgen.serve import SourceFilter, _named, describe_changes, is_editor_temp
 from briefgen.server import PreviewServer, open_server
 
 REPO = Path(__file__).resolve().parent.parent
@@ -333,6 +333,15 @@ def test_inject_places_the_tag_before_the_last_body_close():
     html = b"<body><pre></body></pre></body>"
     assert inject(html, "x-1") == (b'<body><pre></body></pre><script src="/__briefgen/live.js" '
                                    b'data-briefgen-live data-build="x-1" defer></script></body>')
+
+
+def test_changes_named_leave_out_temporary_files_renamed_away(tmp_path):
+    brief = tmp_path / "a.md"
+    brief.write_text("x")
+    sed, gone = str(tmp_path / "sedlS49x0"), str(tmp_path / "b.md")  # neither is there any more
+    assert _named([sed, str(brief)]) == [str(brief)]
+    assert _named([sed, gone, str(brief)]) == [gone, str(brief)]  # a deleted brief is a change to name
+    assert _named([sed]) == [sed]  # better than naming nothing
 
 
 def test_source_filter(tmp_path):

@@ -102,6 +102,8 @@ CASES = [
      f"{BRIEF}:6:5: warning: link [[]] points to no entity or brief", ""),
     ("empty-wikilink-with-text", BRIEF, brief(GOOD_FRONT, "See [[]] or [[|him]].\n"),
      f"{BRIEF}:6:13: warning: link [[]] points to no entity or brief", ""),
+    ("empty-required-field", BRIEF, brief("title:\ndate: 2025-12-01\nsummary: x"),
+     f"{BRIEF}:2:7: error: 'title' is empty", "(write a value after the colon)"),
     ("fact-that-is-a-list", "content/people/ann.yaml", "name: Ann\nrole: [President, Commander]\n",
      "content/people/ann.yaml:2:7: error: the fact 'role' must be one value, not a list", "e.g. role: A and B"),
     ("reference-fact-that-is-a-list", "content/events/e.yaml", "name: E\ndate: 2025-12-01\nplace: [a, b]\n",
