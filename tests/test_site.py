@@ -404,6 +404,18 @@ def test_status_pages_list_only_their_claims_linking_to_anchors(example_out):
             assert li.find(cls="badge").text() == label
             meta = {d.find("dt").text(): d.find("dd") for d in li.find("dl").find_all("div")}
             assert meta["In"].find("a").get("href") == f"../../briefs/{slug}/#claim-{claim['id']}"
+        # the list of all statuses below marks this one as the page the reader is on
+        legend = doc.find("ul", cls="status-legend")
+        assert [a.text().split()[0] for a in legend.find_all("a") if a.get("aria-current") == "page"] == [label]
+
+
+def test_every_page_has_the_sites_icon(example_out):
+    for path in html_pages(example_out):
+        icons = parse_html(path).find_all("link", rel="icon")
+        assert len(icons) == 1, path
+        assert (path.parent / icons[0].get("href")).resolve() == (example_out / "assets/favicon.svg").resolve() \
+            or path.name == "404.html", path
+    assert (example_out / "assets/favicon.svg").read_text().startswith("<svg xmlns=")
 
 
 def test_timeline_shows_events_and_briefs_in_date_order_with_places(example_out):

@@ -119,6 +119,21 @@ def test_skip_link_and_visible_focus(page, base_url):
         assert (style["outline"] != "none" and style["width"] >= 2) or style["shadow"] != "none", (selector, style)
 
 
+@pytest.mark.parametrize("width", [1280, 390])
+def test_tab_order_follows_the_header_as_seen(new_page, base_url, width):
+    # the search box sits above the sections (in the first row, or a row of its own on a phone): it comes first
+    page = new_page(viewport={"width": width, "height": 900})
+    page.goto(base_url + "briefs/")
+    page.locator("#site-search-q").wait_for()
+    order = []
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        order.append(page.evaluate("document.activeElement.id || document.activeElement.textContent.trim()"))
+    assert order[2:] == ["site-search-q", "Briefs"], order
+    box, nav = (page.locator(s).bounding_box() for s in ("#site-search-q", ".site-nav"))
+    assert box["y"] + box["height"] <= nav["y"] + 1  # and it is above them
+
+
 CONTRAST = """() => {
   function rgb(c) {
     const m = c.match(/[\\d.]+/g).map(Number);

@@ -67,6 +67,19 @@ def test_header_box_result_click_and_keyboard(page, base_url):
     assert "Gerald R. Ford" in page.locator("h1").inner_text()
 
 
+def test_show_all_moves_focus_to_the_first_hit_it_shows(page, base_url):
+    page.goto(base_url + "search/?q=the")
+    more = page.locator("#search-results .search-group-claims .search-more")
+    more.wait_for()
+    shown = page.locator("#search-results .search-group-claims .search-hit").count()
+    more.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.closest('.search-group-claims') !== null")
+    index = page.evaluate("""() => [...document.querySelectorAll('#search-results .search-group-claims .search-hit')]
+                                   .indexOf(document.activeElement.closest('.search-hit'))""")
+    assert index == shown  # the first claim the button added, so Tab goes on from there
+
+
 def test_enter_opens_the_search_page(page, base_url):
     page.goto(base_url + "briefs/")
     page.fill("#site-search-q", "cartel soles")

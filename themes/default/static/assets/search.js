@@ -234,7 +234,8 @@
     var shown = {};
     var current = 0;
     form.hidden = false;
-    function run(query, started) {
+    function run(query, started, reveal) {
+      // reveal: {key, from} after "Show all": focus moves to the first claim (or hit) it showed
       var ticket = ++current;
       var q = query.trim();
       if (q.length < 2) {
@@ -267,10 +268,14 @@
               more.type = "button";
               more.addEventListener("click", function () {
                 shown[g.key] = g.hits.length;
-                run(input.value, performance.now());
+                run(input.value, performance.now(), {key: g.key, from: limit});
               });
             }
             results.appendChild(section);
+            if (reveal && reveal.key === g.key) {
+              var first = list.children[reveal.from] && list.children[reveal.from].querySelector("a");
+              if (first) { first.focus(); }
+            }
           });
           announce(status, q, found.hits.length);
           emit(q, found.hits.length, started);
