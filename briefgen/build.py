@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import cache as caching
-from . import output, parallel, reading
+from . import output, parallel, reading, schema
 from .cache import Cache, State, cache_folder, code_digest, forget, open_cache, remember, text_digest
 from .config import SiteConfig, load_config
 from .diagnostics import ContentError, Diagnostic, Diagnostics, UsageError
@@ -86,6 +86,9 @@ def _config(site_dir: Path, diagnostics: Diagnostics, base_url: str | None) -> S
     if base_url is not None:
         if not base_url.startswith(("http://", "https://")):
             raise UsageError(f"--base-url must start with http:// or https://, not {base_url!r}")
+        problem = schema.base_url_problem(base_url)
+        if problem is not None:
+            raise UsageError(f"--base-url {base_url!r} is not a site's address: {problem}")
         config = replace(config, base_url=base_url if base_url.endswith("/") else base_url + "/")
     return config
 

@@ -132,9 +132,13 @@ def _read_markdown(node: yaml.Node, r: Reader, name: str) -> dict | None:
 
 def _read_base_url(node: yaml.Node, r: Reader, name: str) -> str | None:
     value = schema.http_url(node, r, name)
-    if value is not None and not value.endswith("/"):
-        value += "/"
-    return value
+    if value is None:
+        return None
+    problem = schema.base_url_problem(value)
+    if problem is not None:
+        r.error(node, f"'{name}' is not a site's address: {problem}", "e.g. https://alice.github.io/briefs/")
+        return None
+    return value if value.endswith("/") else value + "/"
 
 
 def _read_output_dir(node: yaml.Node, r: Reader, name: str) -> str | None:
@@ -177,6 +181,10 @@ def load_config(site_dir: Path, diagnostics: Diagnostics) -> SiteConfig:
     """Read ``briefgen.yaml`` if present; problems go to ``diagnostics``; defaults fill the rest."""
     path = site_dir / CONFIG_FILE
     if not path.is_file():
+        return SiteConfig()
+    if path.is_symlink() and not path.resolve().is_relative_to(site_dir.resolve()):
+        diagnostics.error(CONFIG_FILE, 1, 1, f"{CONFIG_FILE} is a symlink to a file outside the site",
+                          "copy the file into the site instead")
         return SiteConfig()
     from .sources import read_text  # local import: sources imports config for limits
 

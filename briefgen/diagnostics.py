@@ -5,6 +5,7 @@ fatal ones to the CLI, which turns them into exit status 1 or 2."""
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -24,10 +25,16 @@ class Diagnostic:
     hint: str = ""
 
     def format(self) -> str:
+        """One line, always: a line break or other control character that a file name or a YAML key
+        brought in is shown escaped (``\\n``), so it cannot start a line of its own (in a CI log, a
+        line of its own can be a command: GitHub's ``::error::``)."""
         text = f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        return _CONTROL.sub(lambda m: repr(m[0])[1:-1], text)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")  # what could break a line (str.splitlines)
 
 
 @dataclass

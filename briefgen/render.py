@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+from markupsafe import escape
 
 from . import feeds, fragments
 from .config import NON_VERDICT_STATUSES, StatusConfig
@@ -417,7 +418,8 @@ def render_page(env: jinja2.Environment, page: Page, site_view: dict[str, Any], 
         raise error from None
     data = html.encode("utf-8")
     if ROOT in html:  # encoded first: splitting bytes and joining them is about twice as fast as str.replace
-        data = root.encode("utf-8").join(data.split(_ROOT_BYTES))
+        # escaped as {{ root }} is (only the 404 page's root, base_url's path, could hold anything to escape)
+        data = str(escape(root)).encode("utf-8").join(data.split(_ROOT_BYTES))
     return data
 
 

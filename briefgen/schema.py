@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -28,7 +29,9 @@ FLOAT = "tag:yaml.org,2002:float"
 TIMESTAMP = "tag:yaml.org,2002:timestamp"
 MAX_NODES = 20_000  # alias expansion budget for one file ("billion laughs"): values read
 MAX_CHARS = 4_000_000  # and characters of text read, so aliases of one long value cannot multiply it
-KNOWN_TAGS = frozenset({STR, NULL, BOOL, INT, FLOAT, TIMESTAMP, "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"})
+SEQ = "tag:yaml.org,2002:seq"
+MAP = "tag:yaml.org,2002:map"
+KNOWN_TAGS = frozenset({STR, NULL, BOOL, INT, FLOAT, TIMESTAMP, SEQ, MAP})
 # Characters that are never text: C0 controls but tab and newline, DEL, C1 controls, the noncharacters U+FFFE/U+FFFF and
 # lone surrogates. YAML's "\x01"-style escapes can produce them; they would make the Atom feeds invalid XML.
 _NOT_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
@@ -167,6 +170,9 @@ def scalar_text(node: yaml.Node, r: Reader, name: str) -> str | None:
         r.error(node, f"'{name}' must be a single value, not {type_name(node)}",
                 "facts are shown in a table of single values")
         return None
+    if node.tag not in KNOWN_TAGS:
+        r.error(node, f"'{name}' must be a single value, not {type_name(node)}", "remove the tag (!...)")
+        return None
     if not _check_chars(node, r, name):
         return None
     return node.value.strip()
@@ -250,8 +256,9 @@ def text_list(node: yaml.Node, r: Reader, name: str) -> list[tuple[str, Pos]]:
         r.error(node, f"'{name}' must be a list, not a single value",
                 f"write it as a list: {name}: [{node.value}]")
         return []
-    if not isinstance(node, yaml.SequenceNode):
-        r.error(node, f"'{name}' must be a list, not {type_name(node)}")
+    if not isinstance(node, yaml.SequenceNode) or node.tag != SEQ:
+        r.error(node, f"'{name}' must be a list, not {type_name(node)}",
+                "remove the tag (!!...)" if node.tag not in KNOWN_TAGS else "")
         return []
     out = []
     item_name = f"{name} item"
@@ -268,8 +275,9 @@ def mapping(node: yaml.Node | None, r: Reader, name: str) -> dict[str, tuple[yam
         return {}
     if not r.spend(node):
         return None
-    if not isinstance(node, yaml.MappingNode):
-        r.error(node, f"{name} must be a mapping of 'key: value' lines, not {type_name(node)}")
+    if not isinstance(node, yaml.MappingNode) or node.tag != MAP:
+        r.error(node, f"{name} must be a mapping of 'key: value' lines, not {type_name(node)}",
+                "remove the tag (!!...)" if node.tag not in KNOWN_TAGS else "")
         return None
     out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
     for key_node, value_node in node.value:
@@ -398,6 +406,25 @@ def url_scheme(url: str) -> str:
     cleaned = _BLANK_OR_CONTROL.sub("", url)
     m = _SCHEME.match(cleaned)
     return m[1].lower() if m else ""
+
+
+_BASE_PATH = re.compile(r"/(?:[A-Za-z0-9._~%-]+/)*[A-Za-z0-9._~%-]*")  # what a site's address may have after its host
+
+
+def base_url_problem(value: str) -> str | None:
+    """Why ``value`` (an http(s) URL) cannot be a site's address, or None. Its path becomes the links of
+    the page a host serves at any address (404.html), so it must be a plain path: no ``//``, ``\\``,
+    ``.``/``..`` segments, quotes or markup, query or fragment."""
+    parts = urlsplit(value)
+    if not parts.netloc or "\\" in value or "@" in parts.netloc:
+        return "it needs a host name, and no user name or backslash"
+    if parts.query or parts.fragment or value.endswith(("?", "#")):
+        return "it cannot have a query (?) or fragment (#)"
+    path = parts.path or "/"
+    if not _BASE_PATH.fullmatch(path) or any(seg in (".", "..") for seg in path.split("/")):
+        return (f"its path {path!r} must be plain folder names (letters, digits, . _ ~ - and %XX) between "
+                "single slashes")
+    return None
 
 
 def http_url(node: yaml.Node, r: Reader, name: str) -> str | None:

@@ -157,6 +157,10 @@ def find_content(site_dir: Path, kinds: list[str], diagnostics: Diagnostics) -> 
     root = site_dir.resolve()
     content = site_dir / "content"
     found: list[SourceFile] = []
+    if content.is_symlink() and not _inside(content, root):
+        diagnostics.warning("content", 1, 1, "content/ is a symlink to a folder outside the site and is ignored",
+                            "copy the files into the site instead")
+        return found
     if not content.is_dir():  # most likely the wrong folder (a site with nothing in it has content/ all the same)
         diagnostics.warning("content", 1, 1, f"there is no content/ folder in {site_dir}: nothing to build",
                             "give the site folder (briefgen build DIR), or make one with briefgen init DIR")

@@ -499,8 +499,10 @@ def static_files(trees: Iterable[Path]) -> dict[str, Path]:
     for tree in trees:
         if not tree.is_dir():
             continue
-        root = tree.resolve()
-        for path in sorted(_walk(tree, root.parent, {root})):
+        holder, root = tree.parent.resolve(), tree.resolve()
+        if not root.is_relative_to(holder):  # the static folder itself a symlink out of the site (or theme)
+            continue
+        for path in sorted(_walk(tree, holder, {root})):
             found[path.relative_to(tree).as_posix()] = path
     return found
 

@@ -391,6 +391,28 @@ def test_output_folder_is_readable_by_others(tmp_path):
     assert (out / "index.html").stat().st_mode & 0o777 == 0o644
 
 
+def test_content_static_and_config_that_are_symlinks_out_of_the_site_are_not_read(tmp_path):
+    # the folders themselves, not only what is inside them
+    elsewhere = make_site(tmp_path / "elsewhere", {
+        "content/briefs/2020-01-01-leak.md": "---\ntitle: Leaked\ndate: 2020-01-01\nsummary: S.\n---\nSECRET-BODY\n",
+        "files/secret.txt": "SECRET-FILE\n", "briefgen.yaml": "title: SECRET-TITLE\n"})
+    site = tmp_path / "site"
+    site.mkdir()
+    for name, target in (("content", "content"), ("static", "files"), ("briefgen.yaml", "briefgen.yaml")):
+        (site / name).symlink_to(elsewhere / target)
+    code, _, err = run_cli("check", site)
+    assert code == 1
+    assert "content:1:1: warning: content/ is a symlink to a folder outside the site and is ignored" in err
+    assert "briefgen.yaml:1:1: error: briefgen.yaml is a symlink to a file outside the site" in err
+    (site / "briefgen.yaml").unlink()
+    out = tmp_path / "out"
+    code, _, err = run_cli("build", site, "--out", out, "-q")
+    assert code == 0, err
+    published = b"".join(p.read_bytes() for p in out.rglob("*") if p.is_file())
+    assert b"SECRET" not in published and not (out / "secret.txt").exists()
+    assert not (out / "briefs/leak").exists()
+
+
 def test_static_symlinks_outside_the_site_loops_and_fifos_are_not_published(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("private key\n")

@@ -111,6 +111,23 @@ CASES = [
      "write one reference, the id, name or alias of one of the places"),
     ("misspelt-field-that-is-a-list", "content/people/ann.yaml", "name: Ann\nalias: [Annie]\n",
      "content/people/ann.yaml:2:1: error: unknown field 'alias' in the person", "did you mean 'aliases'"),
+    # YAML tags are refused wherever they are, facts and lists included (values are data, never objects)
+    ("tagged-fact", "content/people/ann.yaml", "name: Ann\nrole: !foo President\n",
+     "content/people/ann.yaml:2:7: error: 'role' must be a single value, not a value tagged !foo", "remove the tag"),
+    ("tagged-list", BRIEF, brief(GOOD_FRONT + "people: !!python/object/apply:os.system [echo]"),
+     f"{BRIEF}:5:9: error: 'people' must be a list, not a value tagged !!python/object/apply:os.system",
+     "remove the tag"),
+    ("tagged-mapping", "content/people/ann.yaml", "name: Ann\nlinks: !!python/object/new:dict {a: b}\n",
+     "content/people/ann.yaml:2:8: error: links must be a mapping of 'key: value' lines, not a value tagged", ""),
+    ("tagged-claims", BRIEF, brief(GOOD_FRONT + "claims: !!set {a: b}"),
+     f"{BRIEF}:5:9: error: 'claims' must be a list of claims", "remove the tag"),
+    # a site's address whose path would take the links of 404.html (served at any URL) elsewhere
+    ("base-url-with-double-slash", "briefgen.yaml", "title: x\nbase_url: https://example.com//evil.example/\n",
+     "briefgen.yaml:2:11: error: 'base_url' is not a site's address: its path '//evil.example/' must be", ""),
+    ("base-url-with-backslash", "briefgen.yaml", "title: x\nbase_url: 'https://example.com/\\evil.example/'\n",
+     "briefgen.yaml:2:11: error: 'base_url' is not a site's address: it needs a host name", ""),
+    ("base-url-with-markup", "briefgen.yaml", "title: x\nbase_url: 'https://example.com/\"><script>/'\n",
+     "briefgen.yaml:2:11: error: 'base_url' is not a site's address: its path", ""),
     # The line that lacks its colon, not the line after it, where the YAML parser noticed.
     ("yaml-key-without-colon", "content/people/ann.yaml", "name: Ann\nrole President\n",
      "content/people/ann.yaml:2:1: error: YAML syntax error: could not find expected ':'", ""),
@@ -279,6 +296,19 @@ def test_usage_errors_exit_2(tmp_path):
         assert code == 2 and "argument --jobs/-j: must be a whole number of at least 1" in err
     code, _, err = run_cli("build", tmp_path, "--out", "")
     assert code == 2 and "argument --out: must not be empty" in err
+    code, _, err = run_cli("build", tmp_path, "--base-url", "https://example.com//evil.example/")
+    assert code == 2 and "is not a site's address" in err
+
+
+def test_a_problem_is_always_one_line(tmp_path):
+    # a file name or YAML key with line breaks cannot start a line of its own (in CI: a workflow command)
+    files = {"content/briefs/x\n::error file=README.md::INJECTED\n.txt": "hi",
+             BRIEF: brief(GOOD_FRONT + '"k\\n::warning::INJECTED": 1')}
+    code, _, err = check(tmp_path, files)
+    assert code == 1
+    assert not [line for line in err.splitlines() if line.startswith("::")], err
+    assert "content/briefs/x\\n::error file=README.md::INJECTED\\n.txt:1:1: warning:" in err
+    assert "unknown field 'k\\n::warning::INJECTED'" in err
 
 
 def test_version_and_help():
