@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .diagnostics import BriefgenError, ContentError, UsageError, format_all
+from .diagnostics import BriefgenError, ContentError, UsageError, format_all, one_line
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,7 +58,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     )
     _print_diagnostics(result.diagnostics)
     if not args.quiet:
-        print(result.summary())
+        print(one_line(result.summary()))
     return 0
 
 
@@ -214,11 +214,11 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{_strictly(args, errors) if args else ''}; nothing was written", file=sys.stderr)
         return exc.exit_code
     except BriefgenError as exc:
-        print(f"briefgen: error: {exc}", file=sys.stderr)
+        print(one_line(f"briefgen: error: {exc}"), file=sys.stderr)
         return exc.exit_code
     except OSError as exc:  # the system refused (a full disk, a folder it may not write): no content problem
         where = f": {exc.filename}" if exc.filename else ""
-        print(f"briefgen: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        print(one_line(f"briefgen: error: {exc.strerror or exc}{where}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("briefgen: interrupted", file=sys.stderr)

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from . import schema
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, one_line
 from .frontmatter import parse_yaml_file
 from .schema import Field, Reader
 
@@ -143,8 +143,8 @@ def _read_base_url(node: yaml.Node, r: Reader, name: str) -> str | None:
 
 def _read_output_dir(node: yaml.Node, r: Reader, name: str) -> str | None:
     value = schema.text(node, r, name)
-    if value is not None and "\x00" in value:
-        r.error(node, "output_dir contains a NUL character")
+    if value is not None and one_line(value) != value:  # (a NUL, a line break...: no folder name of ours)
+        r.error(node, "output_dir contains a control character", "write a plain folder path, e.g. site")
         return None
     return value
 

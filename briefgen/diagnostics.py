@@ -31,7 +31,13 @@ class Diagnostic:
         text = f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
         if self.hint:
             text += f" ({self.hint})"
-        return _CONTROL.sub(lambda m: repr(m[0])[1:-1], text)
+        return one_line(text)
+
+
+def one_line(text: str) -> str:
+    """``text`` with every character that could break a line shown escaped (``\\n``): what briefgen prints
+    about files and settings stays one line, whatever their names hold."""
+    return _CONTROL.sub(lambda m: repr(m[0])[1:-1], text)
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")  # what could break a line (str.splitlines)

@@ -97,12 +97,16 @@ def plain(node: yaml.Node) -> bool:
 
 def type_name(node: yaml.Node) -> str:
     if node.tag not in KNOWN_TAGS:
-        return f"a value tagged {node.tag.replace('tag:yaml.org,2002:', '!!')}"
+        return f"a value tagged {tag_name(node)}"
     if isinstance(node, yaml.MappingNode):
-        return "a mapping (key: value)"
+        return "a mapping (key: value)" if node.tag == MAP else f"a mapping tagged {tag_name(node)}"
     if isinstance(node, yaml.SequenceNode):
-        return "a list"
+        return "a list" if node.tag == SEQ else f"a list tagged {tag_name(node)}"
     return _TYPE_NAMES.get(node.tag, "text")
+
+
+def tag_name(node: yaml.Node) -> str:
+    return node.tag.replace("tag:yaml.org,2002:", "!!")
 
 
 def bad_char(value: str) -> str:
@@ -287,6 +291,10 @@ def mapping(node: yaml.Node | None, r: Reader, name: str) -> dict[str, tuple[yam
         if key_node.tag == "tag:yaml.org,2002:merge":
             r.error(key_node, "YAML merge keys (<<) are not supported", "write the fields out")
             continue
+        if key_node.tag not in KNOWN_TAGS:
+            r.error(key_node, f"a key in {name} has the YAML tag {tag_name(key_node)}, which is not allowed",
+                    "remove the tag (!...)")
+            continue
         key = key_node.value
         if bad_char(key):
             r.error(key_node, f"a key in {name} contains the control character U+{ord(bad_char(key)):04X}",
@@ -330,6 +338,11 @@ def read_fields(
     if entries is None:
         return values, positions
     for key, (key_node, value_node) in entries.items():
+        if value_node.tag not in KNOWN_TAGS:  # whatever the field (a date, a flag, a fact...): values are plain data
+            r.error(value_node, f"'{key}' has the YAML tag {tag_name(value_node)}, which is not allowed",
+                    "remove the tag (!...)")
+            positions[key] = r.pos(value_node)
+            continue
         spec = fields.get(key)
         if spec is None:
             if extra and extra(key, key_node, value_node):
@@ -408,6 +421,7 @@ def url_scheme(url: str) -> str:
     return m[1].lower() if m else ""
 
 
+_HOST = re.compile(r"[^\W_](?:[\w.-]*[^\W_])?\.?|[0-9a-f:.]+")  # a name (IDN too) or an address (IPv6 unbracketed)
 _BASE_PATH = re.compile(r"/(?:[A-Za-z0-9._~%-]+/)*[A-Za-z0-9._~%-]*")  # what a site's address may have after its host
 
 
@@ -415,9 +429,17 @@ def base_url_problem(value: str) -> str | None:
     """Why ``value`` (an http(s) URL) cannot be a site's address, or None. Its path becomes the links of
     the page a host serves at any address (404.html), so it must be a plain path: no ``//``, ``\\``,
     ``.``/``..`` segments, quotes or markup, query or fragment."""
-    parts = urlsplit(value)
-    if not parts.netloc or "\\" in value or "@" in parts.netloc:
+    if _BLANK.search(value) or bad_char(value):
+        return "it cannot have spaces or control characters"
+    try:
+        parts = urlsplit(value)
+        port = parts.port  # (a ValueError when it is no port)
+    except ValueError as exc:
+        return f"it is not a valid URL ({exc})"
+    if not parts.netloc or "\\" in value or "@" in parts.netloc or not _HOST.fullmatch(parts.hostname or ""):
         return "it needs a host name, and no user name or backslash"
+    if (port is not None and not 0 < port < 65536) or parts.netloc.endswith(":"):
+        return "its port must be a number from 1 to 65535"
     if parts.query or parts.fragment or value.endswith(("?", "#")):
         return "it cannot have a query (?) or fragment (#)"
     path = parts.path or "/"

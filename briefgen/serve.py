@@ -25,7 +25,7 @@ from pathlib import Path
 import watchfiles
 
 from .config import CONFIG_FILE, load_config
-from .diagnostics import BriefgenError, ContentError, Diagnostics, UsageError, format_all
+from .diagnostics import BriefgenError, ContentError, Diagnostics, UsageError, format_all, one_line
 from .livereload import LiveReload, diagnostic_payload, message_payload
 from .server import PreviewServer, open_server
 from .theme import builtin_themes_dir
@@ -229,7 +229,7 @@ class Preview:
 
 
 def _say(line: str) -> None:
-    print(line, flush=True)
+    print(one_line(line), flush=True)  # one line, whatever the changed files' names hold
 
 
 def _report(text: str) -> None:

@@ -335,6 +335,13 @@ def test_inject_places_the_tag_before_the_last_body_close():
                                    b'data-briefgen-live data-build="x-1" defer></script></body>')
 
 
+def test_what_serve_says_is_one_line_whatever_a_file_name_holds(capsys):
+    from briefgen.serve import _say
+
+    _say("[12:00:00] content/briefs/x\n::error::FORGED\u2028.md: built")
+    assert capsys.readouterr().out == "[12:00:00] content/briefs/x\\n::error::FORGED\\u2028.md: built\n"
+
+
 def test_changes_named_leave_out_temporary_files_renamed_away(tmp_path):
     brief = tmp_path / "a.md"
     brief.write_text("x")

@@ -111,16 +111,23 @@ CASES = [
      "write one reference, the id, name or alias of one of the places"),
     ("misspelt-field-that-is-a-list", "content/people/ann.yaml", "name: Ann\nalias: [Annie]\n",
      "content/people/ann.yaml:2:1: error: unknown field 'alias' in the person", "did you mean 'aliases'"),
-    # YAML tags are refused wherever they are, facts and lists included (values are data, never objects)
+    # YAML tags are refused wherever they are, facts, lists, dates, flags and keys included (values are data)
     ("tagged-fact", "content/people/ann.yaml", "name: Ann\nrole: !foo President\n",
-     "content/people/ann.yaml:2:7: error: 'role' must be a single value, not a value tagged !foo", "remove the tag"),
+     "content/people/ann.yaml:2:7: error: 'role' has the YAML tag !foo, which is not allowed", "remove the tag"),
     ("tagged-list", BRIEF, brief(GOOD_FRONT + "people: !!python/object/apply:os.system [echo]"),
-     f"{BRIEF}:5:9: error: 'people' must be a list, not a value tagged !!python/object/apply:os.system",
-     "remove the tag"),
+     f"{BRIEF}:5:9: error: 'people' has the YAML tag !!python/object/apply:os.system, which is not allowed", ""),
     ("tagged-mapping", "content/people/ann.yaml", "name: Ann\nlinks: !!python/object/new:dict {a: b}\n",
-     "content/people/ann.yaml:2:8: error: links must be a mapping of 'key: value' lines, not a value tagged", ""),
+     "content/people/ann.yaml:2:8: error: 'links' has the YAML tag !!python/object/new:dict", ""),
     ("tagged-claims", BRIEF, brief(GOOD_FRONT + "claims: !!set {a: b}"),
-     f"{BRIEF}:5:9: error: 'claims' must be a list of claims", "remove the tag"),
+     f"{BRIEF}:5:9: error: 'claims' has the YAML tag !!set, which is not allowed", "remove the tag"),
+    ("tagged-date", BRIEF, brief("title: t\ndate: !!python/object/apply:os.system 2025-12-01\nsummary: x"),
+     f"{BRIEF}:3:7: error: 'date' has the YAML tag !!python/object/apply:os.system", ""),
+    ("tagged-flag", BRIEF, brief(GOOD_FRONT + "draft: !foo false"),
+     f"{BRIEF}:5:8: error: 'draft' has the YAML tag !foo, which is not allowed", ""),
+    ("tagged-key", BRIEF, brief(GOOD_FRONT + "!!binary dGl0bGU=: x"),
+     f"{BRIEF}:5:1: error: a key in the brief's front matter has the YAML tag !!binary", ""),
+    ("list-with-a-type-tag", BRIEF, brief(GOOD_FRONT + "people: !!str [a]"),
+     f"{BRIEF}:5:9: error: 'people' must be a list, not a list tagged !!str", ""),
     # a site's address whose path would take the links of 404.html (served at any URL) elsewhere
     ("base-url-with-double-slash", "briefgen.yaml", "title: x\nbase_url: https://example.com//evil.example/\n",
      "briefgen.yaml:2:11: error: 'base_url' is not a site's address: its path '//evil.example/' must be", ""),
@@ -128,6 +135,12 @@ CASES = [
      "briefgen.yaml:2:11: error: 'base_url' is not a site's address: it needs a host name", ""),
     ("base-url-with-markup", "briefgen.yaml", "title: x\nbase_url: 'https://example.com/\"><script>/'\n",
      "briefgen.yaml:2:11: error: 'base_url' is not a site's address: its path", ""),
+    ("base-url-unbalanced-bracket", "briefgen.yaml", "title: x\nbase_url: 'https://example.com]/'\n",
+     "briefgen.yaml:2:11: error: 'base_url' is not a site's address: it is not a valid URL", ""),
+    ("base-url-bad-host", "briefgen.yaml", "title: x\nbase_url: 'https://example.com;/'\n",
+     "briefgen.yaml:2:11: error: 'base_url' is not a site's address: it needs a host name", ""),
+    ("output-dir-with-a-line-break", "briefgen.yaml", 'title: x\noutput_dir: "o\\n::error::X"\n',
+     "briefgen.yaml:2:13: error: output_dir contains a control character", ""),
     # The line that lacks its colon, not the line after it, where the YAML parser noticed.
     ("yaml-key-without-colon", "content/people/ann.yaml", "name: Ann\nrole President\n",
      "content/people/ann.yaml:2:1: error: YAML syntax error: could not find expected ':'", ""),
@@ -296,8 +309,10 @@ def test_usage_errors_exit_2(tmp_path):
         assert code == 2 and "argument --jobs/-j: must be a whole number of at least 1" in err
     code, _, err = run_cli("build", tmp_path, "--out", "")
     assert code == 2 and "argument --out: must not be empty" in err
-    code, _, err = run_cli("build", tmp_path, "--base-url", "https://example.com//evil.example/")
-    assert code == 2 and "is not a site's address" in err
+    for url in ("https://example.com//evil.example/", "https://example.com]/", "https://example.com\nDisallow: /"):
+        code, _, err = run_cli("build", tmp_path, "--base-url", url)
+        assert code == 2 and "is not a site's address" in err and "Traceback" not in err
+        assert len(err.splitlines()) == 1
 
 
 def test_a_problem_is_always_one_line(tmp_path):
@@ -309,6 +324,9 @@ def test_a_problem_is_always_one_line(tmp_path):
     assert not [line for line in err.splitlines() if line.startswith("::")], err
     assert "content/briefs/x\\n::error file=README.md::INJECTED\\n.txt:1:1: warning:" in err
     assert "unknown field 'k\\n::warning::INJECTED'" in err
+    # and so is what a build or serve says about the folders it was given
+    code, out, err = run_cli("build", make_site(tmp_path / "ok", BASIC), "--out", tmp_path / "o\n::error::X")
+    assert code == 0 and out.startswith(f"Built {tmp_path}/o\\n::error::X: ") and len(out.splitlines()) == 1, out
 
 
 def test_version_and_help():
