@@ -74,7 +74,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _strictly(args: argparse.Namespace, errors: int) -> str:
+def _strictly(args: argparse.Namespace | None, errors: int) -> str:
     """What a summary adds when only ``--strict`` made the warnings fail."""
     return " (--strict: warnings fail the build)" if getattr(args, "strict", False) and not errors else ""
 
@@ -211,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_diagnostics(exc.diagnostics)
         errors = sum(d.severity == "error" for d in exc.diagnostics)
         print(f"FAILED: {errors} error(s), {len(exc.diagnostics) - errors} warning(s)"
-              f"{_strictly(args, errors) if args else ''}; nothing was written", file=sys.stderr)
+              f"{_strictly(args, errors)}; nothing was written", file=sys.stderr)
         return exc.exit_code
     except BriefgenError as exc:
         print(one_line(f"briefgen: error: {exc}"), file=sys.stderr)

@@ -37,9 +37,8 @@ CLAIM_FIELDS = {
 
 def _list_of(fields: dict[str, Field], what: str):
     def read(node: yaml.Node, r: Reader, name: str) -> list[tuple[dict, dict, yaml.Node]] | None:
-        if not isinstance(node, yaml.SequenceNode) or node.tag != schema.SEQ:
-            r.error(node, f"'{name}' must be a list of {what}s (each item starting with '- ')",
-                    "remove the tag (!!...)" if node.tag not in schema.KNOWN_TAGS else "")
+        if not isinstance(node, yaml.SequenceNode) or node.tag != schema.SEQ:  # (other tags: read_fields)
+            r.error(node, f"'{name}' must be a list of {what}s (each item starting with '- ')")
             return None
         items = []
         for item in node.value:

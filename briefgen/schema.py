@@ -174,9 +174,6 @@ def scalar_text(node: yaml.Node, r: Reader, name: str) -> str | None:
         r.error(node, f"'{name}' must be a single value, not {type_name(node)}",
                 "facts are shown in a table of single values")
         return None
-    if node.tag not in KNOWN_TAGS:
-        r.error(node, f"'{name}' must be a single value, not {type_name(node)}", "remove the tag (!...)")
-        return None
     if not _check_chars(node, r, name):
         return None
     return node.value.strip()
@@ -260,9 +257,8 @@ def text_list(node: yaml.Node, r: Reader, name: str) -> list[tuple[str, Pos]]:
         r.error(node, f"'{name}' must be a list, not a single value",
                 f"write it as a list: {name}: [{node.value}]")
         return []
-    if not isinstance(node, yaml.SequenceNode) or node.tag != SEQ:
-        r.error(node, f"'{name}' must be a list, not {type_name(node)}",
-                "remove the tag (!!...)" if node.tag not in KNOWN_TAGS else "")
+    if not isinstance(node, yaml.SequenceNode) or node.tag != SEQ:  # (a field's other tags: read_fields)
+        r.error(node, f"'{name}' must be a list, not {type_name(node)}")
         return []
     out = []
     item_name = f"{name} item"
