@@ -107,7 +107,8 @@ def load_site(site_dir: Path, diagnostics: Diagnostics, *, drafts: bool = False,
     cache = cache if cache is not None else Cache(Path())
     new = Cache(cache.folder, parsed_key=cache.parsed_key)
     found = reading.scan(site_dir, config, diagnostics, cache, jobs)
-    site = resolve_site(config, *reading.model(found, diagnostics, new, drafts), diagnostics, reading.unreadable(found))
+    objects = reading.model(found, diagnostics, new, drafts)
+    site = resolve_site(config, *objects, diagnostics, reading.unreadable(found), found.drafts)
     stages.render_markdown(site, diagnostics, cache, new, jobs, meanwhile=lambda: cross_link(site))
     return site
 
@@ -207,7 +208,7 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         progress.set("resolving")
         if kept is None:
             objects = reading.model(found, diagnostics, new, options.drafts)
-            unreadable = reading.unreadable(found)
+            unreadable, drafts = reading.unreadable(found), found.drafts
         cache_dir = cache.folder
         if keep and (not incremental or caching.parsed_changed(cache, new)):
             caching.write_parsed(new, cache_dir)
@@ -216,7 +217,7 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         found.release()
         if kept is None:
             before = len(diagnostics.items)
-            site = resolve_site(config, *objects, diagnostics, unreadable)
+            site = resolve_site(config, *objects, diagnostics, unreadable, drafts)
             resolve_diagnostics = diagnostics.items[before:]
             progress.set("rendering Markdown")
             views = writer.TrackedViews(site)

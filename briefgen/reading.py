@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from . import parallel
@@ -37,12 +37,13 @@ class Scan:
     entries: list[FileEntry | None]
     parsed: dict[int, Brief | Entity | None]  # objects parsed in this process, by source index
     inputs: bytes = b""  # digest of every file's path, kind and content
+    drafts: dict[str, str] = field(default_factory=dict)  # slug -> file of each draft brief model() left out
 
     def release(self) -> None:
         """Let go of the files, their cache entries and parsed objects (the pickled files alone are about
         60 MB at 10,000 briefs) once the site is made from them and they are written: only ``inputs`` is
         used after that."""
-        self.sources, self.entries, self.parsed = [], [], {}
+        self.sources, self.entries, self.parsed, self.drafts = [], [], {}, {}
 
 
 def scan(site_dir: Path, config: SiteConfig, diagnostics: Diagnostics, cache: Cache, jobs: int,
@@ -129,7 +130,8 @@ def _read_one(source: SourceFile, config: SiteConfig, old: FileEntry | None) -> 
 
 
 def model(found: Scan, diagnostics: Diagnostics, new: Cache, drafts: bool) -> tuple[list[Brief], list[Entity]]:
-    """The parsed briefs and entities (from this process or unpickled from the cache), in file order."""
+    """The parsed briefs and entities (from this process or unpickled from the cache), in file order;
+    the drafts left out (unless ``drafts``) go to ``found.drafts``."""
     briefs: list[Brief] = []
     entities: list[Entity] = []
     shared: dict[str, str] = {}
@@ -145,6 +147,8 @@ def model(found: Scan, diagnostics: Diagnostics, new: Cache, drafts: bool) -> tu
         if source.kind == "briefs":
             if drafts or not obj.draft:
                 briefs.append(obj)
+            else:
+                found.drafts.setdefault(obj.slug, source.rel)
         else:
             entities.append(obj)
     return briefs, entities

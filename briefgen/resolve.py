@@ -43,6 +43,7 @@ class Site:
     related: dict[str, list[tuple[Brief, int]]] = field(default_factory=dict)
     tags: dict[str, tuple[str, list[Brief]]] = field(default_factory=dict)  # tag slug -> (label, briefs)
     claims_by_status: dict[str, list[Claim]] = field(default_factory=dict)
+    drafts: dict[str, str] = field(default_factory=dict)  # slug -> file of each draft left out of the build
     _mentions: dict[EntityKey, Mention] = field(default_factory=dict, repr=False, compare=False)
 
     def kind_entities(self, kind: str) -> list[Entity]:
@@ -76,6 +77,21 @@ class Site:
         if brief is not None:
             return LinkTarget(brief_path(brief.slug), brief.title)
         return None
+
+    def link_problem(self, target: str) -> tuple[str, str]:
+        """Why ``[[target]]`` points nowhere (:meth:`link_target` gave ``None``): a message and a hint."""
+        if not target:
+            return ("link [[]] points to no entity or brief",
+                    "write what it links to inside the brackets: [[id]], or [[id|text]]")
+        keys = self.lookup(target)
+        if len(keys) > 1:
+            named = ", ".join(f"{kind}/{ident}" for kind, ident in keys)
+            return (f"link [[{target}]] names more than one entity ({named})",
+                    f"write the kind and id of the one it means, as [[{named.split(', ')[0]}]]")
+        if target in self.drafts:
+            return (f"link [[{target}]] points to a draft brief ({self.drafts[target]}), which this build leaves out",
+                    "publish that brief (remove its draft: true), or build with --drafts to preview it")
+        return f"link [[{target}]] points to no entity or brief", "use an entity id, name or alias, or a brief's slug"
 
     def mentions_for(self, brief: Brief) -> list[Mention]:
         """The entities a brief names, to link on first mention. One :class:`Mention` per entity, made
@@ -118,10 +134,12 @@ def _same_name(a: str, b: str) -> bool:
 
 
 def resolve_site(config: SiteConfig, briefs: list[Brief], entities: list[Entity],
-                 diagnostics: Diagnostics, unreadable: dict[EntityKey, str] | None = None) -> Site:
+                 diagnostics: Diagnostics, unreadable: dict[EntityKey, str] | None = None,
+                 drafts: dict[str, str] | None = None) -> Site:
     """Index and resolve. Unknown references become warnings and stub entities; ``unreadable``: the
     entity files that have errors that left no entity (:func:`briefgen.reading.unreadable`), which
-    references to them are told to fix.
+    references to them are told to fix; ``drafts``: the draft briefs left out, by slug, which links
+    to them are told about (:attr:`briefgen.reading.Scan.drafts`).
 
     The site is then complete for Markdown rendering (entities, names, briefs by slug, each brief's
     entities); :func:`cross_link` adds what pages need besides, which a build does while workers
@@ -154,7 +172,7 @@ def resolve_site(config: SiteConfig, briefs: list[Brief], entities: list[Entity]
     ordered = sorted(briefs_by_slug.values(), key=lambda b: (sort_key(b.date), b.slug), reverse=True)
 
     site = Site(config=config, briefs=ordered, entities=by_key, briefs_by_slug=briefs_by_slug,
-                names=_index_names(config, by_key, diagnostics))
+                names=_index_names(config, by_key, diagnostics), drafts=dict(drafts or {}))
     _Resolver(site, diagnostics, unreadable or {}).run()
     return site
 

@@ -98,7 +98,7 @@ def reuse(out: Path, found: Scan, cache: Cache, new: Cache, pages_key: bytes, dr
         new.parsed[source.rel] = entry
     diagnostics.extend(kept.resolve_diagnostics)
     for item, entry in kept.markdown:
-        report(item, entry, diagnostics)
+        report(kept.site, item, entry, diagnostics)
     return kept
 
 

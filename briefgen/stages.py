@@ -164,16 +164,15 @@ def render_markdown(site: Site, diagnostics: Diagnostics, cache: Cache, new: Cac
             item.owner.html = entry.html
         else:
             item.owner.note_html = entry.html
-        report(item, entry, diagnostics)
+        report(site, item, entry, diagnostics)
         item.text, item.mentions = "", []  # rendered: only where it goes (owner, path, key) is needed now
     return list(zip(items, results, strict=True))
 
 
-def report(item: _Text, entry: Markdown, diagnostics: Diagnostics) -> None:
+def report(site: Site, item: _Text, entry: Markdown, diagnostics: Diagnostics) -> None:
     for line, col, target, unclosed in entry.problems:
         if unclosed:
             diagnostics.warning(item.path, line, col, f"link [[{target} is not closed with ]]",
                                 "close it with ]]; in a table, write the | of [[target|text]] as \\|")
         else:
-            diagnostics.warning(item.path, line, col, f"link [[{target}]] points to no entity or brief",
-                                "use an entity id, name or alias, or a brief's slug")
+            diagnostics.warning(item.path, line, col, *site.link_problem(target))

@@ -99,7 +99,7 @@ CASES = [
     ("tag-without-latin-letters", BRIEF, brief(GOOD_FRONT + "tags: [日本]"),
      f"{BRIEF}:5:8: error: tag '日本' has no letters a-z or digits for its URL name", "Latin letters"),
     ("empty-wikilink", BRIEF, brief(GOOD_FRONT, "See [[]] or [[|him]].\n"),
-     f"{BRIEF}:6:5: warning: link [[]] points to no entity or brief", ""),
+     f"{BRIEF}:6:5: warning: link [[]] points to no entity or brief", "write what it links to inside the brackets"),
     ("empty-wikilink-with-text", BRIEF, brief(GOOD_FRONT, "See [[]] or [[|him]].\n"),
      f"{BRIEF}:6:13: warning: link [[]] points to no entity or brief", ""),
     ("empty-required-field", BRIEF, brief("title:\ndate: 2025-12-01\nsummary: x"),
@@ -193,6 +193,34 @@ def test_unresolved_wikilink_is_located(tmp_path):
     _code, lines, _ = check(tmp_path, files)
     assert lines == [f"{BRIEF}:8:5: warning: link [[nobody-here]] points to no entity or brief "
                      "(use an entity id, name or alias, or a brief's slug)"]
+
+
+def test_a_wikilink_to_a_draft_says_it_is_a_draft_and_resolves_with_drafts(tmp_path):
+    files = {BRIEF: brief(GOOD_FRONT, "See [[draft-plan]].\n"),
+             "content/briefs/2025-12-02-draft-plan.md": brief(GOOD_FRONT + "draft: true")}
+    code, lines, err = check(tmp_path, files)
+    assert code == 0, err
+    assert lines == [f"{BRIEF}:6:5: warning: link [[draft-plan]] points to a draft brief "
+                     "(content/briefs/2025-12-02-draft-plan.md), which this build leaves out (publish that brief "
+                     "(remove its draft: true), or build with --drafts to preview it)"]
+    site = tmp_path / "s"
+    code, _, err = run_cli("build", site, "--out", tmp_path / "out", "--drafts", "--strict")
+    assert code == 0, err
+    page = parse_html((tmp_path / "out/briefs/meeting/index.html").read_text())
+    assert page.find("div", cls="prose").find("a", href="../../briefs/draft-plan/").text() == "A brief"
+    code, _, err = run_cli("build", site, "--out", tmp_path / "out2")  # and from a build, cached or not
+    assert code == 0 and "points to a draft brief" in err, err
+    code, _, err = run_cli("build", site, "--out", tmp_path / "out2")
+    assert code == 0 and "points to a draft brief" in err, err
+
+
+def test_a_wikilink_to_a_name_that_entities_of_two_kinds_share_says_which_to_write(tmp_path):
+    files = {BRIEF: brief(GOOD_FRONT, "See [[Maduro]].\n"),
+             "content/ships/maduro.yaml": "name: Maduro\n"}
+    _code, lines, err = check(tmp_path, files)
+    assert lines == [f"{BRIEF}:6:5: warning: link [[Maduro]] names more than one entity "
+                     "(people/nicolas-maduro, ships/maduro) (write the kind and id of the one it means, "
+                     "as [[people/nicolas-maduro]])"], err
 
 
 def test_unclosed_wikilink_in_a_table_is_located_and_an_escaped_pipe_keeps_it_whole(tmp_path):
