@@ -53,11 +53,15 @@ def test_header_box_result_click_and_keyboard(page, base_url):
     box = page.locator("#site-search-q")
     box.fill("ford")
     page.locator("#site-search-panel .search-group-ships a", has_text="USS Gerald R. Ford").wait_for()
+    # a screen reader is told the box is a combobox and whether its results are shown
+    assert (box.get_attribute("role"), box.get_attribute("aria-expanded")) == ("combobox", "true")
+    assert page.locator("#site-search-panel").get_attribute("role") == "dialog"
     # keyboard: ArrowDown moves into the results, Escape closes and returns to the box
     box.press("ArrowDown")
     assert page.evaluate("document.activeElement.closest('#site-search-panel') !== null")
     page.keyboard.press("Escape")
     assert page.locator("#site-search-panel").is_hidden()
+    assert box.get_attribute("aria-expanded") == "false"
     assert page.evaluate("document.activeElement.id") == "site-search-q"
     box.press("ArrowDown")  # nothing to move into while closed: stays put
     box.fill("gerald ford")

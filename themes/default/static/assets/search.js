@@ -316,9 +316,17 @@
     input.placeholder = "Search…";
     input.autocomplete = "off";
     input.setAttribute("spellcheck", "false");
+    // A combobox whose popup is a non-modal dialog of links (WAI-ARIA APG): screen readers are told
+    // whether the results are shown; ArrowDown moves into them, Escape closes them.
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-haspopup", "dialog");
+    input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", "site-search-panel");
     var panel = form.appendChild(el("div", "search-panel"));
     panel.id = "site-search-panel";
+    panel.setAttribute("role", "dialog");
+    panel.setAttribute("aria-label", "Search results");
     panel.hidden = true;
     var status = form.appendChild(el("p", "visually-hidden"));
     status.setAttribute("role", "status");
@@ -328,9 +336,11 @@
     var timer = 0;
     function close() {
       panel.hidden = true;
+      input.setAttribute("aria-expanded", "false");
     }
     function open() {
       panel.hidden = false;
+      input.setAttribute("aria-expanded", "true");
     }
     function run(started) {
       var ticket = ++current;
