@@ -374,9 +374,11 @@ def _hidden_statics(static_files: dict[str, Path], outputs: dict, state: State |
     """Warn about static files that a generated file of the same path keeps out of the site (it wins).
     ``outputs``: what the build generated, and what it kept of the last build's output, static files
     included: a static file the last build published, whose output this one kept, is not hidden."""
+    from . import writer  # imported by the build that calls this (see _build)
+
     for rel, source in static_files.items():
-        kept_copy = state is not None and str(source) in state.statics and outputs.get(rel) == state.outputs.get(rel)
-        if rel in outputs and not kept_copy:
+        if rel in outputs and not (state is not None and writer.kept_static(rel, source, state.statics, outputs,
+                                                                               state.outputs)):
             shown = source.relative_to(site_dir).as_posix() if source.is_relative_to(site_dir) else str(source)
             if rel.endswith(".html"):
                 what, hint = "page", "rename the file; to change that page, override its template (docs/themes.md)"

@@ -532,12 +532,23 @@ def _walk(folder: Path, allowed: Path, seen: set[Path]) -> list[Path]:
     return out
 
 
+def kept_static(rel: str, src: Path, known: dict[str, tuple], outputs: dict[str, Output],
+                previous: dict[str, Output]) -> bool:
+    """Whether ``outputs[rel]`` is the last build's copy of the static file ``src``, kept as it was (a
+    build that renders only the pages of changed bodies keeps every other output), rather than a page
+    generated at that path. ``known``: the last build's static files (:func:`copy_statics`)."""
+    cached = known.get(str(src))
+    out = outputs.get(rel)
+    return cached is not None and out is not None and out == previous.get(rel) and out.digest == cached[2]
+
+
 def copy_statics(plan: Plan, sources: dict[str, Path], known: dict[str, tuple], outputs: dict[str, Output],
                  written: list[str]) -> dict[str, tuple]:
-    """Copy static files not overridden by a page; returns their (size, mtime_ns, digest) by source path."""
+    """Copy static files not overridden by a page; returns their (size, mtime_ns, digest) by source path.
+    A copy the build kept from the last one is a static file still, not a page (:func:`kept_static`)."""
     seen: dict[str, tuple] = {}
     for rel, src in sources.items():
-        if rel in outputs:
+        if rel in outputs and not kept_static(rel, src, known, outputs, plan.previous):
             continue  # a page of the same path wins, as it always has
         st = src.stat()
         key = str(src)

@@ -359,6 +359,25 @@ def test_a_body_edit_in_one_process_reuses_the_resolved_site(site, tmp_path, mon
     cache_module.forget(out)
 
 
+@pytest.mark.parametrize("process", ["serve", "command line"])
+def test_body_edits_one_after_another_warn_of_nothing(site, tmp_path, process):
+    """The theme's static files, kept from the build before, are still the theme's own on the next
+    edit: not files that a generated page keeps out (serve warned of each from its second edit)."""
+    out = tmp_path / "pub" / "out"
+    assert run(site, out).diagnostics == []
+    for n in range(3):
+        edit(site / BRIEF, "See [[oval-meeting]].", f"See [[oval-meeting]]. Edit {n}.")
+        if process == "command line":
+            new_process(out)
+        result = run(site, out, session=process == "serve")
+        assert result.diagnostics == [], f"edit {n}: {[d.format() for d in result.diagnostics]}"
+        assert "briefs/meeting/index.html" in result.changed
+        site_edit = f"Edit {n}."
+        assert site_edit in (out / "briefs/meeting/index.html").read_text(encoding="utf-8")
+    assert_same_as_cold(site, out, tmp_path)
+    new_process(out)
+
+
 def new_process(out: Path) -> None:
     """Forget what this process keeps for ``out``, as a new ``briefgen build`` would start."""
     from briefgen import session
