@@ -28,6 +28,12 @@ def _jobs(text: str) -> int:
     return int(text)
 
 
+def _host(text: str) -> str:
+    """``--host``: an address to listen on; an IPv6 address may be written in brackets, as in a URL."""
+    text = text.strip()
+    return text[1:-1] if text.startswith("[") and text.endswith("]") else text
+
+
 def _folder(text: str) -> str:
     """A folder argument: never empty (an empty ``--out ""`` from a script's unset variable would
     otherwise mean the default folder)."""
@@ -164,7 +170,7 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="preview with live reload",
                        description="Build, serve on localhost, rebuild on change and reload open pages.")
     site_dir(p)
-    p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    p.add_argument("--host", type=_host, default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     p.add_argument("--drafts", action="store_true", help="include drafts")
     p.add_argument("--open", action="store_true", help="open the site in a web browser")
@@ -202,7 +208,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = None
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:  # named with the command, whose --help lists what it takes
+            prog = f"briefgen {args.command}" if getattr(args, "command", None) else "briefgen"
+            raise UsageError(f"{prog}: unrecognized arguments: {' '.join(extra)} (see '{prog} --help')")
         if not getattr(args, "func", None):
             parser.print_help()
             return 2

@@ -9,6 +9,7 @@ writer's words silently: they are reported where text is expected."""
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 import re
 import unicodedata
@@ -331,6 +332,8 @@ def read_fields(
     entries = mapping(node, r, what)
     values: dict[str, Any] = {}
     positions: dict[str, Pos] = {}
+    suggested: list[str] = []  # the hints of unknown keys, which may name a missing required field
+    taken: dict[str, yaml.Node] = {}  # keys ``extra`` took (an entity's facts), one of which may be misspelt
     if entries is None:
         return values, positions
     for key, (key_node, value_node) in entries.items():
@@ -342,9 +345,11 @@ def read_fields(
         spec = fields.get(key)
         if spec is None:
             if extra and extra(key, key_node, value_node):
+                taken[key] = key_node
                 continue
-            r.error(key_node, f"unknown field '{key}' in {what}", did_you_mean(key, fields) or
-                    "known fields: " + ", ".join(sorted(fields)))
+            hint = did_you_mean(key, fields)
+            suggested.append(hint)
+            r.error(key_node, f"unknown field '{key}' in {what}", hint or "known fields: " + ", ".join(sorted(fields)))
             continue
         positions[key] = r.pos(value_node)
         if isinstance(value_node, yaml.ScalarNode) and value_node.tag == NULL and not value_node.value \
@@ -355,12 +360,17 @@ def read_fields(
             values[key] = value
     missing = [k for k, s in fields.items() if s.required and k not in values and k not in positions]
     for key in missing:
+        if any(repr(key) in hint for hint in suggested):
+            continue  # misspelt: its unknown key's error already says which field it means (one problem, one line)
         where = at if at is not None else node
+        hint = f"add '{key}: ...': {fields[key].doc}"
+        close = difflib.get_close_matches(key, list(taken), n=1, cutoff=0.6)
+        if close:
+            hint += f"; or rename '{close[0]}' on line {r.pos(taken[close[0]]).line}, if it is meant to be it"
         if where is None:
-            r.diagnostics.error(r.path, 1, 1, f"{what} is missing the required field '{key}'",
-                                f"add '{key}: ...' ({fields[key].doc})")
+            r.diagnostics.error(r.path, 1, 1, f"{what} is missing the required field '{key}'", hint)
         else:
-            r.error(where, f"{what} is missing the required field '{key}'", f"add '{key}: ...' ({fields[key].doc})")
+            r.error(where, f"{what} is missing the required field '{key}'", hint)
     return values, positions
 
 

@@ -215,6 +215,21 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._respond(body=False)
 
+    def _not_allowed(self) -> None:
+        """A method HTTP knows but a preview of static files does not take: 405, naming those it does
+        (methods HTTP does not know get the standard library's 501)."""
+        data = b"Method not allowed: the preview only reads (GET, HEAD)\n"
+        self.send_response(HTTPStatus.METHOD_NOT_ALLOWED)
+        self.send_header("Allow", "GET, HEAD")
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Connection", "close")  # a body the client sent is not read: nothing may follow it
+        self.end_headers()
+        self.wfile.write(data)
+        self.close_connection = True
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_allowed
+
     def log_message(self, format: str, *args) -> None:
         pass  # one line per rebuild is printed instead of an access log
 

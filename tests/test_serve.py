@@ -220,7 +220,10 @@ def test_head_sends_headers_only(server):
 
 
 def test_other_methods_are_refused(server):
-    assert raw_get(port_of(server), "/", method="POST")[0] == 501
+    for method in ("POST", "PUT", "DELETE", "PATCH", "OPTIONS"):
+        status, headers, _ = raw_get(port_of(server), "/", method=method)
+        assert (status, headers["allow"]) == (405, "GET, HEAD"), method
+    assert raw_get(port_of(server), "/", method="BREW")[0] == 501  # not an HTTP method at all
 
 
 @pytest.mark.parametrize("target", [
@@ -327,6 +330,12 @@ def test_port_in_use_is_a_usage_error(out):
 def test_port_out_of_range_is_a_usage_error(tmp_path, capsys):
     assert cli.main(["serve", str(tmp_path), "--port", "70000"]) == 2
     assert "--port 70000 is out of range" in capsys.readouterr().err
+
+
+def test_an_ipv6_host_may_be_written_in_brackets():
+    args = cli.make_parser().parse_args(["serve", "--host", "[::1]"])
+    assert args.host == "::1"
+    assert cli.make_parser().parse_args(["serve", "--host", "::1"]).host == "::1"
 
 
 def test_inject_places_the_tag_before_the_last_body_close():

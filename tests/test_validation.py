@@ -156,6 +156,20 @@ def test_problem_is_located(tmp_path, file, content, expected, hint):
     assert hint in matching[0]
 
 
+def test_a_misspelt_required_field_is_one_problem_not_two(tmp_path):
+    files = {BRIEF: brief("title: A brief\ndate: 2025-12-01\nsummery: One line.\n"),
+             "content/people/ann.yaml": "nmae: Ann\n"}
+    code, lines, err = check(tmp_path, files)
+    assert code == 1
+    assert lines == [f"{BRIEF}:4:1: error: unknown field 'summery' in the brief's front matter "
+                     "(did you mean 'summary'?)",
+                     "content/people/ann.yaml:1:1: error: the person is missing the required field 'name' (add "
+                     "'name: ...': the display name; or rename 'nmae' on line 1, if it is meant to be it)"], err
+    code, lines, err = check(tmp_path, {BRIEF: brief("title: A brief\ndate: 2025-12-01\nzzz: One line.\n")})
+    assert f"{BRIEF}:2:1: error: the brief's front matter is missing the required field 'summary' " \
+           "(add 'summary: ...': one plain-text paragraph)" in lines, err
+
+
 def test_summary_too_long_is_warning_then_error_under_strict(tmp_path):
     files = {"briefgen.yaml": "title: t\nsummary_max_length: 10\n"}
     code, lines, _ = check(tmp_path, files)
@@ -329,7 +343,8 @@ def test_usage_errors_exit_2(tmp_path):
     code, _, err = run_cli("build", tmp_path / "missing")
     assert code == 2 and "does not exist" in err
     code, _, err = run_cli("build", "--no-such-flag")
-    assert code == 2 and "unrecognized arguments" in err
+    assert code == 2 and err.strip() == ("briefgen: error: briefgen build: unrecognized arguments: --no-such-flag "
+                                         "(see 'briefgen build --help')")
     code, _, err = run_cli("frobnicate")
     assert code == 2 and "Traceback" not in err
     for jobs in ("0", "-1", "two", "²"):
