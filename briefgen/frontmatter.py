@@ -24,6 +24,10 @@ _PLAIN_TAGS: dict[str, str] = {}  # plain scalar -> its implicit tag, for this p
 _PLAIN_TAGS_MAX = 1 << 16  # entries (of at most 64 characters): a few MB at most
 
 
+# A flow collection YAML reached the next line in without its closing bracket: named for the error.
+_UNCLOSED = {"while parsing a flow sequence": ("list", "]"), "while parsing a flow mapping": ("mapping", "}")}
+
+
 class _Loader(_SafeLoader):  # type: ignore[misc, valid-type]
     """The safe loader, with tags resolved as it resolves them, faster. Its composer (C or not) calls
     ``resolve`` in Python for every node; unquoted scalars (ids, statuses, dates, keys) repeat from file
@@ -204,9 +208,16 @@ def compose(text: str, path: str, first_line: int, diagnostics: Diagnostics) -> 
         mark = exc.problem_mark or exc.context_mark
         if exc.context == "while scanning a simple key" and exc.context_mark:
             mark = exc.context_mark  # the line that lacks its ':', not the next one, where it was missed
-        at = _Lines(text, first_line).mark(mark.index) if mark else _Mark(first_line - 1, 0)
         problem = exc.problem or exc.context or "invalid YAML"
         hint = "check the indentation and quote values that contain ': ' or start with a special character"
+        unclosed = _UNCLOSED.get(exc.context or "")
+        if unclosed and exc.context_mark and exc.problem_mark and exc.problem_mark.line > exc.context_mark.line \
+                and "did not find expected ','" in (exc.problem or ""):
+            mark = exc.context_mark  # where the [ or { was opened, not the line after, where YAML gave up
+            what, closer = unclosed
+            problem = f"this {what} is not closed with '{closer}'"
+            hint = f"add the '{closer}', and put a comma between items; quote an item that holds , [ ] {{ }} or #"
+        at = _Lines(text, first_line).mark(mark.index) if mark else _Mark(first_line - 1, 0)
         diagnostics.error(path, at.line + 1, at.column + 1, f"YAML syntax error: {problem}", hint)
         return None, 0
     except yaml.YAMLError as exc:

@@ -62,7 +62,7 @@ CASES = [
     ("non-http-link", "content/people/ann.yaml", "name: Ann\nlinks:\n  home: ftp://example.org/\n",
      "content/people/ann.yaml:3:9: error: 'links.home' must be an http:// or https:// URL", ""),
     ("yaml-syntax", BRIEF, brief("title: [unclosed\ndate: 2025-12-01\nsummary: x"),
-     f"{BRIEF}:3:5: error: YAML syntax error", ""),
+     f"{BRIEF}:2:8: error: YAML syntax error: this list is not closed with ']'", ""),
     ("not-utf8", BRIEF, b"---\ntitle: caf\xe9\ndate: 2025-12-01\nsummary: x\n---\n",
      f"{BRIEF}:2:11: error: the file is not valid UTF-8 (byte 0xe9)", "save the file as UTF-8"),
     ("duplicate-key", BRIEF, brief(GOOD_FRONT + "title: Again"),
@@ -142,6 +142,10 @@ CASES = [
     ("output-dir-with-a-line-break", "briefgen.yaml", 'title: x\noutput_dir: "o\\n::error::X"\n',
      "briefgen.yaml:2:13: error: output_dir contains a control character", ""),
     # The line that lacks its colon, not the line after it, where the YAML parser noticed.
+    ("unclosed-flow-list", BRIEF, brief(GOOD_FRONT + "tags: [venezuela, talks\npeople: [donald-trump]"),
+     f"{BRIEF}:5:7: error: YAML syntax error: this list is not closed with ']'", "add the ']'"),
+    ("unclosed-flow-mapping", "content/people/ann.yaml", "name: Ann\nlinks: {site: https://example.org\nrole: x\n",
+     "content/people/ann.yaml:2:8: error: YAML syntax error: this mapping is not closed with '}'", "add the '}'"),
     ("yaml-key-without-colon", "content/people/ann.yaml", "name: Ann\nrole President\n",
      "content/people/ann.yaml:2:1: error: YAML syntax error: could not find expected ':'", ""),
 ]
