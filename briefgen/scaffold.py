@@ -17,10 +17,13 @@ from . import __version__
 from . import scaffold_templates as t
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .diagnostics import ContentError, Diagnostics, UsageError, did_you_mean
-from .load import load_entity
+from .frontmatter import split
+from .load import brief_slug, load_entity, slug_from_filename
 from .schema import fold, is_id, slugify
+from .sources import find_content, read_text
 
-_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]")
+# A `slug:` line, for a brief whose front matter does not parse (the slug it will have once fixed)
+_SLUG_LINE = re.compile(r"""^slug:[ \t]*(['"]?)([a-z0-9-]+)\1[ \t]*(?:#.*)?$""", re.MULTILINE)
 # Entries that do not make a folder "non-empty" for init: a fresh `git init` or an
 # empty clone of a new GitHub repository is where most sites start.
 _IGNORED_ENTRIES = frozenset({".git"})
@@ -164,8 +167,7 @@ def new_file(site_dir: Path, kind: str, name: str, today: dt.date | None = None)
                          "(accents are dropped: 'Nicolás' becomes 'nicolas')")
     if kind == "brief":
         folder = site_dir / "content" / "briefs"
-        taken = {slugify(_DATE_PREFIX.sub("", p.stem)) for p in _files(folder, ".md")}
-        slug = _unique(base, taken)
+        slug = _free_slug(base, _brief_slugs(site_dir, config), folder, today)
         path = folder / f"{today.isoformat()}-{slug}.md"
         text = _brief_text(name, slug, today, config)
     else:
@@ -231,6 +233,44 @@ def _unique(base: str, taken: set[str]) -> str:
     while ident in taken or not is_id(ident):
         ident, n = f"{base}-{n}", n + 1
     return ident
+
+
+def _brief_slugs(site_dir: Path, config: SiteConfig) -> set[str]:
+    """The slug of every brief of the site, drafts too (they collide under ``--drafts``), found and read
+    as the build finds and reads them (sub-folders of content/briefs/, skipped names, the size limit),
+    so that a new brief never makes a duplicate slug."""
+    quiet = Diagnostics()  # the build reports what is wrong with a file; new only needs the slugs
+    slugs: set[str] = set()
+    for source in find_content(site_dir, [], quiet):  # given no entity kinds, it finds briefs alone
+        text = read_text(source.path, source.rel, quiet, config.max_file_size)
+        slugs |= _slugs_of(source.rel, text)
+    return slugs
+
+
+def _slugs_of(rel: str, text: str | None) -> set[str]:
+    """The slug of the brief ``rel``: its ``slug:``, else its file name's (:func:`brief_slug`, the
+    build's rule). Front matter that cannot name a slug (no ``slug`` in it, nor a ``\\`` escape that
+    could spell one) is not parsed: most briefs, at a fraction of the cost. A brief that cannot be read
+    or parsed counts with its file name's slug and any ``slug:`` line in it: the build reports the
+    problem, and once it is fixed the brief has one of those."""
+    parts = split(text, rel, Diagnostics()) if text is not None else None
+    front = parts[0] if parts is not None else ""
+    if parts is not None and "slug" not in front and "\\" not in front:
+        return {slug_from_filename(rel)}
+    slug = brief_slug(rel, text) if parts is not None else None
+    if slug is not None:
+        return {slug}
+    return {slug_from_filename(rel), *(m[2] for m in _SLUG_LINE.finditer(front))}
+
+
+def _free_slug(base: str, taken: set[str], folder: Path, today: dt.date) -> str:
+    """:func:`_unique` slug whose file, ``<today>-<slug>.md`` in ``folder``, does not exist either (a
+    file there may have a ``slug:`` of its own and leave its file name's slug free)."""
+    while True:
+        slug = _unique(base, taken)
+        if not os.path.lexists(folder / f"{today.isoformat()}-{slug}.md"):
+            return slug
+        taken = taken | {slug}
 
 
 def _named_already(folder: Path, kind: str, name: str, config: SiteConfig) -> str | None:

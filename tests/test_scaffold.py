@@ -12,8 +12,10 @@ import yaml
 from briefgen.cli import main
 from briefgen.config import load_config
 from briefgen.diagnostics import Diagnostics
-from briefgen.load import load_brief, load_entity
+from briefgen.load import brief_slug, load_brief, load_entity
 from briefgen.scaffold import github_pages_url
+
+from .conftest import make_site
 
 SITE_FILES = {
     "briefgen.yaml", ".gitignore", "README.md", ".github/workflows/pages.yml",
@@ -185,6 +187,50 @@ def test_new_brief(site: Path, capsys) -> None:
     assert (site / "content" / "briefs" / f"{today}-trump-summons-chiefs-2.md").is_file()
     assert new(site, "brief", "Trump: summons chiefs") == 0
     assert (site / "content" / "briefs" / f"{today}-trump-summons-chiefs-3.md").is_file()
+
+
+BRIEF = "---\ntitle: T\ndate: 2024-01-01\nsummary: S.\n{}---\nBody.\n"
+
+
+def test_new_brief_avoids_every_slug_the_build_gives(site: Path, capsys) -> None:
+    """The slugs taken are those the briefs have (``slug:``, else the file name), in sub-folders too,
+    drafts too (they collide under --drafts); not those of the files the build skips."""
+    today = dt.date.today().isoformat()
+    briefs = site / "content" / "briefs"
+    make_site(briefs, {
+        "2024-01-02-first.md": BRIEF.format("slug: moon\n"),  # "first" is free, "moon" is not
+        "2024/2024-01-01-landing.md": BRIEF.format(""),
+        "2024/deeper/2024-01-03-star.markdown": BRIEF.format("draft: true\nslug: 'star'  # a comment\n"),
+        "2024-01-04-escaped.md": BRIEF.format('"\\x73lug": nova\n'),  # the key is 'slug' all the same
+        "2024-01-05-broken.md": "---\ntitle: [unclosed\nslug: sun\n---\n",  # taken once it is fixed
+        "2024-01-06-binary.md": b"\xff\xfe---\n",
+        "_drafts/2024-01-01-comet.md": BRIEF.format(""),  # skipped by the build: not taken
+        "2024-01-07-halley.md~": BRIEF.format(""),
+        f"{today}-pluto.md": BRIEF.format("slug: dwarf\n"),  # "pluto" is free, its file name is not
+    })
+    for title in ("Moon", "Landing", "Star", "Nova", "Sun", "Binary", "Comet", "Halley", "First", "Pluto"):
+        assert new(site, "brief", title) == 0
+    created = {p.name for p in briefs.iterdir() if p.name.startswith(today)} - {f"{today}-pluto.md"}
+    assert created == {f"{today}-{slug}.md" for slug in (
+        "moon-2", "landing-2", "star-2", "nova-2", "sun-2", "binary-2", "comet", "halley", "first", "pluto-2")}
+    for path in briefs.glob(f"{today}-*.md"):  # summaries written: the new briefs validate
+        path.write_text(path.read_text().replace("# summary: >-\n#   What", "summary: >-\n  What"))
+    capsys.readouterr()
+    assert main(["check", str(site), "--drafts"]) == 1
+    err = capsys.readouterr().err
+    assert [line.split(":")[0] for line in err.splitlines()] == [  # their errors, and no duplicate slug
+        "content/briefs/2024-01-05-broken.md", "content/briefs/2024-01-06-binary.md"]
+
+
+@pytest.mark.parametrize("front", [
+    "", "slug: moon\n", "slug: 'moon'\n", "slug: Moon\n", "slug: con\n", "slug: !!str moon\n", "slug:\n",
+    "slug: [a]\n", "slug: 12\n", '"\\x73lug": moon\n', "claims:\n  - text: x\n    slug: moon\n",
+])
+@pytest.mark.parametrize("name", ["2024-01-01-landing.md", "2024/landing.md", "2024-01-01-.md", "nul.md"])
+def test_brief_slug_is_the_slug_load_brief_gives(name: str, front: str) -> None:
+    rel, text = f"content/briefs/{name}", BRIEF.format(front)
+    config = load_config(Path("/nonexistent"), Diagnostics())
+    assert brief_slug(rel, text) == load_brief(rel, text, config, Diagnostics()).slug
 
 
 def test_new_entities(site: Path, capsys) -> None:
