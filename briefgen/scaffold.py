@@ -43,17 +43,24 @@ class InitResult:
 def init_site(dir: Path, force: bool = False) -> InitResult:
     """Create a new site in ``dir``: config, sample content, README, .gitignore and
     a GitHub Pages workflow. ``dir`` must be empty (a ``.git`` folder is allowed)
-    unless ``force``; existing files are never overwritten, only skipped."""
-    if dir.exists() and not dir.is_dir():
-        raise UsageError(f"{dir} is a file, not a folder; choose a folder name for the new site")
+    unless ``force``; existing files are never overwritten, only skipped. A file or a
+    symlink to nothing where a folder must be is refused before anything is written."""
+    problem = _in_the_way(dir)
+    if problem:
+        raise UsageError(f"{problem}; choose a folder name for the new site")
     if dir.is_dir() and not force:
         entries = sorted(e.name for e in dir.iterdir() if e.name not in _IGNORED_ENTRIES)
         if entries:
             shown = ", ".join(entries[:5]) + (", ..." if len(entries) > 5 else "")
             raise UsageError(f"{dir} is not empty ({shown}); choose a new folder, or use --force "
                              "to add the missing files (existing files are never overwritten)")
+    files = site_files(dir)
+    for folder in sorted({(dir / rel).parent for rel in files}):  # (with --force) before writing any file
+        problem = _first_in_the_way(folder, dir)
+        if problem:
+            raise UsageError(f"{problem}; move it aside")
     result = InitResult()
-    for rel, text in site_files(dir).items():
+    for rel, text in files.items():
         path = dir / rel
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -66,6 +73,27 @@ def init_site(dir: Path, force: bool = False) -> InitResult:
             raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
         result.created.append(path)
     return result
+
+
+def _in_the_way(path: Path) -> str | None:
+    """What keeps ``path`` from being a folder: a file, or a symlink whose target does not exist; else
+    None. (``mkdir`` says only 'File exists' for either, which init took for files it could skip.)"""
+    if path.is_symlink() and not path.exists():
+        return f"{path} is a symlink to {os.readlink(path)}, which does not exist"
+    if path.exists() and not path.is_dir():
+        return f"{path} is a file, not a folder"
+    return None
+
+
+def _first_in_the_way(folder: Path, top: Path) -> str | None:
+    """What is in the way (:func:`_in_the_way`) of the first folder that making ``folder`` inside ``top``
+    goes through or makes, from ``top`` down; None when ``folder`` can be made."""
+    chain = [folder, *folder.parents]
+    for path in reversed(chain[:chain.index(top) + 1] if top in chain else [folder]):
+        problem = _in_the_way(path)
+        if problem:
+            return problem
+    return None
 
 
 def site_files(dir: Path) -> dict[str, str]:
@@ -180,8 +208,9 @@ def new_file(site_dir: Path, kind: str, name: str, today: dt.date | None = None)
         ident = _unique(base, taken)
         path = folder / f"{ident}.yaml"
         text = _entity_text(kind, name, today)
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder} is a file, not a folder; move it aside")
+    problem = _first_in_the_way(folder, site_dir)
+    if problem:
+        raise UsageError(f"{problem}; move it aside")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8", newline="\n") as f:

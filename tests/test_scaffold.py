@@ -134,6 +134,34 @@ def test_init_in_a_fresh_clone_guesses_base_url_and_branch(tmp_path: Path) -> No
     assert workflow[True]["push"]["branches"] == ["trunk"]
 
 
+def test_init_refuses_a_symlink_to_nothing(tmp_path: Path, capsys) -> None:
+    """A dangling symlink is no folder: init says so and writes nothing (it used to 'skip' every file
+    as if it existed, then print its 'Next:' line)."""
+    link = tmp_path / "dangling"
+    link.symlink_to(tmp_path / "nowhere")
+    assert main(["init", str(link)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (f"briefgen: error: {link} is a symlink to {tmp_path / 'nowhere'}, which does not exist; "
+                   "choose a folder name for the new site\n")
+    assert not (tmp_path / "nowhere").exists() and link.is_symlink()
+
+
+@pytest.mark.parametrize("blocker", ["file", "symlink to nothing"])
+def test_init_force_refuses_a_file_where_it_needs_a_folder(tmp_path: Path, capsys, blocker: str) -> None:
+    site = tmp_path / "s"
+    site.mkdir()
+    if blocker == "file":
+        (site / "content").write_text("not a folder\n")
+        said = f"{site / 'content'} is a file, not a folder"
+    else:
+        (site / "content").symlink_to(tmp_path / "nowhere")
+        said = f"{site / 'content'} is a symlink to {tmp_path / 'nowhere'}, which does not exist"
+    assert main(["init", str(site), "--force"]) == 2
+    assert capsys.readouterr() == ("", f"briefgen: error: {said}; move it aside\n")
+    assert {p.name for p in site.iterdir()} == {"content"}  # nothing written: checked before the first file
+
+
 @pytest.mark.parametrize(
     ("remote", "url"),
     [
@@ -231,6 +259,15 @@ def test_brief_slug_is_the_slug_load_brief_gives(name: str, front: str) -> None:
     rel, text = f"content/briefs/{name}", BRIEF.format(front)
     config = load_config(Path("/nonexistent"), Diagnostics())
     assert brief_slug(rel, text) == load_brief(rel, text, config, Diagnostics()).slug
+
+
+def test_new_refuses_a_symlink_to_nothing_as_its_folder(site: Path, tmp_path: Path, capsys) -> None:
+    briefs = site / "content" / "briefs"
+    briefs.symlink_to(tmp_path / "nowhere")
+    assert new(site, "brief", "Moon") == 2
+    assert capsys.readouterr().err == (f"briefgen: error: {briefs} is a symlink to {tmp_path / 'nowhere'}, "
+                                       "which does not exist; move it aside\n")
+    assert not (tmp_path / "nowhere").exists()
 
 
 def test_new_entities(site: Path, capsys) -> None:
