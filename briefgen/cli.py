@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .diagnostics import BriefgenError, ContentError, UsageError, format_all, one_line
+from .diagnostics import BriefgenError, ContentError, UsageError, format_all, one_line, shell_word
 
 
 class _Parser(argparse.ArgumentParser):
@@ -109,7 +109,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"created {path}")
     for path in result.skipped:
         print(f"skipped {path} (already exists)")
-    print(f"\nNext: cd {args.dir} && briefgen serve")
+    print(f"\nNext: cd {shell_word(args.dir)} && briefgen serve")
     return 0
 
 
@@ -185,7 +185,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("init", help="create a new site",
                        description="Create a new site: config, sample content, GitHub Pages workflow.")
-    p.add_argument("dir", metavar="DIR", help="folder to create the site in")
+    p.add_argument("dir", type=_folder, metavar="DIR", help="folder to create the site in")
     p.add_argument("--force", action="store_true", help="allow a non-empty folder (never overwrites files)")
     p.set_defaults(func=cmd_init)
 

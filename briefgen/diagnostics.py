@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -41,6 +42,12 @@ def one_line(text: str) -> str:
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")  # what could break a line (str.splitlines)
+
+
+def shell_word(path: str) -> str:
+    """``path`` as one word that a shell reads back as it is, in a command to copy: quoted when it must
+    be (spaces, quotes, ``$``, letters beyond ASCII...), and never taken for an option (``./-x``)."""
+    return shlex.quote("./" + path if path.startswith("-") else path)
 
 
 @dataclass

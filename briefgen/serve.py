@@ -25,7 +25,7 @@ from pathlib import Path
 import watchfiles
 
 from .config import CONFIG_FILE, load_config
-from .diagnostics import BriefgenError, ContentError, Diagnostics, UsageError, format_all, one_line
+from .diagnostics import BriefgenError, ContentError, Diagnostics, UsageError, format_all, one_line, shell_word
 from .livereload import LiveReload, diagnostic_payload, message_payload
 from .server import PreviewServer, open_server
 from .theme import builtin_themes_dir
@@ -270,12 +270,20 @@ def _non_loopback_warning(host: str) -> str:
             f"(default --host 127.0.0.1)")
 
 
+def _not_a_site_folder(site_dir: Path) -> str:
+    """Why ``site_dir`` cannot be served, and what to do: ``init`` only where nothing is there yet (it
+    refuses a file, or a symlink to nothing, as a site folder)."""
+    if os.path.lexists(site_dir):
+        return f"{site_dir} is not a folder; pass the site folder (default: .)"
+    return f"{site_dir} does not exist; to create a site there, run: briefgen init {shell_word(str(site_dir))}"
+
+
 def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = False,
           open_browser: bool = False) -> int:
     """Build, serve on ``host:port``, rebuild on change. Returns 0 after Ctrl-C or SIGTERM."""
     site_dir = Path(os.path.abspath(site_dir))
     if not site_dir.is_dir():
-        raise UsageError(f"{site_dir} is not a folder (run 'briefgen init {site_dir}' to create a site)")
+        raise UsageError(_not_a_site_folder(site_dir))
     if not 0 <= port <= 65535:
         raise UsageError(f"--port {port} is out of range; use 1-65535, or 0 for a free port")
     site_dir = site_dir.resolve()

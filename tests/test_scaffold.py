@@ -162,6 +162,26 @@ def test_init_force_refuses_a_file_where_it_needs_a_folder(tmp_path: Path, capsy
     assert {p.name for p in site.iterdir()} == {"content"}  # nothing written: checked before the first file
 
 
+def test_init_next_step_quotes_the_folder_for_the_shell(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name, shown in (("my site ünïcode 日本", "'my site ünïcode 日本'"), ("it's", "'it'\"'\"'s'"),
+                        ("plain-name", "plain-name")):
+        assert main(["init", name]) == 0
+        assert capsys.readouterr().out.endswith(f"\nNext: cd {shown} && briefgen serve\n")
+    assert main(["init", "--", "-dash"]) == 0
+    assert capsys.readouterr().out.endswith("\nNext: cd ./-dash && briefgen serve\n")
+
+
+@pytest.mark.parametrize("arg", ["", "  "])
+def test_init_refuses_an_empty_folder_name(tmp_path: Path, monkeypatch, capsys, arg: str) -> None:
+    """An empty DIR (a script's unset variable) is not '.', as ``--out ""`` is not the default folder."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", arg]) == 2
+    assert capsys.readouterr().err == ("briefgen: error: briefgen init: argument DIR: must not be empty "
+                                       "(see 'briefgen init --help')\n")
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize(
     ("remote", "url"),
     [

@@ -338,6 +338,21 @@ def test_an_ipv6_host_may_be_written_in_brackets():
     assert cli.make_parser().parse_args(["serve", "--host", "::1"]).host == "::1"
 
 
+def test_serve_suggests_init_only_where_nothing_is(tmp_path, capsys):
+    """init refuses a file or a symlink to nothing as a site folder, so serve does not suggest it there."""
+    (tmp_path / "afile").write_text("x\n")
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    for name in ("afile", "dangling"):
+        assert cli.main(["serve", str(tmp_path / name), "--port", "0"]) == 2
+        err = capsys.readouterr().err
+        assert err == f"briefgen: error: {tmp_path / name} is not a folder; pass the site folder (default: .)\n"
+    missing = tmp_path / "new site"
+    assert cli.main(["serve", str(missing), "--port", "0"]) == 2
+    assert capsys.readouterr().err == (f"briefgen: error: {missing} does not exist; to create a site there, "
+                                       f"run: briefgen init '{missing}'\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "dangling"]
+
+
 def test_inject_places_the_tag_before_the_last_body_close():
     html = b"<body><pre></body></pre></body>"
     assert inject(html, "x-1") == (b'<body><pre></body></pre><script src="/__briefgen/live.js" '
