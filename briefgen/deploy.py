@@ -158,9 +158,8 @@ def _require_work_tree(git: Git) -> None:
 
 def _check_branch(git: Git, branch: str) -> str:
     """``refs/heads/<branch>`` after checking the name and that no worktree has it checked out."""
+    _check_branch_name(git, branch)
     ref = f"refs/heads/{branch}"
-    if not branch or branch.startswith("-") or git.run("check-ref-format", ref, check=False).returncode:
-        raise UsageError(f"{branch!r} is not a valid branch name; the usual one is --branch gh-pages")
     worktrees = git.out("worktree", "list", "--porcelain").splitlines()
     for i, line in enumerate(worktrees):
         if line == f"branch {ref}":
@@ -169,6 +168,33 @@ def _check_branch(git: Git, branch: str) -> str:
                              "under you: switch that worktree to another branch, or deploy to another "
                              "--branch")
     return ref
+
+
+# Names git itself reads as something else: HEAD, its shorthand @, and the pseudo-refs it keeps beside
+# HEAD (FETCH_HEAD, which every fetch writes, ORIG_HEAD, MERGE_HEAD...). A branch by one of these names is
+# shadowed or ambiguous: with refs/heads/HEAD, 'git checkout -b dev' fails ("ambiguous object name").
+_READ_AS_HEAD = re.compile(r"@|[A-Z_]*HEAD")
+
+
+def _check_branch_name(git: Git, branch: str) -> None:
+    """Refuse, before anything is written, a name ``git branch`` would refuse (``git check-ref-format
+    --branch``, which knows HEAD, and of ``refs/heads/<branch>``, which knows the rest) or would misread:
+    a full ref name (``refs/heads/x`` would become ``refs/heads/refs/heads/x``) or an option (``-x``)."""
+    usual = "the usual one is --branch gh-pages"
+    if _READ_AS_HEAD.fullmatch(branch):
+        meaning = "HEAD" if branch == "@" else branch
+        raise UsageError(f"{branch!r} cannot be a branch name: git already uses it for {meaning} (a branch by "
+                         f"that name would make git commands ambiguous); {usual}")
+    if branch.startswith("refs/"):
+        short = branch.removeprefix("refs/heads/")
+        example = short if short != branch and short else "gh-pages"
+        raise UsageError(f"{branch!r} is a full ref name; --branch takes a branch's short name, e.g. "
+                         f"--branch {example}")
+    if not branch or branch.startswith("-"):
+        raise UsageError(f"{branch!r} is not a valid branch name; {usual}")
+    if (git.run("check-ref-format", "--branch", branch, check=False).returncode
+            or git.run("check-ref-format", f"refs/heads/{branch}", check=False).returncode):
+        raise UsageError(f"{branch!r} is not a valid branch name ('git check-ref-format' refuses it); {usual}")
 
 
 def _check_cname(cname: str | None) -> str | None:

@@ -221,6 +221,32 @@ def test_usage_errors(repo: Path, args: list[str], message: str, capsys) -> None
     assert git(repo, "branch", "--list", "gh-pages") == ""
 
 
+@pytest.mark.parametrize(
+    ("branch", "message"),
+    [
+        ("HEAD", "git already uses it"),  # check-ref-format accepts refs/heads/HEAD; git branch does not
+        ("@", "git already uses it"),
+        ("FETCH_HEAD", "git already uses it"),
+        ("refs/heads/x", "--branch x"),  # would be refs/heads/refs/heads/x
+        ("refs/x", "short name"),
+        ("-x", "not a valid branch name"),
+        ("", "not a valid branch name"),
+        ("a..b", "not a valid branch name"),
+        ("x.lock", "not a valid branch name"),
+        ("@{-1}", "not a valid branch name"),
+    ],
+)
+def test_branch_names_git_would_refuse_or_misread(repo: Path, origin: Path, branch: str, message: str,
+                                                  capsys) -> None:
+    refs = git(repo, "for-each-ref")
+    assert deploy(repo, f"--branch={branch}") == 2  # (=: so that -x is a value)
+    err = capsys.readouterr().err
+    assert message in err and err.startswith("briefgen: error: ") and err.count("\n") == 1
+    assert git(repo, "for-each-ref") == refs  # no branch made, no remote-tracking ref
+    assert git(origin, "for-each-ref") == ""
+    git(repo, "checkout", "-q", "-b", "dev")  # what a refs/heads/HEAD broke: 'ambiguous object name'
+
+
 def test_outside_a_git_repository(tmp_path: Path, capsys) -> None:
     site = tmp_path / "plain"
     write(site / "site", OUTPUT)
