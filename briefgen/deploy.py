@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import BriefgenError, ContentError, Diagnostics, UsageError
+from .diagnostics import BriefgenError, ContentError, Diagnostics, UsageError, one_line
 
 MARKER = ".briefgen-output"  # written by the build into its output folder; never deployed
 SKIPPED_DIRS = frozenset({".briefgen-cache", ".git"})  # at any depth
@@ -55,7 +55,8 @@ class Git:
         except FileNotFoundError:
             raise BriefgenError("git is not installed (or not on PATH); deploy needs it") from None
         if check and proc.returncode != 0:
-            raise BriefgenError(f"'git {args[0]}' failed: {_text(proc.stderr) or f'exit {proc.returncode}'}")
+            command = next((a for a in args if not a.startswith("-") and "=" not in a), "")
+            raise BriefgenError(f"'git {command}' failed: {git_message(proc)}")
         return proc
 
     def out(self, *args: str, input: bytes | None = None, env: Mapping[str, str] | None = None) -> str:
@@ -71,6 +72,31 @@ class Git:
 
 def _text(data: bytes) -> str:
     return data.decode("utf-8", "replace").strip()
+
+
+_GIT_LINES = 4  # at most this many of git's lines in one message
+
+
+def git_message(proc: subprocess.CompletedProcess[bytes]) -> str:
+    """What a failed git command said, as one line for ``briefgen: error: ...``. git (or ssh, or the
+    remote's hook: ``remote: ...``) states the problem first, then, after a blank line, gives generic
+    advice ("Please make sure you have the correct access rights / and the repository exists."): the first
+    part is kept, without ``fatal:``/``error:`` prefixes, final full stops, ``hint:`` lines and repeats,
+    joined with ``; ``. What is left that could break a line is escaped (:func:`one_line`): a hook writes
+    what it likes, and a line of its own in a CI log can be a command (``::error::``)."""
+    said: list[str] = []
+    for line in _text(proc.stderr).splitlines():
+        line = re.sub(r"^(?:fatal|error): *", "", line.strip()).removesuffix(".")  # (before "; ")
+        if not line and said:
+            break  # the advice that follows
+        if line and line != "remote:" and not line.startswith("hint:") and line not in said:
+            said.append(line)
+    if not said:
+        return f"exit status {proc.returncode}"
+    more = len(said) - _GIT_LINES
+    if more > 0:
+        said = [*said[:_GIT_LINES], f"... ({more} more line{'s' if more > 1 else ''})"]
+    return one_line("; ".join(said))
 
 
 def deploy(options: DeployOptions) -> str:
@@ -299,7 +325,7 @@ def _fetch_remote_tip(git: Git, remote: str, branch: str) -> str | None:
     if proc.returncode == 2:
         return None
     if proc.returncode != 0:
-        raise BriefgenError(f"cannot reach git remote {remote!r}: {_text(proc.stderr)} "
+        raise BriefgenError(f"cannot reach git remote {remote!r}: {git_message(proc)} "
                             "(check the network and your access, or commit without pushing with --no-push)")
     tip = _text(proc.stdout).split()[0]
     if git.run("cat-file", "-e", f"{tip}^{{commit}}", check=False).returncode != 0:
@@ -334,4 +360,4 @@ def _push(git: Git, remote: str, branch: str, force: bool) -> None:
             f"the published site with this build, run again with --force; to keep {remote}'s history, "
             f"delete the local branch ('git branch -D {branch}') and deploy again: it then builds on "
             f"{remote}/{branch}")
-    raise BriefgenError(f"git push to {remote} failed: {_text(proc.stderr) or _text(proc.stdout)}")
+    raise BriefgenError(f"git push to {remote} failed: {git_message(proc)}")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.cli import main
+from briefgen.deploy import git_message
 
 OUTPUT = {
     "index.html": "<h1>Home</h1>\n",
@@ -245,6 +246,34 @@ def test_branch_names_git_would_refuse_or_misread(repo: Path, origin: Path, bran
     assert git(repo, "for-each-ref") == refs  # no branch made, no remote-tracking ref
     assert git(origin, "for-each-ref") == ""
     git(repo, "checkout", "-q", "-b", "dev")  # what a refs/heads/HEAD broke: 'ambiguous object name'
+
+
+def test_a_git_failure_is_one_readable_line(tmp_path: Path, repo: Path, capsys) -> None:
+    git(repo, "remote", "set-url", "origin", str(tmp_path / "missing.git"))
+    assert deploy(repo) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "\\n" not in err and "Traceback" not in err
+    # git's messages, joined; not its generic advice ("Please make sure you have the correct access rights")
+    assert "does not appear to be a git repository; Could not read from remote repository (check" in err
+    assert "fatal:" not in err and "Please make sure" not in err
+
+
+@pytest.mark.parametrize(
+    ("stderr", "message"),
+    [
+        (b"", "exit status 128"),
+        (b"hint: advice\n\nno prefix here\nsecond\n", "no prefix here; second"),
+        (b"git@github.com: Permission denied (publickey).\r\nfatal: Could not read from remote repository.\n\n"
+         b"Please make sure you have the correct access rights\nand the repository exists.\n",
+         ": Permission denied (publickey); Could not read from remote repository"),
+        (b"error: one\nerror: one\nfatal: two\n", "one; two"),
+        (b"".join(b"remote: line %d\n" % i for i in range(9)), "remote: line 3; ... (5 more lines)"),
+        (b"fatal: tab\there\x1b[K\n", "tab\\there\\x1b[K"),
+    ],
+)
+def test_git_message(stderr: bytes, message: str) -> None:
+    proc = subprocess.CompletedProcess(["git"], 128, b"", stderr)
+    assert git_message(proc).endswith(message)
 
 
 def test_outside_a_git_repository(tmp_path: Path, capsys) -> None:
