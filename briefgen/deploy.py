@@ -352,12 +352,17 @@ def _push(git: Git, remote: str, branch: str, force: bool) -> None:
     proc = git.run("push", *flags, remote, f"{ref}:{ref}", check=False)
     if proc.returncode == 0:
         return
-    rejected = any(line.startswith("!") for line in _text(proc.stdout).splitlines())
-    if rejected:
+    # --porcelain: "!<TAB>from:to<TAB>[rejected] (non-fast-forward)" for a branch that moved on without us;
+    # "[remote rejected] (pre-receive hook declined)" when the remote itself refuses (a protected branch)
+    refused = [fields[2] for fields in (line.split("\t") for line in _text(proc.stdout).splitlines())
+               if fields[0] == "!" and len(fields) > 2]
+    if any(summary.startswith("[rejected]") for summary in refused):
         raise BriefgenError(
             f"{remote} refused the push: its {branch} has commits your local {branch} does not have "
             "(another deploy, or a rewritten branch). The new commit is on your local branch. To replace "
             f"the published site with this build, run again with --force; to keep {remote}'s history, "
             f"delete the local branch ('git branch -D {branch}') and deploy again: it then builds on "
             f"{remote}/{branch}")
-    raise BriefgenError(f"git push to {remote} failed: {git_message(proc)}")
+    raise BriefgenError(f"git push to {remote} failed: {one_line('; '.join([*refused, git_message(proc)]))} (the new "
+                        f"commit is on your local {branch}: deploy again, or 'git push {remote} {branch}', once "
+                        f"{remote} accepts it)")

@@ -276,6 +276,21 @@ def test_git_message(stderr: bytes, message: str) -> None:
     assert git_message(proc).endswith(message)
 
 
+def test_what_a_remote_says_cannot_start_a_line(tmp_path: Path, repo: Path, capsys) -> None:
+    hooked = tmp_path / "hooked.git"
+    git(tmp_path, "init", "-q", "--bare", str(hooked))
+    hook = hooked / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\nprintf 'gh-pages is frozen\\n\\n::error::forged\\r\\033[31mred\\n' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    git(repo, "remote", "set-url", "origin", str(hooked))
+    assert deploy(repo) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("briefgen: error: ")
+    assert "remote: gh-pages is frozen; remote: ::error::forged" in err and "\\x1b[31mred" in err
+    # the remote declined it: no diverged branch, and --force would not help
+    assert "[remote rejected] (pre-receive hook declined)" in err and "--force" not in err
+
+
 def test_outside_a_git_repository(tmp_path: Path, capsys) -> None:
     site = tmp_path / "plain"
     write(site / "site", OUTPUT)
