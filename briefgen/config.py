@@ -141,6 +141,19 @@ def _read_base_url(node: yaml.Node, r: Reader, name: str) -> str | None:
     return value if value.endswith("/") else value + "/"
 
 
+def _read_cname(node: yaml.Node, r: Reader, name: str) -> str | None:
+    """Checked with the rest of the configuration (``check``, ``build``), not only when ``deploy`` comes to
+    write the ``CNAME`` file, by the same rule (:func:`schema.bare_domain`)."""
+    value = schema.text(node, r, name)
+    if value is None:
+        return None
+    domain = schema.bare_domain(value)
+    if domain is None:
+        r.error(node, f"'{name}' must be a bare domain name like briefs.example.org, not {value[:60]!r}",
+                schema.domain_hint(value, f"{name}: "))
+    return domain
+
+
 def _read_output_dir(node: yaml.Node, r: Reader, name: str) -> str | None:
     value = schema.text(node, r, name)
     if value is not None and one_line(value) != value:  # (a NUL, a line break...: no folder name of ours)
@@ -171,7 +184,7 @@ CONFIG_FIELDS = {
     "entity_kinds": Field(_read_kinds, "the entity kinds: folder → {label, singular}"),
     "claim_statuses": Field(_read_statuses, "the claim status vocabulary, in order"),
     "markdown": Field(_read_markdown, "Markdown options: {html: false}"),
-    "cname": Field(schema.text, "custom domain written to CNAME by briefgen deploy"),
+    "cname": Field(_read_cname, "custom domain written to CNAME by briefgen deploy"),
     "max_file_size": Field(lambda n, r, k: schema.integer(n, r, k, 1), "largest content file, in bytes"),
     "page_size": Field(lambda n, r, k: schema.integer(n, r, k, 1), "items per page on long list pages"),
 }

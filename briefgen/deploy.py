@@ -15,13 +15,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import schema
 from .diagnostics import BriefgenError, ContentError, Diagnostics, UsageError, one_line
 
 MARKER = ".briefgen-output"  # written by the build into its output folder; never deployed
 SKIPPED_DIRS = frozenset({".briefgen-cache", ".git"})  # at any depth
 DEFAULT_NAME, DEFAULT_EMAIL = "briefgen", "briefgen@localhost"
 FILE_MODE = "100644"
-_DOMAIN = re.compile(r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}", re.I)
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def deploy(options: DeployOptions) -> str:
     config = load_config(site_dir, diagnostics)
     if diagnostics.errors:
         raise ContentError(diagnostics.sorted())
-    cname = _check_cname(options.cname if options.cname is not None else config.cname)
+    cname = _check_cname(options.cname) if options.cname is not None else config.cname  # (checked as read)
 
     report: list[str] = []
     if options.build:
@@ -223,12 +223,14 @@ def _check_branch_name(git: Git, branch: str) -> None:
         raise UsageError(f"{branch!r} is not a valid branch name ('git check-ref-format' refuses it); {usual}")
 
 
-def _check_cname(cname: str | None) -> str | None:
-    if cname is None or not cname.strip():
+def _check_cname(cname: str) -> str | None:
+    """The domain of ``--cname``, by the rule ``cname`` in briefgen.yaml follows; ``--cname ""`` writes none."""
+    if not cname.strip():
         return None
-    domain = cname.strip().rstrip(".").lower()
-    if not _DOMAIN.fullmatch(domain):
-        raise UsageError(f"CNAME must be a bare domain name like briefs.example.org, not {cname!r}")
+    domain = schema.bare_domain(cname)
+    if domain is None:
+        raise UsageError(f"--cname must be a bare domain name like briefs.example.org, not {cname!r} "
+                         f"({schema.domain_hint(cname, '--cname ')})")
     return domain
 
 

@@ -455,6 +455,28 @@ def base_url_problem(value: str) -> str | None:
     return None
 
 
+_DOMAIN = re.compile(r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}", re.I)
+
+
+def bare_domain(value: str) -> str | None:
+    """``value`` as the line of a ``CNAME`` file (``Briefs.Example.org.`` → ``briefs.example.org``), or None
+    when it is not a bare domain name. GitHub Pages reads that file as a host name: a URL, a path, a port or
+    an IP address in it breaks the custom domain, after the deploy has published it."""
+    domain = value.strip().rstrip(".").lower()
+    return domain if _DOMAIN.fullmatch(domain) else None
+
+
+def domain_hint(value: str, write: str) -> str:
+    """What to write instead of ``value``, which :func:`bare_domain` refused: the host name of a URL
+    (``https://x.org/`` → ``x.org``) where it has one. ``write`` is how the setting is given (``cname: ``)."""
+    try:
+        host = urlsplit(value.strip() if "//" in value else "//" + value.strip()).hostname
+    except ValueError:
+        host = None
+    domain = bare_domain(host) if host else None
+    return f"write the domain alone: {write}{domain or 'briefs.example.org'}"
+
+
 def http_url(node: yaml.Node, r: Reader, name: str) -> str | None:
     """An absolute http(s) URL."""
     value = text(node, r, name)

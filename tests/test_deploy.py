@@ -184,6 +184,24 @@ def test_cname_from_config_and_existing_nojekyll_kept(repo: Path) -> None:
     assert files[".nojekyll"] == "kept"
 
 
+def test_a_bad_cname_in_the_config_is_found_by_check_and_build(tmp_path: Path, repo: Path, capsys) -> None:
+    pytest.importorskip("briefgen.build")
+    write(repo, {"briefgen.yaml": 'title: Test\ncname: "https://news.example.org/"\n'})
+    where = "briefgen.yaml:2:8: error: 'cname' must be a bare domain name"
+    for command in (["check", str(repo)], ["build", str(repo), "--out", str(tmp_path / "out")]):
+        assert main(command) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(where) and "(write the domain alone: cname: news.example.org)" in err
+    assert deploy(repo, "--no-push") == 1  # the same diagnostic, before anything is committed
+    assert capsys.readouterr().err.startswith(where)
+    assert git(repo, "branch", "--list", "gh-pages") == ""
+    assert deploy(repo, "--no-push", "--cname", "") == 1  # --cname "" writes no CNAME; the file is still wrong
+
+    write(repo, {"briefgen.yaml": "title: Test\ncname: News.Example.org.\n"})
+    assert deploy(repo, "--no-push") == 0
+    assert tree_files(repo, "gh-pages")["CNAME"] == "news.example.org"
+
+
 def test_default_identity_when_git_has_none(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
         monkeypatch.delenv(var)
@@ -211,7 +229,8 @@ def test_message_for_a_repository_without_commits_and_for_detached_head(tmp_path
         (["--remote", "upstream"], "no git remote named 'upstream'"),
         (["--branch", "main"], "checked out"),
         (["--branch", "bad..name"], "not a valid branch name"),
-        (["--cname", "https://example.org/"], "bare domain"),
+        (["--cname", "https://example.org/"], "bare domain name like briefs.example.org, not 'https://example.org/' "
+                                              "(write the domain alone: --cname example.org)"),
         (["--out", "nowhere"], "not a briefgen build"),
     ],
 )

@@ -141,6 +141,14 @@ CASES = [
      "briefgen.yaml:2:11: error: 'base_url' is not a site's address: it needs a host name", ""),
     ("output-dir-with-a-line-break", "briefgen.yaml", 'title: x\noutput_dir: "o\\n::error::X"\n',
      "briefgen.yaml:2:13: error: output_dir contains a control character", ""),
+    # a custom domain is a host name: deploy would write the URL to CNAME, and GitHub Pages ignore it
+    ("cname-url", "briefgen.yaml", 'title: x\ncname: "http://x.org"\n',
+     "briefgen.yaml:2:8: error: 'cname' must be a bare domain name like briefs.example.org, not 'http://x.org'",
+     "(write the domain alone: cname: x.org)"),
+    ("cname-with-a-port", "briefgen.yaml", "title: x\ncname: news.example.org:8080\n",
+     "briefgen.yaml:2:8: error: 'cname' must be a bare domain name", "cname: news.example.org)"),
+    ("cname-not-a-domain", "briefgen.yaml", "title: x\ncname: my site\n",
+     "briefgen.yaml:2:8: error: 'cname' must be a bare domain name", "cname: briefs.example.org)"),
     # The line that lacks its colon, not the line after it, where the YAML parser noticed.
     ("unclosed-flow-list", BRIEF, brief(GOOD_FRONT + "tags: [venezuela, talks\npeople: [donald-trump]"),
      f"{BRIEF}:5:7: error: YAML syntax error: this list is not closed with ']'", "add the ']'"),
