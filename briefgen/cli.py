@@ -200,7 +200,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="force-push over a diverged remote branch")
     p.add_argument("--cname", metavar="DOMAIN", help="write a CNAME file (default: cname from briefgen.yaml)")
     p.add_argument("--message", "-m", metavar="TEXT", help="commit message (default: Deploy <sha> from <branch>)")
-    p.set_defaults(func=cmd_deploy)
+    p.set_defaults(func=cmd_deploy, strict=True)  # its build is: a failure's summary says why warnings fail it
     return parser
 
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import schema
-from .diagnostics import BriefgenError, ContentError, Diagnostics, UsageError, one_line
+from .config import CONFIG_FILE, load_config
+from .diagnostics import BriefgenError, ContentError, Diagnostic, Diagnostics, UsageError, one_line
 
 MARKER = ".briefgen-output"  # written by the build into its output folder; never deployed
 SKIPPED_DIRS = frozenset({".briefgen-cache", ".git"})  # at any depth
@@ -114,13 +115,14 @@ def deploy(options: DeployOptions) -> str:
                          "add one with 'git remote add origin URL', choose one with --remote, "
                          "or commit without pushing with --no-push")
 
-    from .config import load_config
-
     diagnostics = Diagnostics()
     config = load_config(site_dir, diagnostics)
     if diagnostics.errors:
         raise ContentError(diagnostics.sorted())
     cname = _check_cname(options.cname) if options.cname is not None else config.cname  # (checked as read)
+
+    if options.build and not config.base_url:
+        raise ContentError(_without_base_url(git, site_dir, options.remote, cname))
 
     report: list[str] = []
     if options.build:
@@ -232,6 +234,28 @@ def _check_cname(cname: str) -> str | None:
         raise UsageError(f"--cname must be a bare domain name like briefs.example.org, not {cname!r} "
                          f"({schema.domain_hint(cname, '--cname ')})")
     return domain
+
+
+def _without_base_url(git: Git, site_dir: Path, remote: str, cname: str | None) -> list[Diagnostic]:
+    """A site deployed without ``base_url`` goes live with relative ``<loc>`` entries in sitemap.xml (which
+    search engines reject), no ``Sitemap:`` line in robots.txt and no canonical or Open Graph URLs. A local
+    build may leave it unset (it only makes those absolute links wrong), so this is a warning, which the
+    deploy's strict build refuses; reported, before anything is built, with every problem a strict build
+    would find (:func:`briefgen.build.check`, which writes nothing), and with the address to set: the
+    custom domain's, or the GitHub Pages one of the remote."""
+    from .build import check
+    from .scaffold import github_pages_url
+
+    remote_url = git.maybe("remote", "get-url", remote)
+    url = (f"https://{cname}/" if cname else None) or (github_pages_url(remote_url) if remote_url else None)
+    diagnostics = Diagnostics()
+    diagnostics.warning(CONFIG_FILE, 1, 1, "base_url is not set: the deployed sitemap.xml, feeds, canonical and "
+                        "Open Graph links need the address the site is published at",
+                        f"deploy builds with --strict; add 'base_url: {url or 'https://<user>.github.io/<repo>/'}' "
+                        f"to {CONFIG_FILE}, or build with 'briefgen build --base-url URL' and deploy that with "
+                        "--no-build")
+    diagnostics.extend(check(site_dir, strict=True))
+    return diagnostics.sorted()
 
 
 def _display(path: Path) -> str:

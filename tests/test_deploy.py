@@ -322,6 +322,8 @@ def test_deploy_builds_first(tmp_path: Path, origin: Path, capsys) -> None:
     work = tmp_path / "fresh"
     assert main(["init", str(work)]) == 0
     git(work, "init", "-q")
+    with (work / "briefgen.yaml").open("a", encoding="utf-8") as f:
+        f.write("base_url: https://alice.github.io/briefs/\n")
     git(work, "add", ".")
     git(work, "commit", "-q", "-m", "new site")
     git(work, "remote", "add", "origin", str(origin))
@@ -332,6 +334,36 @@ def test_deploy_builds_first(tmp_path: Path, origin: Path, capsys) -> None:
     built = {p for p in built if not p.startswith(".briefgen")}
     deployed = set(git(origin, "ls-tree", "-r", "--name-only", "gh-pages").splitlines())
     assert deployed == built | {".nojekyll"}
+    assert "<loc>https://alice.github.io/briefs/people/</loc>" in tree_files(origin, "gh-pages")["sitemap.xml"]
+
+
+def test_a_build_without_base_url_is_not_deployed(tmp_path: Path, capsys) -> None:
+    pytest.importorskip("briefgen.build")
+    work = tmp_path / "fresh"
+    assert main(["init", str(work)]) == 0  # outside a GitHub clone: base_url left as a comment
+    git(work, "init", "-q")
+    git(work, "remote", "add", "origin", "git@github.com:alice/briefs.git")
+    write(work, {"content/briefs/broken.md": "---\ntitle: No date or summary\n---\nBody\n"})
+    capsys.readouterr()
+    assert main(["deploy", str(work), "--no-push"]) == 1
+    err = capsys.readouterr().err
+    # a warning (a local build may do without it), which deploy's strict build refuses, with the address
+    # to set; reported beside the content's problems, before anything is built
+    assert err.startswith("briefgen.yaml:1:1: warning: base_url is not set")
+    assert "add 'base_url: https://alice.github.io/briefs/' to briefgen.yaml" in err
+    assert "content/briefs/broken.md" in err and "nothing was written" in err and "Traceback" not in err
+    assert not (work / "site").exists()
+    assert git(work, "branch", "--list", "gh-pages") == ""
+
+    (work / "content/briefs/broken.md").unlink()
+    assert main(["deploy", str(work), "--no-push"]) == 1
+    assert capsys.readouterr().err.endswith("FAILED: 0 error(s), 1 warning(s) (--strict: warnings fail the build); "
+                                            "nothing was written\n")
+    assert main(["deploy", str(work), "--no-push", "--cname", "news.example.org"]) == 1
+    assert "add 'base_url: https://news.example.org/'" in capsys.readouterr().err
+    # a build made with --base-url can still be deployed as it is
+    assert main(["build", str(work), "-q", "--base-url", "https://news.example.org/"]) == 0
+    assert main(["deploy", str(work), "--no-push", "--no-build"]) == 0
 
 
 def test_a_failed_build_is_not_deployed(tmp_path: Path, origin: Path, capsys) -> None:
