@@ -78,6 +78,8 @@ jobs:
         uses: actions/configure-pages@v5
       - name: Build (strict, so any warning fails the build; a one-off build keeps no cache)
         run: briefgen build --strict --no-cache --base-url "${{ steps.pages.outputs.base_url }}/"
+      - name: Leave out the build's marker file (briefgen deploy leaves it out too)
+        run: rm -f site/.briefgen-output
       - name: Upload the site
         uses: actions/upload-pages-artifact@v3
         with:

@@ -81,12 +81,15 @@ def test_generated_workflow(tmp_path: Path) -> None:
 
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
     uses = [step.get("uses", "").split("@")[0] for step in build["steps"]]
-    assert uses == ["actions/checkout", "actions/setup-python", "", "actions/configure-pages", "",
+    assert uses == ["actions/checkout", "actions/setup-python", "", "actions/configure-pages", "", "",
                     "actions/upload-pages-artifact"]
     runs = [step["run"] for step in build["steps"] if "run" in step]
     assert runs[0] == "${{ env.BRIEFGEN_INSTALL }}"
     assert runs[1].startswith("briefgen build --strict --no-cache --base-url")
     assert "steps.pages.outputs.base_url" in runs[1]
+    # what is uploaded is what `briefgen deploy` publishes: the build's output less its marker file
+    from briefgen.deploy import MARKER
+    assert runs[2] == f"rm -f site/{MARKER}"
     configure = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/configure-pages"))
     assert configure["id"] == "pages"
     assert build["steps"][-1]["with"]["path"] == "site"
