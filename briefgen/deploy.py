@@ -160,7 +160,8 @@ def deploy(options: DeployOptions) -> str:
         message = options.message or source_description(git)
         args = ["commit-tree", tree, *(["-p", parent] if parent else []), "-F", "-"]
         commit = git.out(*args, input=message.encode("utf-8") + b"\n", env=identity_env(git))
-        report.append(f"committed {where} to {options.branch} as {commit[:7]}: {message}")
+        subject = message.strip().splitlines()[0] if message.strip() else ""  # as git log --oneline shows it
+        report.append(one_line(f"committed {where} to {options.branch} as {commit[:7]}: {subject}"))
     if commit != local:
         git.run("update-ref", "-m", "briefgen deploy", ref, commit, local or "")
 

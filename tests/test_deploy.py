@@ -175,6 +175,14 @@ def test_no_push_commits_locally_only(repo: Path, origin: Path, capsys) -> None:
     assert "git push origin pages" in capsys.readouterr().out
 
 
+def test_a_message_of_several_lines_is_committed_whole_and_reported_by_its_subject(repo: Path, capsys) -> None:
+    message = "Evening edition\n\nTwo briefs corrected.\n::error::not a line of its own"
+    assert deploy(repo, "--no-push", "-m", message) == 0
+    assert git(repo, "log", "-1", "--format=%B", "gh-pages").strip() == message
+    out = capsys.readouterr().out
+    assert "as " in out and ": Evening edition\n" in out and "::error::" not in out
+
+
 def test_cname_from_config_and_existing_nojekyll_kept(repo: Path) -> None:
     write(repo, {"briefgen.yaml": "title: Test\ncname: news.example.org\n"})
     write(repo / "site", {".nojekyll": "kept\n"})
