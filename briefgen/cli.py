@@ -31,7 +31,10 @@ def _jobs(text: str) -> int:
 def _host(text: str) -> str:
     """``--host``: an address to listen on; an IPv6 address may be written in brackets, as in a URL."""
     text = text.strip()
-    return text[1:-1] if text.startswith("[") and text.endswith("]") else text
+    host = text[1:-1] if text.startswith("[") and text.endswith("]") else text
+    if not host:  # (an unset variable in a script): it would mean every interface
+        raise argparse.ArgumentTypeError("must not be empty (default 127.0.0.1; 0.0.0.0 listens on every interface)")
+    return host
 
 
 def _folder(text: str) -> str:
@@ -209,8 +212,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = None
     try:
         args, extra = parser.parse_known_args(argv)
-        if extra:  # named with the command, whose --help lists what it takes
-            prog = f"briefgen {args.command}" if getattr(args, "command", None) else "briefgen"
+        if extra:  # named with the command, whose --help lists what it takes, when given after it
+            given = list(sys.argv[1:] if argv is None else argv)
+            command = getattr(args, "command", None)
+            after = command in given and all(x in given[given.index(command) + 1:] for x in extra)
+            prog = f"briefgen {command}" if after else "briefgen"
             raise UsageError(f"{prog}: unrecognized arguments: {' '.join(extra)} (see '{prog} --help')")
         if not getattr(args, "func", None):
             parser.print_help()

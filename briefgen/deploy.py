@@ -202,7 +202,8 @@ def _check_branch(git: Git, branch: str) -> str:
 # Names git itself reads as something else: HEAD, its shorthand @, and the pseudo-refs it keeps beside
 # HEAD (FETCH_HEAD, which every fetch writes, ORIG_HEAD, MERGE_HEAD...). A branch by one of these names is
 # shadowed or ambiguous: with refs/heads/HEAD, 'git checkout -b dev' fails ("ambiguous object name").
-_READ_AS_HEAD = re.compile(r"@|[A-Z_]*HEAD")
+_READ_AS_HEAD = frozenset({"@", "HEAD", "FETCH_HEAD", "ORIG_HEAD", "MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD",
+                           "REBASE_HEAD", "BISECT_HEAD", "AUTO_MERGE"})
 
 
 def _check_branch_name(git: Git, branch: str) -> None:
@@ -210,7 +211,7 @@ def _check_branch_name(git: Git, branch: str) -> None:
     --branch``, which knows HEAD, and of ``refs/heads/<branch>``, which knows the rest) or would misread:
     a full ref name (``refs/heads/x`` would become ``refs/heads/refs/heads/x``) or an option (``-x``)."""
     usual = "the usual one is --branch gh-pages"
-    if _READ_AS_HEAD.fullmatch(branch):
+    if branch in _READ_AS_HEAD:
         meaning = "HEAD" if branch == "@" else branch
         raise UsageError(f"{branch!r} cannot be a branch name: git already uses it for {meaning} (a branch by "
                          f"that name would make git commands ambiguous); {usual}")

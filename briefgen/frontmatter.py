@@ -28,6 +28,23 @@ _PLAIN_TAGS_MAX = 1 << 16  # entries (of at most 64 characters): a few MB at mos
 _UNCLOSED = {"while parsing a flow sequence": ("list", "]"), "while parsing a flow mapping": ("mapping", "}")}
 
 
+def _ran_on(text: str, exc: yaml.MarkedYAMLError) -> bool:
+    """Whether YAML, in a ``[...]`` or ``{...}``, gave up because it ran on into what follows it: the end of
+    the text, or a line indented no deeper than the one that opened it (the next key). A collection that
+    spans lines and is closed, but lacks a comma on a later line, is not that: YAML's own place is right."""
+    opened, stopped = exc.context_mark, exc.problem_mark
+    if opened is None or stopped is None or stopped.line <= opened.line:
+        return False
+    lines = text.split("\n")
+    if stopped.line >= len(lines) or not "".join(lines[stopped.line:]).strip():
+        return True
+
+    def indent(line: str) -> int:
+        return len(line) - len(line.lstrip(" "))
+
+    return indent(lines[stopped.line]) <= indent(lines[opened.line])
+
+
 class _Loader(_SafeLoader):  # type: ignore[misc, valid-type]
     """The safe loader, with tags resolved as it resolves them, faster. Its composer (C or not) calls
     ``resolve`` in Python for every node; unquoted scalars (ids, statuses, dates, keys) repeat from file
@@ -211,8 +228,7 @@ def compose(text: str, path: str, first_line: int, diagnostics: Diagnostics) -> 
         problem = exc.problem or exc.context or "invalid YAML"
         hint = "check the indentation and quote values that contain ': ' or start with a special character"
         unclosed = _UNCLOSED.get(exc.context or "")
-        if unclosed and exc.context_mark and exc.problem_mark and exc.problem_mark.line > exc.context_mark.line \
-                and "did not find expected ','" in (exc.problem or ""):
+        if unclosed and "did not find expected ','" in (exc.problem or "") and _ran_on(text, exc):
             mark = exc.context_mark  # where the [ or { was opened, not the line after, where YAML gave up
             what, closer = unclosed
             problem = f"this {what} is not closed with '{closer}'"

@@ -332,7 +332,7 @@ def read_fields(
     entries = mapping(node, r, what)
     values: dict[str, Any] = {}
     positions: dict[str, Pos] = {}
-    suggested: list[str] = []  # the hints of unknown keys, which may name a missing required field
+    meant: set[str] = set()  # the field each unknown key most likely means, which may be a missing one
     taken: dict[str, yaml.Node] = {}  # keys ``extra`` took (an entity's facts), one of which may be misspelt
     if entries is None:
         return values, positions
@@ -347,9 +347,9 @@ def read_fields(
             if extra and extra(key, key_node, value_node):
                 taken[key] = key_node
                 continue
-            hint = did_you_mean(key, fields)
-            suggested.append(hint)
-            r.error(key_node, f"unknown field '{key}' in {what}", hint or "known fields: " + ", ".join(sorted(fields)))
+            meant.update(difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6))
+            r.error(key_node, f"unknown field '{key}' in {what}", did_you_mean(key, fields) or
+                    "known fields: " + ", ".join(sorted(fields)))
             continue
         positions[key] = r.pos(value_node)
         if isinstance(value_node, yaml.ScalarNode) and value_node.tag == NULL and not value_node.value \
@@ -360,8 +360,8 @@ def read_fields(
             values[key] = value
     missing = [k for k, s in fields.items() if s.required and k not in values and k not in positions]
     for key in missing:
-        if any(repr(key) in hint for hint in suggested):
-            continue  # misspelt: its unknown key's error already says which field it means (one problem, one line)
+        if key in meant:
+            continue  # misspelt: its unknown key's error already names the field it means (one problem, one line)
         where = at if at is not None else node
         hint = f"add '{key}: ...': {fields[key].doc}"
         close = difflib.get_close_matches(key, list(taken), n=1, cutoff=0.6)

@@ -275,6 +275,11 @@ def test_branch_names_git_would_refuse_or_misread(repo: Path, origin: Path, bran
     git(repo, "checkout", "-q", "-b", "dev")  # what a refs/heads/HEAD broke: 'ambiguous object name'
 
 
+def test_a_branch_name_that_only_ends_in_head_is_fine(repo: Path) -> None:
+    assert deploy(repo, "--no-push", "--branch", "DEPLOY_HEAD") == 0
+    assert git(repo, "branch", "--list", "DEPLOY_HEAD").strip() == "DEPLOY_HEAD"
+
+
 def test_a_git_failure_is_one_readable_line(tmp_path: Path, repo: Path, capsys) -> None:
     git(repo, "remote", "set-url", "origin", str(tmp_path / "missing.git"))
     assert deploy(repo) == 1

@@ -220,7 +220,7 @@ def test_head_sends_headers_only(server):
 
 
 def test_other_methods_are_refused(server):
-    for method in ("POST", "PUT", "DELETE", "PATCH", "OPTIONS"):
+    for method in ("POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT"):
         status, headers, _ = raw_get(port_of(server), "/", method=method)
         assert (status, headers["allow"]) == (405, "GET, HEAD"), method
     assert raw_get(port_of(server), "/", method="BREW")[0] == 501  # not an HTTP method at all
@@ -336,6 +336,8 @@ def test_an_ipv6_host_may_be_written_in_brackets():
     args = cli.make_parser().parse_args(["serve", "--host", "[::1]"])
     assert args.host == "::1"
     assert cli.make_parser().parse_args(["serve", "--host", "::1"]).host == "::1"
+    for empty in ("", " ", "[]"):
+        assert cli.main(["serve", "--host", empty]) == 2
 
 
 def test_serve_suggests_init_only_where_nothing_is(tmp_path, capsys):

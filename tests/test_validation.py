@@ -152,6 +152,9 @@ CASES = [
     # The line that lacks its colon, not the line after it, where the YAML parser noticed.
     ("unclosed-flow-list", BRIEF, brief(GOOD_FRONT + "tags: [venezuela, talks\npeople: [donald-trump]"),
      f"{BRIEF}:5:7: error: YAML syntax error: this list is not closed with ']'", "add the ']'"),
+    ("closed-flow-list-missing-a-comma", BRIEF,
+     brief(GOOD_FRONT + 'people: [donald-trump,\n         "Marco Rubio" carl]'),
+     f"{BRIEF}:6:24: error: YAML syntax error: did not find expected ',' or ']'", ""),
     ("unclosed-flow-mapping", "content/people/ann.yaml", "name: Ann\nlinks: {site: https://example.org\nrole: x\n",
      "content/people/ann.yaml:2:8: error: YAML syntax error: this mapping is not closed with '}'", "add the '}'"),
     ("yaml-key-without-colon", "content/people/ann.yaml", "name: Ann\nrole President\n",
@@ -177,6 +180,12 @@ def test_a_misspelt_required_field_is_one_problem_not_two(tmp_path):
                      "(did you mean 'summary'?)",
                      "content/people/ann.yaml:1:1: error: the person is missing the required field 'name' (add "
                      "'name: ...': the display name; or rename 'nmae' on line 1, if it is meant to be it)"], err
+    # 'update' is most likely 'updated': 'date' is missing still, and said so at once
+    code, lines, err = check(tmp_path, {BRIEF: brief("title: A brief\nupdate: 2025-12-02\nsummary: One line.\n")})
+    assert [line.split(": error: ")[1] for line in lines if line.startswith(BRIEF)] == [
+        "the brief's front matter is missing the required field 'date' (add 'date: ...': YYYY-MM-DD or a "
+        "datetime with offset)",
+        "unknown field 'update' in the brief's front matter (did you mean 'updated' or 'date'?)"], err
     code, lines, err = check(tmp_path, {BRIEF: brief("title: A brief\ndate: 2025-12-01\nzzz: One line.\n")})
     assert f"{BRIEF}:2:1: error: the brief's front matter is missing the required field 'summary' " \
            "(add 'summary: ...': one plain-text paragraph)" in lines, err
@@ -357,6 +366,9 @@ def test_usage_errors_exit_2(tmp_path):
     code, _, err = run_cli("build", "--no-such-flag")
     assert code == 2 and err.strip() == ("briefgen: error: briefgen build: unrecognized arguments: --no-such-flag "
                                          "(see 'briefgen build --help')")
+    code, _, err = run_cli("--no-such-flag", "build")
+    assert code == 2 and err.strip() == "briefgen: error: briefgen: unrecognized arguments: --no-such-flag " \
+                                        "(see 'briefgen --help')"
     code, _, err = run_cli("frobnicate")
     assert code == 2 and "Traceback" not in err
     for jobs in ("0", "-1", "two", "²"):
