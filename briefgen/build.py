@@ -271,8 +271,9 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         progress.set("writing")
         if html_urls is not None:
             writer.write_extras(plan, html_urls, outputs, written)
-        static_files = writer.static_files(theme.static_dirs)
-        _hidden_statics(static_files, outputs, state, site_dir, diagnostics)
+        blocked: list[tuple[Path, str]] = []
+        static_files = writer.static_files(theme.static_dirs, blocked)
+        _hidden_statics(static_files, blocked, outputs, state, site_dir, diagnostics)
         if diagnostics.failed(options.strict):
             raise ContentError(diagnostics.sorted())
         statics = writer.copy_statics(plan, static_files, state.statics if state else {}, outputs, written)
@@ -369,22 +370,44 @@ def _patch(out: Path, cache: Cache, state: State, found: reading.Scan, bodies: d
                        time.perf_counter() - start, written)
 
 
-def _hidden_statics(static_files: dict[str, Path], outputs: dict, state: State | None, site_dir: Path,
-                    diagnostics: Diagnostics) -> None:
-    """Warn about static files that a generated file of the same path keeps out of the site (it wins).
+def _hidden_statics(static_files: dict[str, Path], blocked: list[tuple[Path, str]], outputs: dict,
+                    state: State | None, site_dir: Path, diagnostics: Diagnostics) -> None:
+    """Warn about static files that generated output keeps out of the site (it wins: a page at the same
+    path, a file where one of its folders would be, a folder at its path), and about those that another
+    static folder's file or folder keeps out (``blocked``, :func:`briefgen.writer.static_files`).
     ``outputs``: what the build generated, and what it kept of the last build's output, static files
     included: a static file the last build published, whose output this one kept, is not hidden."""
     from . import writer  # imported by the build that calls this (see _build)
 
+    def shown(source: Path) -> str:
+        return source.relative_to(site_dir).as_posix() if source.is_relative_to(site_dir) else str(source)
+
+    folders = writer.generated_folders(outputs, static_files)
     for rel, source in static_files.items():
-        if rel in outputs and not (state is not None and writer.kept_static(rel, source, state.statics, outputs,
-                                                                               state.outputs)):
-            shown = source.relative_to(site_dir).as_posix() if source.is_relative_to(site_dir) else str(source)
-            if rel.endswith(".html"):
-                what, hint = "page", "rename the file; to change that page, override its template (docs/themes.md)"
-            else:
-                what, hint = "file", "rename the file: briefgen writes this one itself (docs/themes.md)"
-            diagnostics.warning(shown, 1, 1, f"not published: the generated {what} {rel} has this path", hint)
+        in_the_way = writer.generated_in_the_way(rel, outputs, folders)
+        if in_the_way is None or (in_the_way == rel and state is not None and
+                                  writer.kept_static(rel, source, state.statics, outputs, state.outputs)):
+            continue
+        if in_the_way.endswith("/"):
+            message = f"not published: the generated folder {in_the_way} has this path"
+            hint = "rename the file: briefgen writes that folder itself (docs/themes.md)"
+        elif in_the_way != rel:
+            message = f"not published: the generated file {in_the_way} is where a folder of its path would be"
+            hint = "rename the folder: briefgen writes that file itself (docs/themes.md)"
+        elif rel.endswith(".html"):
+            message = f"not published: the generated page {rel} has this path"
+            hint = "rename the file; to change that page, override its template (docs/themes.md)"
+        else:
+            message = f"not published: the generated file {rel} has this path"
+            hint = "rename the file: briefgen writes this one itself (docs/themes.md)"
+        diagnostics.warning(shown(source), 1, 1, message, hint)
+    for source, in_the_way in blocked:  # (only a theme's static files come before others)
+        if in_the_way.endswith("/"):
+            message = f"not published: the theme's static folder {in_the_way} has this path"
+        else:
+            message = f"not published: the theme's static file {in_the_way} is where a folder of its path would be"
+        diagnostics.warning(shown(source), 1, 1, message,
+                            "rename it; to replace a theme's file, give yours the same path (docs/themes.md)")
 
 
 def _drop_bodies(site: Site) -> None:

@@ -21,7 +21,7 @@ import pickle
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -488,13 +488,17 @@ def write_extras(plan: Plan, html_urls: list[str], outputs: dict[str, Output], w
         written.append(".nojekyll")
 
 
-def static_files(trees: Iterable[Path]) -> dict[str, Path]:
+def static_files(trees: Iterable[Path], blocked: list[tuple[Path, str]] | None = None) -> dict[str, Path]:
     """What copying the static folders in order gives: relative path → source file (later folders win).
 
-    Names starting with '.' are skipped at any depth. A symlink is followed only when it points inside
-    the folder that holds the static folder (the site, or the theme); symlink loops, and anything that
-    is not a regular file (FIFOs, sockets, devices), are skipped, so a build can neither publish a file
-    from elsewhere on the machine nor hang or recurse without end."""
+    Names starting with '.' are skipped at any depth (``.git``, ``.DS_Store``, an ``.env`` left there),
+    but for a ``.well-known`` folder at the top, where the web keeps ``security.txt`` and the like
+    (RFC 8615). A symlink is followed only when it points inside the folder that holds the static folder
+    (the site, or the theme); symlink loops, and anything that is not a regular file (FIFOs, sockets,
+    devices), are skipped, so a build can neither publish a file from elsewhere on the machine nor hang
+    or recurse without end. A file whose path an earlier folder's file needs as a folder, or that would
+    be where an earlier folder's folder is (``assets`` against the theme's ``assets/style.css``), cannot
+    be copied: it goes to ``blocked`` (source, the path in the way; a folder's ends in ``/``) instead."""
     found: dict[str, Path] = {}
     for tree in trees:
         if not tree.is_dir():
@@ -502,19 +506,34 @@ def static_files(trees: Iterable[Path]) -> dict[str, Path]:
         holder, root = tree.parent.resolve(), tree.resolve()
         if not root.is_relative_to(holder):  # the static folder itself a symlink out of the site (or theme)
             continue
-        for path in sorted(_walk(tree, holder, {root})):
-            found[path.relative_to(tree).as_posix()] = path
+        earlier = set(found)
+        folders = {f for rel in earlier for f in parent_folders(rel)}
+        for path in sorted(_walk(tree, holder, {root}, top=True)):
+            rel = path.relative_to(tree).as_posix()
+            in_the_way = next((f for f in parent_folders(rel) if f in earlier), None) or \
+                (rel + "/" if rel in folders else None)
+            if in_the_way is not None:
+                if blocked is not None:
+                    blocked.append((path, in_the_way))
+                continue
+            found[rel] = path
     return found
 
 
-def _walk(folder: Path, allowed: Path, seen: set[Path]) -> list[Path]:
+def parent_folders(rel: str) -> list[str]:
+    """The folders a relative path goes through: ``a/b/c`` → ``a``, ``a/b``."""
+    parts = rel.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts))]
+
+
+def _walk(folder: Path, allowed: Path, seen: set[Path], top: bool = False) -> list[Path]:
     out = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return out
     for entry in entries:
-        if entry.name.startswith("."):
+        if entry.name.startswith(".") and not (top and entry.name == ".well-known"):
             continue
         path = Path(entry.path)
         try:
@@ -542,14 +561,36 @@ def kept_static(rel: str, src: Path, known: dict[str, tuple], outputs: dict[str,
     return cached is not None and out is not None and out == previous.get(rel) and out.digest == cached[2]
 
 
+def generated_folders(outputs: Iterable[str], statics: Iterable[str]) -> set[str]:
+    """The folders of the generated ``outputs`` that a static file could be in the way of: those under the
+    top-level folders of ``statics`` (most often ``assets/`` alone, where nothing is generated)."""
+    tops = {rel.partition("/")[0] for rel in statics}
+    return {f for rel in outputs if rel.partition("/")[0] in tops for f in parent_folders(rel)}
+
+
+def generated_in_the_way(rel: str, outputs: Mapping[str, Output], folders: set[str]) -> str | None:
+    """The generated output that keeps the static file ``rel`` out, if any: a file at its path (a page
+    wins, as it always has), a file where one of its folders would be (``feed.xml`` for
+    ``feed.xml/a.txt``), or a folder at its path (``claims/`` for a file ``claims``); the folder ends in
+    ``/``. ``folders``: :func:`generated_folders`."""
+    if rel in outputs:
+        return rel
+    above = next((f for f in parent_folders(rel) if f in outputs), None)
+    if above is not None:
+        return above
+    return rel + "/" if rel in folders else None
+
+
 def copy_statics(plan: Plan, sources: dict[str, Path], known: dict[str, tuple], outputs: dict[str, Output],
                  written: list[str]) -> dict[str, tuple]:
-    """Copy static files not overridden by a page; returns their (size, mtime_ns, digest) by source path.
-    A copy the build kept from the last one is a static file still, not a page (:func:`kept_static`)."""
+    """Copy static files not kept out by generated output (:func:`generated_in_the_way`); returns their
+    (size, mtime_ns, digest) by source path. A copy the build kept from the last one is a static file
+    still, not a page (:func:`kept_static`)."""
     seen: dict[str, tuple] = {}
+    folders = generated_folders(outputs, sources)
     for rel, src in sources.items():
-        if rel in outputs and not kept_static(rel, src, known, outputs, plan.previous):
-            continue  # a page of the same path wins, as it always has
+        if generated_in_the_way(rel, outputs, folders) and not kept_static(rel, src, known, outputs, plan.previous):
+            continue
         st = src.stat()
         key = str(src)
         cached = known.get(key)

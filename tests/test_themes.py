@@ -98,6 +98,42 @@ def test_a_static_file_that_a_generated_page_keeps_out_is_a_warning(tmp_path):
     assert run_cli("build", site, "--out", tmp_path / "out", "-q")[2] == err.splitlines(keepends=True)[1]
 
 
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"static/claims": "x"}, "static/claims:1:1: warning: not published: the generated folder claims/ has this path"),
+    ({"static/feed.xml/a.txt": "x"},
+     "static/feed.xml/a.txt:1:1: warning: not published: the generated file feed.xml is where a folder of its path "
+     "would be"),
+    ({"static/assets": "x"}, "static/assets:1:1: warning: not published: the theme's static folder assets/ has "
+                             "this path"),
+    ({"static/assets/style.css/a.css": "x"},
+     "static/assets/style.css/a.css:1:1: warning: not published: the theme's static file assets/style.css is where "
+     "a folder of its path would be"),
+])
+def test_a_static_file_in_the_way_of_a_generated_or_theme_folder_is_a_warning_not_a_crash(tmp_path, files, expected):
+    site = site_with(tmp_path, {**files, "static/notes.txt": "kept"})
+    code, _, err = run_cli("build", site, "--out", tmp_path / "out")
+    assert code == 0, err
+    assert [line.split(" (")[0] for line in err.splitlines() if ": warning: " in line] == [expected]
+    assert (tmp_path / "out/notes.txt").read_text() == "kept"
+    assert (tmp_path / "out/claims/index.html").is_file() and (tmp_path / "out/assets/style.css").is_file()
+    assert (tmp_path / "out/feed.xml").is_file()
+    site_brief = site / "content/briefs/2025-12-01-meeting.md"  # and so do the builds that keep the last output
+    site_brief.write_text(site_brief.read_text().replace("title: Trump summons", "title: Trump calls"))
+    code, _, err2 = run_cli("build", site, "--out", tmp_path / "out", "-q")
+    assert code == 0 and err2 == err.split("Built")[0], err2
+
+
+def test_well_known_is_published_and_other_dot_files_are_not(tmp_path):
+    site = site_with(tmp_path, {"static/.well-known/security.txt": "Contact: mailto:sec@example.org\n",
+                                "static/.env": "SECRET=1", "static/.DS_Store": "x", "static/a/.well-known/x": "x",
+                                "static/.well-known/.hidden": "x"})
+    code, _, err = run_cli("build", site, "--out", tmp_path / "out", "--strict")
+    assert code == 0, err
+    out = tmp_path / "out"
+    assert (out / ".well-known/security.txt").read_text() == "Contact: mailto:sec@example.org\n"
+    assert not any((out / p).exists() for p in (".env", ".DS_Store", "a", ".well-known/.hidden"))
+
+
 def test_a_body_edit_in_serve_warns_about_no_static_file_it_kept(tmp_path):
     from briefgen.build import BuildOptions
     from briefgen.build import build as build_site
