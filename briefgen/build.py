@@ -38,7 +38,7 @@ from .diagnostics import ContentError, Diagnostic, Diagnostics, UsageError
 from .output import MARKER, check_output_dir
 from .progress import ProgressLine
 from .resolve import cross_link, resolve_site
-from .theme import Theme, compiled_templates_folder, load_theme
+from .theme import Theme, compiled_templates_folder, fallback_theme, load_theme
 
 if TYPE_CHECKING:
     from .resolve import Site
@@ -151,7 +151,12 @@ def build(options: BuildOptions) -> BuildResult:
     check_output_dir(site_dir, out)
     if output.recover(out):
         _discard_cache(out)
-    theme = load_theme(site_dir, config.theme)
+    try:
+        theme = load_theme(site_dir, config.theme)
+    except UsageError:
+        if not diagnostics.errors:
+            raise
+        theme = fallback_theme(site_dir)  # the problem is reported (load_config); the build stops before rendering
     progress = ProgressLine(options.progress)
     try:
         with _gc_paused():

@@ -209,14 +209,19 @@ def load_config(site_dir: Path, diagnostics: Diagnostics) -> SiteConfig:
         return SiteConfig()
     r = Reader(CONFIG_FILE, diagnostics, line_offset=doc.line_offset)
     values, positions = schema.read_fields(doc.node, r, CONFIG_FIELDS, CONFIG_FILE)
-    if "theme" in values:
+    local_default = site_dir / "themes" / "default"  # the theme when none is named: one of the site's own
+    if "theme" in values or local_default.is_dir():
         from .theme import theme_problem  # local import, as above
 
-        problem = theme_problem(site_dir, values["theme"])
-        if problem is not None:  # reported here, with the default theme meanwhile, beside every other problem
-            p = positions["theme"]
-            diagnostics.error(CONFIG_FILE, p.line, p.col, *problem)
-            del values["theme"]
+        problem = theme_problem(site_dir, values.get("theme", "default"))
+        if problem is not None:  # reported here beside every other problem; the build then stops before rendering
+            if "theme" in values:
+                p = positions["theme"]
+                diagnostics.error(CONFIG_FILE, p.line, p.col, *problem)
+                del values["theme"]
+            else:
+                diagnostics.error(f"themes/default/{'theme.yaml' if (local_default / 'theme.yaml').is_file() else ''}",
+                                  1, 1, *problem)
     markdown = values.pop("markdown", {})
     if "html" in markdown:
         values["markdown_html"] = markdown["html"]

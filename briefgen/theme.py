@@ -117,6 +117,13 @@ def _known(site_dir: Path) -> list[str]:
     return sorted(set(builtin_themes()) | {p.name for p in (site_dir / "themes").glob("*") if p.is_dir()})
 
 
+def fallback_theme(site_dir: Path) -> Theme:
+    """The built-in default theme alone: what a build uses while it reports that the site's theme cannot
+    be loaded (:func:`theme_problem`), with every other problem, before it stops without rendering."""
+    folder = builtin_themes_dir() / "default"
+    return Theme("default", (folder / "templates",), (folder / "static",), site_dir)
+
+
 def theme_problem(site_dir: Path, name: str) -> tuple[str, str] | None:
     """What is wrong with the configured theme ``name`` (message, likely fix), or None when it and the themes
     it extends load, so that ``briefgen.yaml`` reports it where it is written (``check`` included)."""
@@ -138,6 +145,10 @@ def _read_meta(folder: Path) -> dict:
         return {}
     try:
         data = yaml.safe_load(meta.read_text(encoding="utf-8")) or {}
+    except yaml.MarkedYAMLError as exc:  # one line: where, and what YAML found
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise UsageError(f"{meta}: cannot read theme.yaml: {where}{exc.problem or exc.context}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise UsageError(f"{meta}: cannot read theme.yaml: {exc}") from None
     if not isinstance(data, dict):

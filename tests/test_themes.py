@@ -182,6 +182,24 @@ def test_theme_errors_are_reported_at_the_theme_setting_without_traceback(tmp_pa
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(("theme_yaml", "config", "where", "message"), [
+    ("extends: default\nbogus: 1\n", "title: T\n", "themes/default/theme.yaml:1:1", "unknown key(s) bogus"),
+    ("extends: [default\n", "title: T\n", "themes/default/theme.yaml:1:1", "line 2, column 1: expected ','"),
+    ("extends: default\nbogus: 1\n", "title: T\ntheme: default\n", "briefgen.yaml:2:8", "unknown key(s) bogus"),
+    ("extends: default\nbogus: 1\n", "title: T\ntheme: a\n", "briefgen.yaml:2:8", "unknown key(s) bogus"),
+])
+def test_a_broken_local_default_theme_is_an_error_in_check_and_build_named_or_not(tmp_path, theme_yaml, config,
+                                                                                   where, message):
+    files = {"themes/default/theme.yaml": theme_yaml, "themes/a/theme.yaml": "extends: default\n"}
+    site = site_with(tmp_path, files, config)
+    for command in ("check", "build"):
+        code, out, err = run_cli(command, site, *(("--out", tmp_path / "out") if command == "build" else ()))
+        assert code == 1, out + err
+        assert err.startswith(f"{where}: error: theme ") and message in err, err
+        assert "Traceback" not in err and len([line for line in err.splitlines() if "error:" in line]) == 1
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize("config, message", [
     ("theme: nope\n", "briefgen.yaml:2:8: error: theme 'nope' not found in themes/ or the built-in themes "
                        "(known: default, mine; or make the folder themes/nope/)"),
