@@ -289,9 +289,15 @@ PENDING = ("parsed.pickle", "markdown.pickle", "terms.pickle")  # what a build m
 
 
 def discard_pending(folder: Path) -> None:
-    """A failed build leaves the cache as it was."""
+    """A failed build leaves the cache as it was: its pending files are removed, and so are the cache
+    folders it made for them (:func:`write_parsed` writes early), if nothing else is in them."""
     for name in PENDING:
         (folder / f"{name}.next").unlink(missing_ok=True)
+    for empty in (folder, folder.parent):
+        try:
+            empty.rmdir()
+        except OSError:  # not empty (an earlier build's cache), or not there
+            break
 
 
 MARKDOWN_BATCH = 256  # texts per pickle of markdown.pickle

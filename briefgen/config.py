@@ -222,6 +222,16 @@ def load_config(site_dir: Path, diagnostics: Diagnostics) -> SiteConfig:
             else:
                 diagnostics.error(f"themes/default/{'theme.yaml' if (local_default / 'theme.yaml').is_file() else ''}",
                                   1, 1, *problem)
+    if "output_dir" in values:
+        from .output import placement_problem  # local import, as above
+
+        path = Path(values["output_dir"])
+        problem = placement_problem(site_dir, path if path.is_absolute() else site_dir / path)
+        if problem is not None:  # a build would refuse it: said here, where it is written (check included)
+            p = positions["output_dir"]
+            diagnostics.error(CONFIG_FILE, p.line, p.col, f"output_dir {values['output_dir']!r} is {problem}",
+                              "build into a folder of its own, e.g. output_dir: site")
+            del values["output_dir"]
     markdown = values.pop("markdown", {})
     if "html" in markdown:
         values["markdown_html"] = markdown["html"]

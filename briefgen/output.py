@@ -29,23 +29,33 @@ MARKER_TEXT = "This folder is written by briefgen build; anything in it may be r
 SOURCE_FOLDERS = ("content", "static", "templates", "themes")  # read by the build: output there would feed back
 
 
-def check_output_dir(site_dir: Path, out_dir: Path) -> None:
-    """Refuse output folders a build must never replace (raises :class:`UsageError`)."""
+def placement_problem(site_dir: Path, out_dir: Path) -> str | None:
+    """Why ``out_dir`` can never be a site's output folder, wherever it stands, or None: what it is
+    (the filesystem root, a home folder, the site folder or one holding it, a folder the build reads).
+    ``briefgen.yaml``'s ``output_dir`` is checked with it too (:mod:`briefgen.config`)."""
     site = site_dir.resolve()
     out = out_dir.resolve()
-    home = Path.home().resolve()
     if out == Path(out.anchor):
-        raise UsageError(f"refusing to build into the filesystem root {out}; choose an output folder with --out")
-    if out == home:
-        raise UsageError(f"refusing to build into your home folder {out}; choose an output folder with --out")
+        return "the filesystem root"
+    if out == Path.home().resolve():
+        return "your home folder"
     if out == site:
-        raise UsageError(f"refusing to build into the site folder itself ({out}); use --out site or another folder")
+        return "the site folder itself"
     if site.is_relative_to(out):
-        raise UsageError(f"refusing to build into {out}: it contains the site folder; choose a folder inside it")
+        return "a folder that holds the site folder"
     for source in SOURCE_FOLDERS:
         if out.is_relative_to(site / source):
-            raise UsageError(f"refusing to build into {out}: it is inside the site's {source}/ folder, which the "
-                             "build reads; choose a folder such as site/")
+            return f"inside the site's {source}/ folder, which the build reads"
+    return None
+
+
+def check_output_dir(site_dir: Path, out_dir: Path) -> None:
+    """Refuse output folders a build must never replace (raises :class:`UsageError`)."""
+    out = out_dir.resolve()
+    problem = placement_problem(site_dir, out_dir)
+    if problem is not None:
+        raise UsageError(f"refusing to build into {out}: it is {problem}; choose a folder of its own, such as "
+                         "site/ (--out, or output_dir in briefgen.yaml)")
     if out.exists() and not out.is_dir():
         raise UsageError(f"output path {out} is a file, not a folder")
     above = next((p for p in out.parents if p.exists()), None)  # the nearest folder that is there

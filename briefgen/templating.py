@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -127,6 +128,23 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
+class _Loader(jinja2.FileSystemLoader):
+    """Jinja's loader over the theme's folders, for files that are not what it expects: a file that is not
+    UTF-8 is a template error located in it (Jinja's own loader lets a ``UnicodeDecodeError`` through, which
+    names no template), and a UTF-8 byte order mark, which some Windows editors write, is not output."""
+
+    def get_source(self, environment, template):
+        try:
+            source, filename, uptodate = super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            filename = next((path for path in (os.path.join(folder, *template.split("/")) for folder in self.searchpath)
+                             if os.path.isfile(path)), None)
+            line = exc.object[:exc.start].count(b"\n") + 1
+            raise jinja2.TemplateSyntaxError(f"the file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} on line "
+                                             f"{line}); save it as UTF-8", line, template, filename) from None
+        return source.removeprefix("\ufeff"), filename, uptodate
+
+
 class ThemeEnvironment(jinja2.Environment):
     """A Jinja environment that knows the site folder, to name template files in error messages.
 
@@ -144,7 +162,7 @@ def environment(template_dirs: Sequence[Path], site_dir: Path | None, compiled: 
     """Autoescaping (every template is HTML), strict about undefined names, over ``template_dirs`` (first
     wins); keeping compiled templates in the folder ``compiled`` (:class:`CompiledTemplates`), if given."""
     env = ThemeEnvironment(
-        loader=jinja2.FileSystemLoader([str(p) for p in template_dirs]),
+        loader=_Loader([str(p) for p in template_dirs]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

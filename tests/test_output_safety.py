@@ -233,11 +233,13 @@ def test_refuses_the_site_folder_itself(nested):
 def test_refuses_an_ancestor_of_the_site(nested):
     parent, site = nested
     before = snapshot(parent)
-    assert "contains the site folder" in refused(site, parent)
-    assert "contains the site folder" in refused(site, parent.parent)
-    (site / "briefgen.yaml").write_text("output_dir: ..\n")  # the same through the configuration
-    code, _, err = run_cli("build", site)
-    assert code == 2 and "contains the site folder" in err
+    assert "a folder that holds the site folder" in refused(site, parent)
+    assert "a folder that holds the site folder" in refused(site, parent.parent)
+    (site / "briefgen.yaml").write_text("output_dir: ..\n")  # the same through the configuration, where it is written
+    for command in ("build", "check"):
+        code, _, err = run_cli(command, site)
+        assert code == 1 and err.startswith("briefgen.yaml:1:13: error: output_dir '..' is a folder that holds the "
+                                            "site folder (build into a folder of its own, e.g. output_dir: site)"), err
     assert snapshot(parent) == {**before, "site/briefgen.yaml": b"output_dir: ..\n"}
 
 

@@ -134,6 +134,35 @@ def test_well_known_is_published_and_other_dot_files_are_not(tmp_path):
     assert not any((out / p).exists() for p in (".env", ".DS_Store", "a", ".well-known/.hidden"))
 
 
+BASE = (DEFAULT / "templates/base.html").read_bytes()
+BASE_LINES = BASE.count(b"\n")
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"templates/brief.html": b'{% extends "base.html" %}\n{% block main %}caf\xe9{% endblock %}\n'},
+     "templates/brief.html:2:1: error: template error while rendering briefs/meeting/index.html: the file is not "
+     "UTF-8 text (byte 0xe9 on line 2)"),
+    ({"templates/base.html": BASE + b"\xe9\n"},
+     f"templates/base.html:{BASE_LINES + 1}:1: error: template error while rendering "),
+    ({"templates/part.html": b"caf\xe9", "templates/tags.html":
+      b'{% extends "base.html" %}{% block main %}{% include "part.html" %}{% endblock %}'},
+     "templates/part.html:1:1: error: template error while rendering tags/index.html: the file is not UTF-8 text"),
+])
+def test_a_template_that_is_not_utf8_is_a_located_error(tmp_path, files, expected):
+    code, _, err = run_cli("build", site_with(tmp_path, files), "--out", tmp_path / "out")
+    assert code == 1 and "Traceback" not in err, err
+    assert err.startswith(expected), err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_byte_order_mark_in_a_template_is_not_output(tmp_path):
+    files = {"templates/part.html": "\ufeff<p class='part'>P</p>", "templates/tags.html":
+             '{% extends "base.html" %}{% block main %}<div class="w">{% include "part.html" %}</div>{% endblock %}'}
+    out = build(site_with(tmp_path, files), tmp_path / "out")
+    text = (out / "tags/index.html").read_text(encoding="utf-8")
+    assert '<div class="w"><p class=\'part\'>P</p></div>' in text and "\ufeff" not in text
+
+
 def test_a_body_edit_in_serve_warns_about_no_static_file_it_kept(tmp_path):
     from briefgen.build import BuildOptions
     from briefgen.build import build as build_site
