@@ -100,12 +100,27 @@ def _read_kinds(node: yaml.Node, r: Reader, name: str) -> dict[str, KindConfig] 
                     f" ({', '.join(sorted(RESERVED_PATHS))})")
             continue
         values, _ = schema.read_fields(value_node, r, KIND_FIELDS, f"entity kind '{key}'")
-        label = values.get("label", key.replace("-", " ").title())
-        kinds[key] = KindConfig(key, label, values.get("singular", label))
+        known = DEFAULT_KINDS.get(key)
+        label = values.get("label") or (known.label if known else key.replace("-", " ").title())
+        singular = values.get("singular") or (known.singular if known and "label" not in values else _singular(label))
+        kinds[key] = KindConfig(key, label, singular)
     if not kinds:
-        r.error(node, "entity_kinds must name at least one kind")
+        r.error(node, "entity_kinds must name at least one kind", "e.g. entity_kinds: {people: {}, ships: {}}")
         return None
     return kinds
+
+
+def _singular(label: str) -> str:
+    """A kind's name for one of it, when ``singular`` is not given: English plurals made singular the
+    simple way (Vehicles → Vehicle, Agencies → Agency, Witnesses → Witness); anything else as it is."""
+    lower = label.lower()
+    if lower.endswith("ies") and len(label) > 3:
+        return label[:-3] + ("Y" if label[-3:].isupper() else "y")
+    if lower.endswith(("sses", "shes", "ches", "xes", "zes")):
+        return label[:-2]
+    if lower.endswith("s") and not lower.endswith(("ss", "us", "is")):
+        return label[:-1]
+    return label
 
 
 def _read_statuses(node: yaml.Node, r: Reader, name: str) -> dict[str, StatusConfig] | None:
@@ -118,9 +133,12 @@ def _read_statuses(node: yaml.Node, r: Reader, name: str) -> dict[str, StatusCon
             r.error(key_node, f"'{key}' cannot be a claim status", "use lower-case letters, digits and hyphens")
             continue
         values, _ = schema.read_fields(value_node, r, STATUS_FIELDS, f"claim status '{key}'")
-        statuses[key] = StatusConfig(key, values.get("label", key.title()), values.get("description", ""))
+        known = DEFAULT_STATUSES.get(key)
+        statuses[key] = StatusConfig(key, values.get("label") or (known.label if known else key.title()),
+                                     values.get("description") or (known.description if known else ""))
     if not statuses:
-        r.error(node, "claim_statuses must name at least one status")
+        r.error(node, "claim_statuses must name at least one status", "e.g. claim_statuses: {confirmed: {}, "
+                                                                       "disputed: {}}")
         return None
     return statuses
 

@@ -141,7 +141,9 @@ def text(node: yaml.Node, r: Reader, name: str, *, allow_empty: bool = False) ->
 def _checked_text(node: yaml.Node, r: Reader, name: str, allow_empty: bool) -> str | None:
     """:func:`text` once its node is counted: every check, in the order the diagnostics follow."""
     if not isinstance(node, yaml.ScalarNode):
-        r.error(node, f"'{name}' must be text, not {type_name(node)}")
+        where = "each item as text" if name.endswith(" item") else f"one line of text after '{name}:'"
+        r.error(node, f"'{name}' must be text, not {type_name(node)}",
+                f"write {where}; quote it if it starts with [, {{ or -")
         return None
     if node.tag == NULL and not node.value:
         if allow_empty:
@@ -197,7 +199,7 @@ def integer(node: yaml.Node, r: Reader, name: str, minimum: int = 0) -> int | No
         value = int(node.value.replace("_", ""))
         if value >= minimum:
             return value
-    r.error(node, f"'{name}' must be a whole number of at least {minimum}")
+    r.error(node, f"'{name}' must be a whole number of at least {minimum}", f"e.g. {name}: {max(minimum, 1) * 20}")
     return None
 
 
@@ -210,7 +212,8 @@ _DATETIME = re.compile(
 def date(node: yaml.Node, r: Reader, name: str) -> dt.date | dt.datetime | None:
     """A date (``2025-12-01``) or a datetime with a UTC offset."""
     if not isinstance(node, yaml.ScalarNode) or not node.value:
-        r.error(node, f"'{name}' must be a date like 2025-12-01, not {type_name(node)}")
+        r.error(node, f"'{name}' must be a date like 2025-12-01, not {type_name(node)}",
+                f"write it as {name}: YYYY-MM-DD, or a datetime with its offset (2025-12-01T17:00:00-05:00)")
         return None
     value = node.value.strip()
     try:
@@ -259,7 +262,7 @@ def text_list(node: yaml.Node, r: Reader, name: str) -> list[tuple[str, Pos]]:
                 f"write it as a list: {name}: [{node.value}]")
         return []
     if not isinstance(node, yaml.SequenceNode) or node.tag != SEQ:  # (a field's other tags: read_fields)
-        r.error(node, f"'{name}' must be a list, not {type_name(node)}")
+        r.error(node, f"'{name}' must be a list, not {type_name(node)}", f"write it as {name}: [a, b]")
         return []
     out = []
     item_name = f"{name} item"
@@ -278,12 +281,14 @@ def mapping(node: yaml.Node | None, r: Reader, name: str) -> dict[str, tuple[yam
         return None
     if not isinstance(node, yaml.MappingNode) or node.tag != MAP:
         r.error(node, f"{name} must be a mapping of 'key: value' lines, not {type_name(node)}",
-                "remove the tag (!!...)" if node.tag not in KNOWN_TAGS else "")
+                "remove the tag (!!...)" if node.tag not in KNOWN_TAGS else
+                "write its keys on the lines below, indented, each as 'key: value'")
         return None
     out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
-            r.error(key_node, f"a key in {name} must be text, not {type_name(key_node)}")
+            r.error(key_node, f"a key in {name} must be text, not {type_name(key_node)}",
+                    "write the key as a plain word, e.g. role: …")
             continue
         if key_node.tag == "tag:yaml.org,2002:merge":
             r.error(key_node, "YAML merge keys (<<) are not supported", "write the fields out")

@@ -3,9 +3,14 @@ path:line:col with a likely fix, exit 1; usage problems exit 2; no traceback."""
 
 from __future__ import annotations
 
+import tempfile
 import textwrap
+from pathlib import Path
 
 import pytest
+
+from briefgen.config import load_config
+from briefgen.diagnostics import Diagnostics
 
 from .conftest import BASIC, make_site, parse_html, run_cli
 
@@ -189,6 +194,30 @@ def test_a_misspelt_required_field_is_one_problem_not_two(tmp_path):
     code, lines, err = check(tmp_path, {BRIEF: brief("title: A brief\ndate: 2025-12-01\nzzz: One line.\n")})
     assert f"{BRIEF}:2:1: error: the brief's front matter is missing the required field 'summary' " \
            "(add 'summary: ...': one plain-text paragraph)" in lines, err
+
+
+def test_kinds_and_statuses_without_labels_keep_the_defaults_or_are_named_from_their_key():
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "briefgen.yaml").write_text("entity_kinds: {organizations: {}, vehicles: {}, agencies: "
+                                                   "{label: Agencies}}\nclaim_statuses: {false: {}, misleading: {}}\n")
+        config = load_config(Path(folder), Diagnostics())
+    assert [(k.label, k.singular) for k in config.entity_kinds.values()] == [
+        ("Organizations", "Organization"), ("Vehicles", "Vehicle"), ("Agencies", "Agency")]
+    assert [s.label for s in config.claim_statuses.values()] == ["False", "Misleading"]
+    assert config.claim_statuses["false"].description.startswith("Shown to be false")
+
+
+@pytest.mark.parametrize(("config", "expected"), [
+    ("page_size: 0\n", "briefgen.yaml:1:12: error: 'page_size' must be a whole number of at least 1 "
+                       "(e.g. page_size: 20)"),
+    ("markdown: true\n", "briefgen.yaml:1:11: error: markdown must be a mapping of 'key: value' lines, not true/false "
+                         "(write its keys on the lines below, indented, each as 'key: value')"),
+    ("title: [A, B]\n", "briefgen.yaml:1:8: error: 'title' must be text, not a list (write one line of text after "
+                        "'title:'; quote it if it starts with [, { or -)"),
+])
+def test_every_configuration_error_has_a_likely_fix(tmp_path, config, expected):
+    _code, lines, err = check(tmp_path, {"briefgen.yaml": config})
+    assert expected in lines, err
 
 
 def test_summary_too_long_is_warning_then_error_under_strict(tmp_path):
