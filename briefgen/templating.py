@@ -203,6 +203,10 @@ def template_error(exc: Exception, env: jinja2.Environment, page_path: str) -> C
     if isinstance(exc, jinja2.TemplateNotFound):
         message = f"template {exc.name!r} not found (rendering {page_path})"
         hint = "add it to the site's templates/ or the theme, or fix the name"
+    elif isinstance(exc, RecursionError):  # {% extends %} or {% include %} of itself, found first again
+        message = f"template error while rendering {page_path}: it extends or includes itself, without end"
+        hint = ("a template found first on the path is found again by its own name: extend or include another "
+                "name (docs/themes.md, 'Where templates and static files come from')")
     else:
         text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
         message = f"template error while rendering {page_path}: {text}"

@@ -155,6 +155,13 @@ def test_a_template_that_is_not_utf8_is_a_located_error(tmp_path, files, expecte
     assert not (tmp_path / "out").exists()
 
 
+def test_a_template_that_extends_itself_says_so(tmp_path):
+    code, _, err = run_cli("build", site_with(tmp_path, {"templates/base.html": '{% extends "base.html" %}'}),
+                           "--out", tmp_path / "out")
+    assert code == 1 and err.startswith("templates/base.html:1:1: error: template error while rendering ") and \
+        "it extends or includes itself, without end" in err, err
+
+
 def test_a_byte_order_mark_in_a_template_is_not_output(tmp_path):
     files = {"templates/part.html": "\ufeff<p class='part'>P</p>", "templates/tags.html":
              '{% extends "base.html" %}{% block main %}<div class="w">{% include "part.html" %}</div>{% endblock %}'}
