@@ -99,7 +99,8 @@ def _locate(env: RenderEnv, state: StateInline, raw: str, ends_cell: bool = Fals
         col = found + 1 if found >= 0 else 1
     if line_index == 0:
         col += env.first_col - 1
-    return Problem(env.first_line + line_index, col, raw[2:-2].split("|")[0].strip())
+    target = raw[2:-2].split("|")[0].strip()
+    return Problem(env.first_line + line_index, col, target or raw[2:-2][:60])  # [[|text]]: shown whole
 
 
 def _inline_with_lines(state: StateCore, shortcut: bool = True) -> None:

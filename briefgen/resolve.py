@@ -80,8 +80,8 @@ class Site:
 
     def link_problem(self, target: str) -> tuple[str, str]:
         """Why ``[[target]]`` points nowhere (:meth:`link_target` gave ``None``): a message and a hint."""
-        if not target:
-            return ("link [[]] points to no entity or brief",
+        if not target.partition("|")[0].strip():  # [[]] or [[|text]] (markdown keeps its text)
+            return (f"link [[{target}]] names nothing to link to",
                     "write what it links to inside the brackets: [[id]], or [[id|text]]")
         keys = self.lookup(target)
         if len(keys) > 1:

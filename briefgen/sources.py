@@ -3,6 +3,7 @@ bytes, no symlinks that leave the site. The only module that reads content."""
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -209,10 +210,18 @@ def _walk(folder: Path, rel: str, kind: str, suffixes: tuple[str, ...], recurse:
         if _bad_name(name):
             diagnostics.error(rel, 1, 1, f"the name {name!r} has control characters or is not UTF-8", "rename it")
             continue
-        if entry.is_symlink() and not _inside(Path(entry.path), root):
-            diagnostics.warning(entry_rel, 1, 1, "symlink pointing outside the site is ignored",
-                                "copy the file into the site instead")
-            continue
+        if entry.is_symlink():
+            try:
+                os.stat(entry.path)
+            except OSError as exc:  # said as what it is, not as a link out of the site
+                what = "symlink loop" if exc.errno == errno.ELOOP else "symlink to nothing (its target does not exist)"
+                diagnostics.warning(entry_rel, 1, 1, f"{what} is ignored",
+                                    "remove the symlink, or point it at a file in the site")
+                continue
+            if not _inside(Path(entry.path), root):
+                diagnostics.warning(entry_rel, 1, 1, "symlink pointing outside the site is ignored",
+                                    "copy the file into the site instead")
+                continue
         try:
             is_dir = entry.is_dir()
         except OSError:  # a symlink loop

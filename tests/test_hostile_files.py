@@ -468,7 +468,16 @@ def test_symlink_loops_end_with_a_warning(tmp_path):
     code, lines, output = problems(tmp_path, {})
     assert code == 0, output
     assert_line(lines, "content/briefs/up/briefs:1:1: warning: folder already read (a symlink loop) is ignored")
-    assert_line(lines, "content/briefs/self.md:1:1: warning: symlink pointing outside the site is ignored")
+    assert_line(lines, "content/briefs/self.md:1:1: warning: symlink loop is ignored")
+
+
+@posix_only
+def test_a_symlink_to_nothing_is_said_to_be_one(tmp_path):
+    root = site(tmp_path, {B: brief()})
+    (root / "content/briefs/gone.md").symlink_to("moved-away.md")
+    code, lines, output = problems(tmp_path, {})
+    assert code == 0, output
+    assert_line(lines, "content/briefs/gone.md:1:1: warning: symlink to nothing (its target does not exist) is ignored")
 
 
 @posix_only
