@@ -432,12 +432,12 @@ def test_timeline_shows_events_and_briefs_in_date_order_with_places(example_out)
 
 def test_tag_pages(example_out):
     briefs = example_briefs()
-    tagged = {s for s, fm in briefs.items() if "venezuela" in fm.get("tags", [])}
+    tagged = {s for s, fm in briefs.items() if "Venezuela" in fm.get("tags", [])}  # tags/venezuela/: its URL name
     doc = main(page(example_out, "tags/venezuela/index.html"))
     assert {h.find("a").get("href").split("/")[-2] for h in doc.find_all("h2")} == tagged
     index = main(page(example_out, "tags/index.html"))
     link = index.find("a", href="../tags/venezuela/")
-    assert link.text() == f"venezuela {len(tagged)}"
+    assert link.text() == f"Venezuela {len(tagged)}"
 
 
 def test_404_nojekyll_and_machine_files(example_out):
