@@ -109,6 +109,7 @@ def deploy(options: DeployOptions) -> str:
     git = Git(site_dir)
     _require_work_tree(git)
     ref = _check_branch(git, options.branch)
+    _refuse_a_source_branch(git, options.branch, git.maybe("rev-parse", "--verify", "-q", f"{ref}^{{commit}}"))
     remote_missing = options.push and git.maybe("remote", "get-url", options.remote) is None
     if options.remote.startswith("-") or remote_missing:
         raise UsageError(f"there is no git remote named {options.remote!r} ('git remote -v' lists them); "
@@ -151,6 +152,8 @@ def deploy(options: DeployOptions) -> str:
     else:  # no network: what the last fetch saw, so the commit still follows the published history
         tracking = f"refs/remotes/{options.remote}/{options.branch}"
         remote_tip = git.maybe("rev-parse", "--verify", "-q", f"{tracking}^{{commit}}")
+    if not options.force:  # (what the remote has under that name; --force replaces it, as it says)
+        _refuse_a_source_branch(git, options.branch, remote_tip)
     parent = _choose_parent(git, local, remote_tip)
     where = _display(out_dir)
     if parent is not None and git.out("rev-parse", f"{parent}^{{tree}}") == tree:
@@ -197,6 +200,19 @@ def _check_branch(git: Git, branch: str) -> str:
                              "under you: switch that worktree to another branch, or deploy to another "
                              "--branch")
     return ref
+
+
+def _refuse_a_source_branch(git: Git, branch: str, tip: str | None) -> None:
+    """Refuse to commit the built site on top of ``tip`` when that commit holds a site's sources
+    (``briefgen.yaml`` or ``content/`` at its top): ``--branch main`` from another checkout would put the
+    site in place of the sources on the branch they live on, and push it."""
+    if tip is None:
+        return
+    names = set((git.maybe("ls-tree", "--name-only", tip) or "").splitlines())
+    found = sorted(names & {"briefgen.yaml", "content"})
+    if found:
+        raise UsageError(f"branch {branch!r} holds a site's sources ({', '.join(found)}), not a built site: "
+                         "deploying there would replace them; deploy to a branch of its own, e.g. --branch gh-pages")
 
 
 # Names git itself reads as something else: HEAD, its shorthand @, and the pseudo-refs it keeps beside

@@ -141,7 +141,9 @@ def test_unchanged_build_makes_no_new_commit(repo: Path, origin: Path, capsys) -
 
 def test_diverged_remote_is_refused_without_force(tmp_path: Path, repo: Path, origin: Path, capsys) -> None:
     assert deploy(repo) == 0
-    other = make_repo(tmp_path / "other", origin)  # someone else rewrites gh-pages
+    other = make_repo(tmp_path / "other", origin, commit=False)  # someone else rewrites gh-pages
+    git(other, "add", "notes.txt")
+    git(other, "commit", "-q", "-m", "their pages")
     git(other, "push", "-q", "--force", "origin", "main:gh-pages")
     theirs = git(origin, "rev-parse", "gh-pages")
     capsys.readouterr()
@@ -273,6 +275,18 @@ def test_branch_names_git_would_refuse_or_misread(repo: Path, origin: Path, bran
     assert git(repo, "for-each-ref") == refs  # no branch made, no remote-tracking ref
     assert git(origin, "for-each-ref") == ""
     git(repo, "checkout", "-q", "-b", "dev")  # what a refs/heads/HEAD broke: 'ambiguous object name'
+
+
+def test_a_branch_that_holds_the_sources_is_refused(repo: Path, origin: Path, capsys) -> None:
+    git(repo, "checkout", "-q", "-b", "dev")  # main is not checked out: only its contents say what it is
+    main_before = git(repo, "rev-parse", "main")
+    assert deploy(repo, "--branch", "main") == 2
+    assert "branch 'main' holds a site's sources (briefgen.yaml), not a built site" in capsys.readouterr().err
+    assert git(repo, "rev-parse", "main") == main_before and git(origin, "for-each-ref") == ""
+    git(repo, "push", "-q", "origin", "main:sources")  # only the remote's branch of that name holds them
+    assert deploy(repo, "--branch", "sources") == 2
+    assert "branch 'sources' holds a site's sources" in capsys.readouterr().err
+    assert git(repo, "branch", "--list", "sources") == ""
 
 
 def test_a_branch_name_that_only_ends_in_head_is_fine(repo: Path) -> None:
