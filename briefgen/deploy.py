@@ -204,13 +204,13 @@ def _check_branch(git: Git, branch: str) -> str:
 
 def _refuse_a_source_branch(git: Git, branch: str, tip: str | None) -> None:
     """Refuse to commit the built site on top of ``tip`` when that commit holds a site's sources
-    (``briefgen.yaml`` or ``content/`` at its top): ``--branch main`` from another checkout would put the
-    site in place of the sources on the branch they live on, and push it."""
+    (``briefgen.yaml`` or ``content/`` at its top, and not the ``.nojekyll`` of a deploy): ``--branch
+    main`` from another checkout would put the site in place of the sources on their branch, and push it."""
     if tip is None:
         return
     names = set((git.maybe("ls-tree", "--name-only", tip) or "").splitlines())
     found = sorted(names & {"briefgen.yaml", "content"})
-    if found:
+    if found and ".nojekyll" not in names:  # every deploy writes .nojekyll: a built site may have content/
         raise UsageError(f"branch {branch!r} holds a site's sources ({', '.join(found)}), not a built site: "
                          "deploying there would replace them; deploy to a branch of its own, e.g. --branch gh-pages")
 

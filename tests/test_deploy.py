@@ -289,6 +289,14 @@ def test_a_branch_that_holds_the_sources_is_refused(repo: Path, origin: Path, ca
     assert git(repo, "branch", "--list", "sources") == ""
 
 
+def test_a_built_site_with_a_content_folder_deploys_again(repo: Path) -> None:
+    write(repo / "site", {"content/report.txt": "a static folder named content\n"})
+    assert deploy(repo, "--no-push") == 0
+    write(repo / "site", {"index.html": "<h1>Again</h1>\n"})
+    assert deploy(repo, "--no-push") == 0
+    assert tree_files(repo, "gh-pages")["index.html"] == "<h1>Again</h1>"
+
+
 def test_a_branch_name_that_only_ends_in_head_is_fine(repo: Path) -> None:
     assert deploy(repo, "--no-push", "--branch", "DEPLOY_HEAD") == 0
     assert git(repo, "branch", "--list", "DEPLOY_HEAD").strip() == "DEPLOY_HEAD"

@@ -1,4 +1,4 @@
-"""A 390 px wide phone: no page scrolls sideways, and the search panel fits."""
+"""A 390 px wide phone: no page scrolls sideways, and the search panel fits; every page keeps the header's column."""
 
 from __future__ import annotations
 
@@ -43,3 +43,18 @@ def test_search_on_a_phone(new_page, base_url):
     page.goto(base_url + "search/?q=maduro")
     page.locator("#search-results .search-hit").first.wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_every_page_has_the_header_s_column(new_page, base_url, site, width):
+    """The content column starts where the header's does and is as wide, on short pages too (a flex
+    layout once shrank main to its content on /tags/ and /search/)."""
+    page = new_page(viewport={"width": width, "height": 900})
+    problems = []
+    for url in html_pages(site):
+        page.goto(base_url + url)
+        header, main = (page.locator(sel).bounding_box() for sel in (".site-header .wrap", "main"))
+        if (round(main["x"]), round(main["width"])) != (round(header["x"]), round(header["width"])):
+            problems.append(f"{url}: main at x={main['x']:.0f} w={main['width']:.0f}, "
+                            f"header at x={header['x']:.0f} w={header['width']:.0f}")
+    assert not problems, "\n".join(problems)
