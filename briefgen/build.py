@@ -147,6 +147,8 @@ def build(options: BuildOptions) -> BuildResult:
     jobs = parallel.worker_count(options.jobs)
     diagnostics = Diagnostics()
     config = _config(site_dir, diagnostics, options.base_url)
+    if not config.output_dir and options.out_dir is None:  # refused where briefgen.yaml gives it
+        raise ContentError(diagnostics.sorted())
     out = output_dir(site_dir, config.output_dir, options.out_dir)
     check_output_dir(site_dir, out)
     if output.recover(out):

@@ -110,10 +110,19 @@ def _read_kinds(node: yaml.Node, r: Reader, name: str) -> dict[str, KindConfig] 
     return kinds
 
 
+# Words the rules below would get wrong (news is not a new; a movie is not a movy): kept as they are.
+_SAME_IN_SINGULAR = frozenset({"news", "series", "species", "movies", "cookies", "zombies", "rookies", "calories",
+                               "pies", "ties", "lies", "selfies", "hoodies", "genies", "goalies", "prairies",
+                               "aunties"})
+
+
 def _singular(label: str) -> str:
     """A kind's name for one of it, when ``singular`` is not given: English plurals made singular the
-    simple way (Vehicles → Vehicle, Agencies → Agency, Witnesses → Witness); anything else as it is."""
+    simple way (Vehicles → Vehicle, Agencies → Agency, Witnesses → Witness); anything it cannot be sure of
+    as it is (Series, News), which ``singular:`` then names."""
     lower = label.lower()
+    if not lower.split() or lower.split()[-1] in _SAME_IN_SINGULAR:  # (the last word makes the plural)
+        return label
     if lower.endswith("ies") and len(label) > 3:
         return label[:-3] + ("Y" if label[-3:].isupper() else "y")
     if lower.endswith(("sses", "shes", "ches", "xes", "zes")):
@@ -198,48 +207,63 @@ CONFIG_FIELDS = {
     "language": Field(schema.text, "language code for <html lang>, e.g. en"),
     "theme": Field(schema.text, "theme name: default or a folder under themes/"),
     "output_dir": Field(_read_output_dir, "where the site is built, relative to the site folder"),
-    "summary_max_length": Field(lambda n, r, k: schema.integer(n, r, k, 1), "longest summary, in characters"),
+    "summary_max_length": Field(lambda n, r, k: schema.integer(n, r, k, 1, 300), "longest summary, in characters"),
     "entity_kinds": Field(_read_kinds, "the entity kinds: folder → {label, singular}"),
     "claim_statuses": Field(_read_statuses, "the claim status vocabulary, in order"),
     "markdown": Field(_read_markdown, "Markdown options: {html: false}"),
     "cname": Field(_read_cname, "custom domain written to CNAME by briefgen deploy"),
-    "max_file_size": Field(lambda n, r, k: schema.integer(n, r, k, 1), "largest content file, in bytes"),
-    "page_size": Field(lambda n, r, k: schema.integer(n, r, k, 1), "items per page on long list pages"),
+    "max_file_size": Field(lambda n, r, k: schema.integer(n, r, k, 1, 1_000_000), "largest content file, in bytes"),
+    "page_size": Field(lambda n, r, k: schema.integer(n, r, k, 1, 100), "items per page on long list pages"),
 }
 
 
-def load_config(site_dir: Path, diagnostics: Diagnostics) -> SiteConfig:
-    """Read ``briefgen.yaml`` if present; problems go to ``diagnostics``; defaults fill the rest."""
+def _read_config(site_dir: Path, diagnostics: Diagnostics) -> tuple[dict, dict]:
+    """The fields of ``briefgen.yaml`` and where each is written; none when there is no such file."""
     path = site_dir / CONFIG_FILE
     if not path.is_file():
-        return SiteConfig()
+        return {}, {}
     if path.is_symlink() and not path.resolve().is_relative_to(site_dir.resolve()):
         diagnostics.error(CONFIG_FILE, 1, 1, f"{CONFIG_FILE} is a symlink to a file outside the site",
                           "copy the file into the site instead")
-        return SiteConfig()
+        return {}, {}
     from .sources import read_text  # local import: sources imports config for limits
 
     text = read_text(path, CONFIG_FILE, diagnostics, max_size=1_000_000)
     if text is None:
-        return SiteConfig()
+        return {}, {}
     doc = parse_yaml_file(text, CONFIG_FILE, diagnostics)
     if doc is None or doc.node is None:
-        return SiteConfig()
+        return {}, {}
     r = Reader(CONFIG_FILE, diagnostics, line_offset=doc.line_offset)
-    values, positions = schema.read_fields(doc.node, r, CONFIG_FIELDS, CONFIG_FILE)
-    local_default = site_dir / "themes" / "default"  # the theme when none is named: one of the site's own
-    if "theme" in values or local_default.is_dir():
-        from .theme import theme_problem  # local import, as above
+    return schema.read_fields(doc.node, r, CONFIG_FIELDS, CONFIG_FILE)
 
-        problem = theme_problem(site_dir, values.get("theme", "default"))
-        if problem is not None:  # reported here beside every other problem; the build then stops before rendering
-            if "theme" in values:
-                p = positions["theme"]
-                diagnostics.error(CONFIG_FILE, p.line, p.col, *problem)
-                del values["theme"]
-            else:
-                diagnostics.error(f"themes/default/{'theme.yaml' if (local_default / 'theme.yaml').is_file() else ''}",
-                                  1, 1, *problem)
+
+def _theme_checked(site_dir: Path, values: dict, positions: dict, diagnostics: Diagnostics) -> None:
+    """Report a theme that cannot be loaded, beside every other problem (the build then stops before
+    rendering): the one ``theme:`` names, at that line (and dropped from ``values``); else the site's own
+    ``themes/default/``, the theme when none is named, at its ``theme.yaml``."""
+    local_default = site_dir / "themes" / "default"
+    if "theme" not in values and not local_default.is_dir():
+        return  # the built-in default
+    from .theme import theme_problem  # local import, as above
+
+    problem = theme_problem(site_dir, values.get("theme", "default"))
+    if problem is None:
+        return
+    if "theme" in values:
+        p = positions["theme"]
+        diagnostics.error(CONFIG_FILE, p.line, p.col, *problem)
+        del values["theme"]
+    else:
+        diagnostics.error(f"themes/default/{'theme.yaml' if (local_default / 'theme.yaml').is_file() else ''}",
+                          1, 1, *problem)
+
+
+def load_config(site_dir: Path, diagnostics: Diagnostics) -> SiteConfig:
+    """Read ``briefgen.yaml`` if present; problems go to ``diagnostics``; defaults fill the rest. With or
+    without the file, a theme that cannot be loaded is one of those problems (:func:`_theme_checked`)."""
+    values, positions = _read_config(site_dir, diagnostics)
+    _theme_checked(site_dir, values, positions, diagnostics)
     if "output_dir" in values:
         from .output import placement_problem  # local import, as above
 
@@ -249,7 +273,7 @@ def load_config(site_dir: Path, diagnostics: Diagnostics) -> SiteConfig:
             p = positions["output_dir"]
             diagnostics.error(CONFIG_FILE, p.line, p.col, f"output_dir {values['output_dir']!r} is {problem}",
                               "build into a folder of its own, e.g. output_dir: site")
-            del values["output_dir"]
+            values["output_dir"] = ""  # none: a build without --out stops before it touches any folder
     markdown = values.pop("markdown", {})
     if "html" in markdown:
         values["markdown_html"] = markdown["html"]

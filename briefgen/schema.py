@@ -194,12 +194,14 @@ def boolean(node: yaml.Node, r: Reader, name: str) -> bool | None:
     return None
 
 
-def integer(node: yaml.Node, r: Reader, name: str, minimum: int = 0) -> int | None:
+def integer(node: yaml.Node, r: Reader, name: str, minimum: int = 0, usual: int | None = None) -> int | None:
+    """A whole number of at least ``minimum``; ``usual`` (the default) is the example its error gives."""
     if isinstance(node, yaml.ScalarNode) and re.fullmatch(r"[0-9]+", node.value.replace("_", "")):
         value = int(node.value.replace("_", ""))
         if value >= minimum:
             return value
-    r.error(node, f"'{name}' must be a whole number of at least {minimum}", f"e.g. {name}: {max(minimum, 1) * 20}")
+    r.error(node, f"'{name}' must be a whole number of at least {minimum}",
+            f"e.g. {name}: {usual if usual is not None else max(minimum, 1)}")
     return None
 
 

@@ -236,11 +236,14 @@ def test_refuses_an_ancestor_of_the_site(nested):
     assert "a folder that holds the site folder" in refused(site, parent)
     assert "a folder that holds the site folder" in refused(site, parent.parent)
     (site / "briefgen.yaml").write_text("output_dir: ..\n")  # the same through the configuration, where it is written
+    (parent / "site" / "site").mkdir()  # (not the folder a build falls back to: nothing is touched)
+    (parent / "site" / "site" / "notes.txt").write_text("mine")
     for command in ("build", "check"):
         code, _, err = run_cli(command, site)
         assert code == 1 and err.startswith("briefgen.yaml:1:13: error: output_dir '..' is a folder that holds the "
                                             "site folder (build into a folder of its own, e.g. output_dir: site)"), err
-    assert snapshot(parent) == {**before, "site/briefgen.yaml": b"output_dir: ..\n"}
+    assert snapshot(parent) == {**before, "site/briefgen.yaml": b"output_dir: ..\n", "site/site": None,
+                                "site/site/notes.txt": b"mine"}
 
 
 @pytest.mark.parametrize("holds", ["content", "briefgen.yaml"])

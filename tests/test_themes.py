@@ -221,6 +221,7 @@ def test_theme_errors_are_reported_at_the_theme_setting_without_traceback(tmp_pa
 @pytest.mark.parametrize(("theme_yaml", "config", "where", "message"), [
     ("extends: default\nbogus: 1\n", "title: T\n", "themes/default/theme.yaml:1:1", "unknown key(s) bogus"),
     ("extends: [default\n", "title: T\n", "themes/default/theme.yaml:1:1", "line 2, column 1: expected ','"),
+    ("extends: [default\n", "", "themes/default/theme.yaml:1:1", "line 2, column 1: expected ','"),
     ("extends: default\nbogus: 1\n", "title: T\ntheme: default\n", "briefgen.yaml:2:8", "unknown key(s) bogus"),
     ("extends: default\nbogus: 1\n", "title: T\ntheme: a\n", "briefgen.yaml:2:8", "unknown key(s) bogus"),
 ])
@@ -228,6 +229,8 @@ def test_a_broken_local_default_theme_is_an_error_in_check_and_build_named_or_no
                                                                                    where, message):
     files = {"themes/default/theme.yaml": theme_yaml, "themes/a/theme.yaml": "extends: default\n"}
     site = site_with(tmp_path, files, config)
+    if config == "":  # no briefgen.yaml at all: a site needs none
+        (site / "briefgen.yaml").unlink()
     for command in ("check", "build"):
         code, out, err = run_cli(command, site, *(("--out", tmp_path / "out") if command == "build" else ()))
         assert code == 1, out + err

@@ -199,17 +199,19 @@ def test_a_misspelt_required_field_is_one_problem_not_two(tmp_path):
 def test_kinds_and_statuses_without_labels_keep_the_defaults_or_are_named_from_their_key():
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / "briefgen.yaml").write_text("entity_kinds: {organizations: {}, vehicles: {}, agencies: "
-                                                   "{label: Agencies}}\nclaim_statuses: {false: {}, misleading: {}}\n")
+                                                   "{label: Agencies}, news: {}, tv-series: {}}\n"
+                                                   "claim_statuses: {false: {}, misleading: {}}\n")
         config = load_config(Path(folder), Diagnostics())
     assert [(k.label, k.singular) for k in config.entity_kinds.values()] == [
-        ("Organizations", "Organization"), ("Vehicles", "Vehicle"), ("Agencies", "Agency")]
+        ("Organizations", "Organization"), ("Vehicles", "Vehicle"), ("Agencies", "Agency"), ("News", "News"),
+        ("Tv Series", "Tv Series")]
     assert [s.label for s in config.claim_statuses.values()] == ["False", "Misleading"]
     assert config.claim_statuses["false"].description.startswith("Shown to be false")
 
 
 @pytest.mark.parametrize(("config", "expected"), [
     ("page_size: 0\n", "briefgen.yaml:1:12: error: 'page_size' must be a whole number of at least 1 "
-                       "(e.g. page_size: 20)"),
+                       "(e.g. page_size: 100)"),
     ("markdown: true\n", "briefgen.yaml:1:11: error: markdown must be a mapping of 'key: value' lines, not true/false "
                          "(write its keys on the lines below, indented, each as 'key: value')"),
     ("title: [A, B]\n", "briefgen.yaml:1:8: error: 'title' must be text, not a list (write one line of text after "
