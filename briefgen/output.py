@@ -126,6 +126,14 @@ def commit_changes(staging: Path, out: Path, changed: list[str], deleted: list[s
                 backup.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(current, backup)
                 moves.append((current, backup))
+        for rel in deleted:  # folders the deleted files leave empty: a changed file may take one's place
+            folder = (aside / safe_relpath(rel)).parent
+            while folder != aside:
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+                folder = folder.parent
         for rel in changed:
             target = aside / rel
             _make_parents(target.parent, aside, made)
@@ -135,6 +143,7 @@ def commit_changes(staging: Path, out: Path, changed: list[str], deleted: list[s
     except BaseException:
         for src, dst in reversed(moves):
             with contextlib.suppress(OSError):
+                src.parent.mkdir(parents=True, exist_ok=True)  # (a folder the deleted files left empty)
                 os.replace(dst, src)
         for folder in reversed(made):
             with contextlib.suppress(OSError):

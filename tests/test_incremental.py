@@ -45,6 +45,7 @@ SITE = {
         Secretary of State. He met [[donald-trump]] often.
     """,
     "static/robots-extra.txt": "static file\n",
+    "static/docs/guide.txt": "a guide\n",
 }
 
 
@@ -131,6 +132,10 @@ CHANGES = {
     "template overridden": lambda s: make_site(s, {"templates/404.html": "<p>lost: {{ page.title }}</p>\n"}),
     "static file changed": lambda s: (s / "static/robots-extra.txt").write_text("changed\n"),
     "static file removed": lambda s: (s / "static/robots-extra.txt").unlink(),
+    "static folder replaced by a file": lambda s: (shutil.rmtree(s / "static/docs"),
+                                                   (s / "static/docs").write_text("now a file\n")),
+    "static file replaced by a folder": lambda s: ((s / "static/robots-extra.txt").unlink(),
+                                                   make_site(s, {"static/robots-extra.txt/a.txt": "inside\n"})),
 }
 
 
