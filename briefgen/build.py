@@ -409,6 +409,10 @@ def _hidden_statics(static_files: dict[str, Path], blocked: list[tuple[Path, str
             hint = "rename the file: briefgen writes this one itself (docs/themes.md)"
         diagnostics.warning(shown(source), 1, 1, message, hint)
     for source, in_the_way in blocked:  # (only a theme's static files come before others)
+        if not in_the_way:
+            diagnostics.warning(shown(source), 1, 1, "not published: its path has a backslash or a control character",
+                                "rename it with letters, digits, '-', '_' and '.'")
+            continue
         if in_the_way.endswith("/"):
             message = f"not published: the theme's static folder {in_the_way} has this path"
         else:

@@ -29,6 +29,7 @@ from typing import Any
 from . import fragments, marks, parallel, render, search
 from . import views as view_types
 from .cache import Output, digest
+from .diagnostics import one_line
 from .output import MARKER, MARKER_TEXT, safe_relpath
 from .resolve import Site
 from .theme import Theme
@@ -498,7 +499,8 @@ def static_files(trees: Iterable[Path], blocked: list[tuple[Path, str]] | None =
     devices), are skipped, so a build can neither publish a file from elsewhere on the machine nor hang
     or recurse without end. A file whose path an earlier folder's file needs as a folder, or that would
     be where an earlier folder's folder is (``assets`` against the theme's ``assets/style.css``), cannot
-    be copied: it goes to ``blocked`` (source, the path in the way; a folder's ends in ``/``) instead."""
+    be copied: it goes to ``blocked`` (source, the path in the way; a folder's ends in ``/``) instead, and
+    so does a file whose path has a backslash or a control character (with ``""`` for the path)."""
     found: dict[str, Path] = {}
     for tree in trees:
         if not tree.is_dir():
@@ -510,6 +512,10 @@ def static_files(trees: Iterable[Path], blocked: list[tuple[Path, str]] | None =
         folders = {f for rel in earlier for f in parent_folders(rel)}
         for path in sorted(_walk(tree, holder, {root}, top=True)):
             rel = path.relative_to(tree).as_posix()
+            if "\\" in rel or one_line(rel) != rel:  # not a path the output can have as it is (\ is / to some)
+                if blocked is not None:
+                    blocked.append((path, ""))
+                continue
             in_the_way = next((f for f in parent_folders(rel) if f in earlier), None) or \
                 (rel + "/" if rel in folders else None)
             if in_the_way is not None:

@@ -123,6 +123,15 @@ def test_a_static_file_in_the_way_of_a_generated_or_theme_folder_is_a_warning_no
     assert code == 0 and err2 == err.split("Built")[0], err2
 
 
+def test_a_static_name_with_a_backslash_is_a_warning_not_a_traceback(tmp_path):
+    site = site_with(tmp_path, {"static/notes.txt": "kept", "static/a\\..\\..\\evil.txt": "x"})
+    code, _, err = run_cli("build", site, "--out", tmp_path / "out")
+    assert code == 0 and "Traceback" not in err, err
+    assert "evil.txt:1:1: warning: not published: its path has a backslash or a control character" in err
+    assert (tmp_path / "out/notes.txt").is_file() and not list((tmp_path / "out").rglob("*evil*"))
+    assert not (tmp_path / "evil.txt").exists()
+
+
 def test_well_known_is_published_and_other_dot_files_are_not(tmp_path):
     site = site_with(tmp_path, {"static/.well-known/security.txt": "Contact: mailto:sec@example.org\n",
                                 "static/.env": "SECRET=1", "static/.DS_Store": "x", "static/a/.well-known/x": "x",
