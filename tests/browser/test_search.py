@@ -93,6 +93,13 @@ def test_enter_opens_the_search_page(page, base_url):
     assert page.input_value("#search-q") == "cartel soles"
 
 
+def test_a_claim_hit_names_its_brief_as_a_title(page, base_url):
+    page.goto(base_url + "search/?q=ultimatum")
+    hit = page.locator("#search-results .search-group-claims .search-hit").first
+    hit.wait_for()
+    assert re.fullmatch(r"In the brief \u201c.+\u201d", hit.locator(".search-meta").inner_text())
+
+
 def test_search_page_groups_badges_and_claim_click(page, base_url):
     page.goto(base_url + "search/")
     assert page.locator("h1").inner_text() == "Search"

@@ -203,7 +203,7 @@
       li.appendChild(badge);
       li.appendChild(document.createTextNode(" "));
       li.appendChild(link);
-      li.appendChild(el("span", "search-meta", "In " + doc[4]));
+      li.appendChild(el("span", "search-meta", "In the brief \u201c" + doc[4] + "\u201d"));
       return li;
     }
     link.appendChild(highlight(doc[1], words));
