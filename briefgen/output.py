@@ -126,7 +126,9 @@ def commit_changes(staging: Path, out: Path, changed: list[str], deleted: list[s
                 backup.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(current, backup)
                 moves.append((current, backup))
-        for rel in deleted:  # folders the deleted files leave empty: a changed file may take one's place
+        # Folders the deleted files leave empty: a full build would not have them, and a changed file
+        # may take one's place (a static folder replaced by a file of its name). Undo makes them again.
+        for rel in deleted:
             folder = (aside / safe_relpath(rel)).parent
             while folder != aside:
                 try:
@@ -153,14 +155,6 @@ def commit_changes(staging: Path, out: Path, changed: list[str], deleted: list[s
         shutil.rmtree(staging, ignore_errors=True)
         raise
     shutil.rmtree(staging, ignore_errors=True)
-    for rel in deleted:  # folders a deleted page leaves empty: a full build would not have them
-        folder = (out / rel).parent
-        while folder != out:
-            try:
-                folder.rmdir()
-            except OSError:
-                break
-            folder = folder.parent
 
 
 def _make_parents(folder: Path, root: Path, made: list[Path]) -> None:
