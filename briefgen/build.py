@@ -279,11 +279,13 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         if html_urls is not None:
             writer.write_extras(plan, html_urls, outputs, written)
         blocked: list[tuple[Path, str]] = []
-        static_files = writer.static_files(theme.static_dirs, blocked)
-        _hidden_statics(static_files, blocked, outputs, state, site_dir, diagnostics)
+        known = state.statics if state else {}
+        statics, kept_out = writer.published_statics(writer.static_files(theme.static_dirs, blocked), outputs,
+                                                     known, plan.previous)
+        _hidden_statics(kept_out, blocked, site_dir, diagnostics)
         if diagnostics.failed(options.strict):
             raise ContentError(diagnostics.sorted())
-        statics = writer.copy_statics(plan, static_files, state.statics if state else {}, outputs, written)
+        statics = writer.copy_statics(plan, statics, known, outputs, written)
         new.state = State(pages_key, inputs, outputs, tuple(diagnostics.sorted()), statics)
         caching.drop_state(cache_dir)
         if incremental:
@@ -377,35 +379,28 @@ def _patch(out: Path, cache: Cache, state: State, found: reading.Scan, bodies: d
                        time.perf_counter() - start, written)
 
 
-def _hidden_statics(static_files: dict[str, Path], blocked: list[tuple[Path, str]], outputs: dict,
-                    state: State | None, site_dir: Path, diagnostics: Diagnostics) -> None:
+def _hidden_statics(kept_out: list[tuple[Path, str, str]], blocked: list[tuple[Path, str]], site_dir: Path,
+                    diagnostics: Diagnostics) -> None:
     """Warn about static files that generated output keeps out of the site (it wins: a page at the same
-    path, a file where one of its folders would be, a folder at its path), and about those that another
-    static folder's file or folder keeps out (``blocked``, :func:`briefgen.writer.static_files`).
-    ``outputs``: what the build generated, and what it kept of the last build's output, static files
-    included: a static file the last build published, whose output this one kept, is not hidden."""
-    from . import writer  # imported by the build that calls this (see _build)
+    path, a file where one of its folders would be, a folder at its path; ``kept_out``,
+    :func:`briefgen.writer.published_statics`), and about those that another static folder's file or
+    folder keeps out (``blocked``, :func:`briefgen.writer.static_files`); each with what is in its way."""
 
     def shown(source: Path) -> str:
         return source.relative_to(site_dir).as_posix() if source.is_relative_to(site_dir) else str(source)
 
-    folders = writer.generated_folders(outputs, static_files)
-    for rel, source in static_files.items():
-        in_the_way = writer.generated_in_the_way(rel, outputs, folders)
-        if in_the_way is None or (in_the_way == rel and state is not None and
-                                  writer.kept_static(rel, source, state.statics, outputs, state.outputs)):
-            continue
+    for source, rel, in_the_way in kept_out:
         if in_the_way.endswith("/"):
             message = f"not published: the generated folder {in_the_way} has this path"
             hint = "rename the file: briefgen writes that folder itself (docs/themes.md)"
         elif in_the_way != rel:
             message = f"not published: the generated file {in_the_way} is where a folder of its path would be"
             hint = "rename the folder: briefgen writes that file itself (docs/themes.md)"
-        elif rel.endswith(".html"):
-            message = f"not published: the generated page {rel} has this path"
+        elif in_the_way.endswith(".html"):
+            message = f"not published: the generated page {in_the_way} has this path"
             hint = "rename the file; to change that page, override its template (docs/themes.md)"
         else:
-            message = f"not published: the generated file {rel} has this path"
+            message = f"not published: the generated file {in_the_way} has this path"
             hint = "rename the file: briefgen writes this one itself (docs/themes.md)"
         diagnostics.warning(shown(source), 1, 1, message, hint)
     for source, in_the_way in blocked:  # (only a theme's static files come before others)

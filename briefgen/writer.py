@@ -509,14 +509,14 @@ def static_files(trees: Iterable[Path], blocked: list[tuple[Path, str]] | None =
         if not root.is_relative_to(holder):  # the static folder itself a symlink out of the site (or theme)
             continue
         earlier = set(found)
-        folders = {f for rel in earlier for f in parent_folders(rel)}
+        folders = {f for rel in earlier for f in _parent_folders(rel)}
         for path in sorted(_walk(tree, holder, {root}, top=True)):
             rel = path.relative_to(tree).as_posix()
             if "\\" in rel or one_line(rel) != rel:  # not a path the output can have as it is (\ is / to some)
                 if blocked is not None:
                     blocked.append((path, ""))
                 continue
-            in_the_way = next((f for f in parent_folders(rel) if f in earlier), None) or \
+            in_the_way = next((f for f in _parent_folders(rel) if f in earlier), None) or \
                 (rel + "/" if rel in folders else None)
             if in_the_way is not None:
                 if blocked is not None:
@@ -526,7 +526,7 @@ def static_files(trees: Iterable[Path], blocked: list[tuple[Path, str]] | None =
     return found
 
 
-def parent_folders(rel: str) -> list[str]:
+def _parent_folders(rel: str) -> list[str]:
     """The folders a relative path goes through: ``a/b/c`` → ``a``, ``a/b``."""
     parts = rel.split("/")
     return ["/".join(parts[:i]) for i in range(1, len(parts))]
@@ -557,7 +557,7 @@ def _walk(folder: Path, allowed: Path, seen: set[Path], top: bool = False) -> li
     return out
 
 
-def kept_static(rel: str, src: Path, known: dict[str, tuple], outputs: dict[str, Output],
+def _kept_static(rel: str, src: Path, known: dict[str, tuple], outputs: dict[str, Output],
                 previous: dict[str, Output]) -> bool:
     """Whether ``outputs[rel]`` is the last build's copy of the static file ``src``, kept as it was (a
     build that renders only the pages of changed bodies keeps every other output), rather than a page
@@ -567,36 +567,49 @@ def kept_static(rel: str, src: Path, known: dict[str, tuple], outputs: dict[str,
     return cached is not None and out is not None and out == previous.get(rel) and out.digest == cached[2]
 
 
-def generated_folders(outputs: Iterable[str], statics: Iterable[str]) -> set[str]:
+def _generated_folders(outputs: Iterable[str], statics: Iterable[str]) -> set[str]:
     """The folders of the generated ``outputs`` that a static file could be in the way of: those under the
     top-level folders of ``statics`` (most often ``assets/`` alone, where nothing is generated)."""
     tops = {rel.partition("/")[0] for rel in statics}
-    return {f for rel in outputs if rel.partition("/")[0] in tops for f in parent_folders(rel)}
+    return {f for rel in outputs if rel.partition("/")[0] in tops for f in _parent_folders(rel)}
 
 
-def generated_in_the_way(rel: str, outputs: Mapping[str, Output], folders: set[str]) -> str | None:
+def _generated_in_the_way(rel: str, outputs: Mapping[str, Output], folders: set[str]) -> str | None:
     """The generated output that keeps the static file ``rel`` out, if any: a file at its path (a page
     wins, as it always has), a file where one of its folders would be (``feed.xml`` for
     ``feed.xml/a.txt``), or a folder at its path (``claims/`` for a file ``claims``); the folder ends in
-    ``/``. ``folders``: :func:`generated_folders`."""
+    ``/``. ``folders``: :func:`_generated_folders`."""
     if rel in outputs:
         return rel
-    above = next((f for f in parent_folders(rel) if f in outputs), None)
+    above = next((f for f in _parent_folders(rel) if f in outputs), None)
     if above is not None:
         return above
     return rel + "/" if rel in folders else None
 
 
+def published_statics(sources: dict[str, Path], outputs: Mapping[str, Output], known: dict[str, tuple],
+                      previous: dict[str, Output]) -> tuple[dict[str, Path], list[tuple[Path, str, str]]]:
+    """The static files to copy, and those that generated output keeps out: (source, path, the output in
+    its way, :func:`_generated_in_the_way`). A copy the build kept from the last one is a static file still,
+    not a page (:func:`_kept_static`; ``known`` and ``previous``: the last build's)."""
+    folders = _generated_folders(outputs, sources)
+    publish: dict[str, Path] = {}
+    kept_out: list[tuple[Path, str, str]] = []
+    for rel, src in sources.items():
+        in_the_way = _generated_in_the_way(rel, outputs, folders)
+        if in_the_way is None or (in_the_way == rel and _kept_static(rel, src, known, outputs, previous)):
+            publish[rel] = src
+        else:
+            kept_out.append((src, rel, in_the_way))
+    return publish, kept_out
+
+
 def copy_statics(plan: Plan, sources: dict[str, Path], known: dict[str, tuple], outputs: dict[str, Output],
                  written: list[str]) -> dict[str, tuple]:
-    """Copy static files not kept out by generated output (:func:`generated_in_the_way`); returns their
-    (size, mtime_ns, digest) by source path. A copy the build kept from the last one is a static file
-    still, not a page (:func:`kept_static`)."""
+    """Copy the static files ``sources`` (:func:`published_statics`); returns their (size, mtime_ns,
+    digest) by source path."""
     seen: dict[str, tuple] = {}
-    folders = generated_folders(outputs, sources)
     for rel, src in sources.items():
-        if generated_in_the_way(rel, outputs, folders) and not kept_static(rel, src, known, outputs, plan.previous):
-            continue
         st = src.stat()
         key = str(src)
         cached = known.get(key)
