@@ -50,7 +50,7 @@ MAX_KEY = 6  # never split a shard deeper than this many characters
 CHUNK = 40  # documents per d/<n>.json
 MIN_TERM = 2  # shorter terms are not indexed (the browser asks for two characters)
 MAX_TERM = 40  # longer "words" (hashes, URLs) are cut to this
-SNIPPET = 160  # characters of a summary kept for the results list
+SNIPPET = 320  # characters of a summary kept for the results list (the browser shows 160 around the first match)
 
 _WORD = re.compile(r"[^\W_]+")
 _TAG = re.compile(r"<[^>]*>")

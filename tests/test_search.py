@@ -55,6 +55,13 @@ def test_html_text_and_snippet():
     assert search.snippet("short  text") == "short text"
 
 
+def test_a_summary_is_kept_whole_up_to_the_default_maximum_for_the_browser_to_window():
+    files = example_index()
+    late = [doc(files, n) for n in find(files, "maduro") if str(doc(files, n)[1]).startswith("Trump summons")]
+    assert late and late[0][4].endswith("pressure on Nicolás Maduro."), "the browser shows the words around a match"
+    assert search.SNIPPET >= 300  # summary_max_length's default
+
+
 def test_shards_cover_every_term_by_prefix():
     postings = {f"{a}{b}{c}": [[1]] for a in "ab" for b in "abc" for c in ("", "x", "yy")}
     shards = search.shard(postings)

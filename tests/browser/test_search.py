@@ -139,3 +139,16 @@ def test_search_page_reads_q_and_finds_claim_text_and_body(page, base_url):
 def test_aliases_are_searchable(page, base_url):
     page.goto(base_url + "search/?q=the+ford")
     page.locator("#search-results .search-group-ships a", has_text="USS Gerald R. Ford").wait_for()
+
+
+def test_a_long_summary_shows_the_words_around_its_first_match(page, base_url):
+    page.goto(base_url + "search/?q=maduro")
+    hits = page.locator("#search-results .search-group-briefs .search-hit")
+    hits.first.wait_for()
+    late = hits.filter(has_text="Trump summons security chiefs").locator(".search-snippet")
+    text = late.inner_text()  # "Maduro" is the summary's last word, past its first 160 characters
+    assert text.startswith("\u2026") and text.rstrip(".").endswith("Nicolás Maduro"), text
+    assert len(text) <= 170 and late.locator("mark").all_inner_texts() == ["Maduro"]
+    early = hits.filter(has_text="Trump confirms call with Maduro").locator(".search-snippet")
+    assert early.inner_text().startswith("Trump says a call") and early.inner_text().endswith("\u2026")
+    assert early.locator("mark").count() >= 1

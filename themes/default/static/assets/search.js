@@ -156,8 +156,9 @@
     if (text !== undefined) { node.textContent = text; }
     return node;
   }
-  // Text with every query word that starts a word wrapped in <mark>, matched accent- and case-insensitively.
-  function highlight(text, words) {
+  // Where each query word starts a word of text, matched accent- and case-insensitively: the folded
+  // text, the index in text of each folded character, and which folded characters are matched.
+  function matches(text, words) {
     var folded = "";
     var map = [];
     for (var i = 0; i < text.length;) {
@@ -178,18 +179,39 @@
         at = folded.indexOf(w, at + 1);
       }
     });
+    return { folded: folded, map: map, marked: marked };
+  }
+  // Text with every query word that starts a word wrapped in <mark>.
+  function highlight(text, words) {
+    var m = matches(text, words);
     var frag = document.createDocumentFragment();
     var start = 0;
-    var pos = 0;
-    while (pos <= folded.length) {
-      if (pos === folded.length || marked[pos] !== marked[start]) {
-        var piece = text.slice(map[start], map[pos]);
-        if (piece) { frag.appendChild(marked[start] ? el("mark", "", piece) : document.createTextNode(piece)); }
+    for (var pos = 0; pos <= m.folded.length; pos++) {
+      if (pos === m.folded.length || m.marked[pos] !== m.marked[start]) {
+        var piece = text.slice(m.map[start], m.map[pos]);
+        if (piece) { frag.appendChild(m.marked[start] ? el("mark", "", piece) : document.createTextNode(piece)); }
         start = pos;
       }
-      pos++;
     }
     return frag;
+  }
+  // At most about SNIPPET characters of a summary, cut at spaces: its start, or, when the first
+  // match lies beyond that, the words around it.
+  var SNIPPET = 160;
+  function cut(text, end) {
+    if (end >= text.length) { return text; }
+    var space = text.lastIndexOf(" ", end);
+    return text.slice(0, space > 0 ? space : end).replace(/[,;:.]+$/, "") + "\u2026";
+  }
+  function excerpt(text, words) {
+    if (text.length <= SNIPPET) { return text; }
+    var m = matches(text, words);
+    var first = m.marked.indexOf(true);
+    var at = first === -1 ? 0 : m.map[first];
+    if (at < SNIPPET - 40) { return cut(text, SNIPPET); }
+    var from = text.indexOf(" ", Math.max(0, Math.min(at - 60, text.length - SNIPPET)));
+    from = from === -1 || from >= at ? at : from + 1;
+    return "\u2026" + cut(text.slice(from), SNIPPET);
   }
   function hitItem(doc, words, compact) {
     var li = el("li", "search-hit");
@@ -210,10 +232,10 @@
     li.appendChild(link);
     if (kind === "briefs") {
       li.appendChild(el("span", "search-meta", doc[3]));
-      if (!compact && doc[4]) { li.appendChild(el("p", "search-snippet")).appendChild(highlight(doc[4], words)); }
+      if (!compact && doc[4]) { li.appendChild(el("p", "search-snippet")).appendChild(highlight(excerpt(doc[4], words), words)); }
     } else if (doc[3]) {
       li.appendChild(el(compact ? "span" : "p", compact ? "search-meta" : "search-snippet"))
-        .appendChild(highlight(doc[3], words));
+        .appendChild(highlight(excerpt(doc[3], words), words));
     }
     return li;
   }
