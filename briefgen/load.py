@@ -108,6 +108,8 @@ def _claim_id(text: str, taken: set[str], counters: dict[str, int]) -> str:
         if len(base) + len(word) + 1 > 48:
             break
         base = f"{base}-{word}" if base else word
+    if schema.non_latin_words(text):  # an anchor that stays with its claim when others come before it
+        base = f"{base}-{schema.short_digest(text)}" if base else schema.short_digest(text)
     base = base or "claim"
     ident, n = base, counters.get(base, 2)  # counters: many claims with one text stay linear, not quadratic
     while ident in taken:
@@ -151,18 +153,26 @@ def load_brief(rel: str, text: str, config: SiteConfig, diagnostics: Diagnostics
     brief = Brief(path=rel, slug=slug, title=values.get("title", ""), date=values.get("date", _UNDATED),
                   summary=summary, body=doc.body, body_line=doc.body_line, pos=start, updated=values.get("updated"),
                   draft=values.get("draft", False), slug_pos=slug_pos)
-    seen_tags: set[str] = set()
+    seen_tags: set[str] = set()  # URL names: spellings of one tag (Türkiye, turkiye) are one tag
     for tag, pos in values.get("tags", []):
         tag_slug = schema.tag_slug(tag)
         if not tag_slug:
             diagnostics.error(rel, pos.line, pos.col, f"tag {tag!r} has no letters a-z or digits for its URL name "
                               "(tags/<name>/, made of a-z, 0-9 and hyphens; accents are dropped)",
                               "write the tag in Latin letters, e.g. a transliteration, or remove it")
-        elif not schema.is_id(tag_slug):
+            continue
+        if not schema.is_id(tag_slug):
             diagnostics.error(rel, pos.line, pos.col, f"tag {tag!r} would have the URL name {tag_slug!r}",
                               schema.id_hint(tag_slug))
-        elif tag not in seen_tags:
-            seen_tags.add(tag)
+            continue
+        lost = schema.non_latin_words(tag)
+        if lost:  # Россия 2025 and 日本 2025 would both be tags/2025/
+            diagnostics.warning(rel, pos.line, pos.col,
+                                f"tag {tag!r} would have the URL name {tag_slug!r}, without "
+                                f"{' '.join(lost)!r}: URL names hold only a-z, 0-9 and hyphens",
+                                "write the tag in Latin letters, e.g. a transliteration")
+        if tag_slug not in seen_tags:
+            seen_tags.add(tag_slug)
             brief.tags.append(tag)
     for kind in config.entity_kinds:
         if kind in values:
@@ -221,7 +231,8 @@ def _slug(rel: str, values: dict, positions: dict[str, schema.Pos], diagnostics:
     slug = slug_from_filename(rel)
     if not slug:
         diagnostics.error(rel, 1, 1, "cannot make a URL name from this file name",
-                          "rename the file with letters or digits, or set 'slug:' in the front matter")
+                          "rename the file with the letters a-z or digits (e.g. a transliteration), or set "
+                          "'slug:' in the front matter")
         return rel
     if not schema.is_id(slug):
         diagnostics.error(rel, 1, 1, f"the file name gives the URL name {slug!r}, which is not valid",

@@ -207,6 +207,11 @@ _NORMAL: dict[str, str] = {}  # an entity's name -> its words joined by one spac
 Spans = list[tuple[int, int]]
 _SPACES = re.compile(r"\s+")
 _SEPARATOR = "\x00"  # neither a word character nor whitespace
+# Characters of scripts written without spaces between words, or whose words take endings (:func:`_unspaced`)
+_UNSPACED = ("\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
+             "\U00020000-\U0003ffff")
+_LEFT = rf"(?:(?<![^\W{_UNSPACED}])|(?=[{_UNSPACED}]))"  # no word character before, but one of such a script
+_RIGHT = rf"(?:(?![^\W{_UNSPACED}])|(?<=[{_UNSPACED}]))"
 
 
 def _find_names(names: list[str], texts: list[str]) -> list[Spans]:
@@ -215,15 +220,16 @@ def _find_names(names: list[str], texts: list[str]) -> list[Spans]:
     (no word character right before or after it), with any run of whitespace between its words;
     at each place, the first name in ``names`` that matches there wins.
 
-    That is the regular expression ``(?<!\\w)(?:name|name|...)(?!\\w)``, the words of each name
-    joined by ``\\s+``; compiling it for each document cost more than the rest of the rule, so it
-    is only used when a name is empty (it then matches between any two non-word characters). Otherwise
-    the texts are searched with ``str.find``, all at once, joined by a character that is neither a
-    word character nor whitespace and that no name holds: no match spans two texts, and the edges of
-    each text are word boundaries as the ends of a string are."""
+    That is the regular expression ``(?<!\\w)(?:name|name|...)(?!\\w)`` (a side where a character is of
+    a script written without spaces, :func:`_unspaced`, is a boundary too), the words of each name joined
+    by ``\\s+``; compiling it for each document cost more than the rest of the rule, so it is only used
+    when a name is empty (it then matches between any two non-word characters). Otherwise the texts are
+    searched with ``str.find``, all at once, joined by a character that is neither a word character nor
+    whitespace and that no name holds: no match spans two texts, and the edges of each text are word
+    boundaries as the ends of a string are."""
     if "" in names:
         alternatives = (r"\s+".join(map(re.escape, name.split())) for name in names)
-        pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
+        pattern = re.compile(_LEFT + "(?:" + "|".join(alternatives) + ")" + _RIGHT)
         return [[m.span() for m in pattern.finditer(text)] for text in texts]
     if not texts or any(_SEPARATOR in name for name in names):
         return [_spans(names, text) for text in texts]
@@ -255,9 +261,10 @@ def _spans(names: list[str], text: str) -> Spans:
         at = find(first)
         while at >= 0:
             before = text[at - 1] if at else " "
-            if not (before.isalnum() or before == "_"):
+            if not (before.isalnum() or before == "_") or _unspaced(before) or _unspaced(first[0]):
                 end = at + len(name) if text.startswith(name, at) else _match_rest(text, at, words)
-                if end == size or (end > 0 and not (text[end].isalnum() or text[end] == "_")):
+                if end == size or (end > 0 and (not (text[end].isalnum() or text[end] == "_")
+                                                or _unspaced(text[end]) or _unspaced(text[end - 1]))):
                     found.append((at, index, end))
             at = find(first, at + 1)
     found.sort()
@@ -268,6 +275,15 @@ def _spans(names: list[str], text: str) -> Spans:
             out.append((start, end))
             after = end
     return out
+
+
+def _unspaced(char: str) -> bool:
+    """Whether ``char`` is of a script written without spaces between words (Chinese, Japanese, Thai...) or
+    whose words take endings (Korean): a name in it is a word wherever it stands (习近平主席, 서울에서)."""
+    o = ord(char)
+    return o >= 0x0E00 and (0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF
+                            or 0xFF66 <= o <= 0xFF9F or 0x20000 <= o <= 0x3FFFF or o <= 0x0EFF
+                            or 0x1000 <= o <= 0x109F or 0x1780 <= o <= 0x17FF)
 
 
 def _match_rest(text: str, at: int, words: list[str]) -> int:

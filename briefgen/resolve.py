@@ -202,7 +202,11 @@ class _Resolver:
         ident = schema.slugify(ref.text)
         files = [self.unreadable[kind, ident] for kind in kinds if (kind, ident) in self.unreadable]
         ids = sorted({k[1] for k, e in self.site.entities.items() if k[0] in kinds and not e.stub})
-        hint = did_you_mean(ident or ref.text, ids)
+        if ident and not schema.non_latin_words(ref.text):
+            hint = did_you_mean(ident, ids)
+        else:  # Путинн: its URL name says little; the names and aliases say more
+            hint = did_you_mean(ref.text, [n for k, e in self.site.entities.items() if k[0] in kinds and not e.stub
+                                           for n in (e.name, *e.aliases)])
         if files:  # its file is there, but has errors (reported there) that left no entity
             hint = f"fix the errors in {files[0]}"
         elif not hint:
@@ -218,7 +222,9 @@ class _Resolver:
 
     def stub(self, kind: str, ref: Ref) -> EntityKey | None:
         ident = schema.slugify(ref.text)
-        if not schema.is_id(ident):  # nothing left, or a name Windows reserves (con, nul, ...)
+        if schema.non_latin_words(ref.text):  # Путин, or Москва 121 and Варяг 121: not one page, nor none
+            ident = f"{ident}-{schema.short_digest(ref.text)}".lstrip("-")
+        if not schema.is_id(ident):  # a name Windows reserves (con, nul, ...)
             return None
         key = (kind, ident)
         if key not in self.site.entities:

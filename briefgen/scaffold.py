@@ -16,7 +16,7 @@ import yaml
 from . import __version__
 from . import scaffold_templates as t
 from .config import CONFIG_FILE, SiteConfig, load_config
-from .diagnostics import ContentError, Diagnostics, UsageError, did_you_mean
+from .diagnostics import ContentError, Diagnostics, UsageError, did_you_mean, shell_word
 from .frontmatter import split
 from .load import brief_slug, load_entity, slug_from_filename
 from .schema import fold, is_id, slugify
@@ -190,9 +190,14 @@ def new_file(site_dir: Path, kind: str, name: str, today: dt.date | None = None)
     config = _site_config(site_dir)
     kind = _resolve_kind(kind, config)
     base = slugify(name)
-    if not name or not base:
-        raise UsageError(f"cannot make a file name from {name!r}: the name needs letters or digits "
-                         "(accents are dropped: 'Nicolás' becomes 'nicolas')")
+    if not name:
+        raise UsageError("give a name for the new file, e.g. briefgen new people \"Nicolás Maduro\"")
+    if not base:
+        field, example = ("title", "Putin meets Xi in Moscow") if kind == "brief" else ("name", "Vladimir Putin")
+        raise UsageError(f"cannot make a file name from {name!r}: file names and URLs hold only the letters a-z, "
+                         "digits and hyphens (accents are dropped: 'Nicolás' becomes 'nicolas'); give it in Latin "
+                         f"letters, e.g. briefgen new {kind} {shell_word(example)}, then write {name!r} as the "
+                         f"{field} in the new file")
     if kind == "brief":
         folder = site_dir / "content" / "briefs"
         slug = _free_slug(base, _brief_slugs(site_dir, config), folder, today)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
@@ -402,11 +403,36 @@ def id_hint(value: str) -> str:
     return "use lower-case letters a-z, digits and hyphens" + (f", e.g. {suggestion!r}" if suggestion else "")
 
 
+# Letters that Unicode does not split into a letter and a mark, as readers type them without their stroke or
+# ligature (Işık → isik, Straße → strasse, Łódź → lodz, Đặng → dang), and the final sigma, which is σ wherever it
+# stands. The search box folds the same way (search.js: LETTERS).
+LETTERS = {"ı": "i", "ß": "ss", "đ": "d", "ð": "d", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "þ": "th", "ħ": "h",
+           "ŧ": "t", "ς": "σ"}
+_LETTERS = str.maketrans(LETTERS)
+
+
 def slugify(value: str) -> str:
-    """``Nicolás Maduro`` → ``nicolas-maduro``; only [a-z0-9-] survive."""
-    value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    """``Nicolás Maduro`` → ``nicolas-maduro``, ``Łódź`` → ``lodz``; only [a-z0-9-] survive."""
+    if not value.isascii():
+        value = unicodedata.normalize("NFKD", value).lower().translate(_LETTERS)
+        value = value.encode("ascii", "ignore").decode("ascii")
     value = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
     return value[:80].rstrip("-")
+
+
+def non_latin_words(value: str) -> list[str]:
+    """The words of ``value`` with letters that :func:`slugify` cannot keep (``Россия 2025`` → ``['Россия']``)."""
+    if value.isascii():
+        return []
+    def lost(word: str) -> bool:
+        word = unicodedata.normalize("NFKD", word).lower().translate(_LETTERS)
+        return any(c.isalpha() and not c.isascii() for c in word)
+    return [w for w in value.split() if lost(w)]
+
+
+def short_digest(value: str) -> str:
+    """Eight hex digits naming ``value`` as :func:`fold` sees it: the URL name of a name with no Latin letters."""
+    return hashlib.blake2b(fold(value).encode("utf-8"), digest_size=4).hexdigest()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -416,10 +442,12 @@ def tag_slug(tag: str) -> str:
 
 
 def fold(value: str) -> str:
-    """Case- and accent-insensitive lookup key: ``Nicolás  MADURO`` → ``nicolas maduro``."""
+    """Case- and accent-insensitive lookup key: ``Nicolás  MADURO`` → ``nicolas maduro``, ``ŁÓDŹ`` → ``lodz``."""
+    if value.isascii():
+        return " ".join(value.lower().split())
     value = unicodedata.normalize("NFKD", value)
     value = "".join(c for c in value if not unicodedata.combining(c))
-    return " ".join(value.casefold().split())
+    return " ".join(value.casefold().translate(_LETTERS).split())
 
 
 _BLANK_OR_CONTROL = re.compile(r"[\x00-\x20\x7f]")  # what a browser ignores in a URL's scheme

@@ -39,6 +39,7 @@ from operator import sub
 from typing import TYPE_CHECKING
 
 from .cache import digest
+from .schema import _LETTERS
 
 if TYPE_CHECKING:  # not imported at run time: patching the index (briefgen.patch) needs neither
     from .resolve import Site
@@ -57,9 +58,10 @@ _TAG = re.compile(r"<[^>]*>")
 
 
 def fold(text: str) -> str:
-    """Lower case without accents; the browser does the same (``search.js``: ``fold``)."""
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.category(c).startswith("M")).lower()
+    """Lower case without accents or marks, with the letters of :data:`schema.LETTERS` spelt out; the browser
+    does the same (``search.js``: ``fold``)."""
+    text = unicodedata.normalize("NFKD", text).lower()
+    return "".join(c for c in text if not unicodedata.category(c).startswith("M")).translate(_LETTERS)
 
 
 _ONE_CHAR = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")  # the ASCII terms too short to index
@@ -68,22 +70,23 @@ _ONE_CHAR = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")  # the ASCII terms
 def terms(*texts: str | None) -> set[str]:
     """Distinct folded words of ``texts`` (letters and digits), at least :data:`MIN_TERM` long.
 
-    That is ``_WORD.findall`` over each text (NFC, lower case), each distinct word folded and split
-    again, cut to :data:`MAX_TERM`; but matching a regular expression word by word cost most of the
-    index, so the text is split at whitespace (never inside a word) and only the distinct tokens
-    that are not a whole word already (``str.isalnum`` is ``_WORD``'s character test) are searched
-    for words; only words that are not ASCII are folded (folding ASCII lower case changes nothing)."""
+    That is ``_WORD.findall`` over each text folded (:func:`fold`: marks go before words are split, so a
+    mark with no precomposed letter, as in pointed Hebrew or ``İ``, never splits a word), cut to
+    :data:`MAX_TERM`; but matching a regular expression word by word cost most of the index, so the text
+    is split at whitespace (never inside a word) and each distinct token is handled once: an ASCII one
+    that is a whole word already (``str.isalnum``) as it is, other ASCII ones searched for words, and the
+    rest folded first (folding ASCII lower case changes nothing)."""
     words: set[str] = set()
     for text in texts:
         if text:
-            words.update(unicodedata.normalize("NFC", text).lower().split())
-    plain = set(filter(str.isalnum, words))
-    words -= plain
-    if words:
-        plain.update(_WORD.findall(" ".join(words)))
-    words = plain
+            words.update(text.lower().split())
     plain = set(filter(str.isascii, words))
     words -= plain
+    ascii_words = set(filter(str.isalnum, plain))
+    plain -= ascii_words
+    if plain:
+        ascii_words.update(_WORD.findall(" ".join(plain)))
+    plain = ascii_words
     plain -= _ONE_CHAR
     if MIN_TERM != 2:  # _ONE_CHAR assumes it
         plain = {w for w in plain if len(w) >= MIN_TERM}
@@ -111,7 +114,14 @@ def snippet(text: str, limit: int = SNIPPET) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+    head = text[:limit]
+    space = head.rfind(" ")
+    if space >= limit * 3 // 4:
+        head = head[:space]
+    else:  # none near the end: a script without spaces (Chinese, Japanese), or one long word
+        while head and unicodedata.category(text[len(head)]).startswith("M"):  # never part a letter from its marks
+            head = head[:-1]
+    return head.rstrip(",;:.") + "…"
 
 
 @dataclass

@@ -7,6 +7,7 @@ import errno
 import os
 import re
 import stat
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,7 +51,8 @@ def _line_col(data: bytes, offset: int) -> tuple[int, int]:
 
 
 def decode(data: bytes, rel: str, diagnostics: Diagnostics) -> str | None:
-    """Bytes → text: strict UTF-8, BOM dropped, CRLF/CR → LF, NUL and other control characters refused."""
+    """Bytes → text: strict UTF-8, BOM dropped, CRLF/CR → LF, NUL and other control characters refused,
+    Unicode NFC (so a name written with decomposed accents is the same text as one written without)."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -79,6 +81,8 @@ def decode(data: bytes, rel: str, diagnostics: Diagnostics) -> str | None:
                           "remove it; it often comes from copying out of a PDF or a terminal, or from "
                           "Windows-1252 text read as Latin-1")
         return None
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):  # editors on macOS may decompose accents
+        text = unicodedata.normalize("NFC", text)
     return text
 
 

@@ -15,7 +15,7 @@ from briefgen.markdown import ROOT, LinkTarget, Mention, RenderEnv, _find_names,
 WORDS = ["Ana", "Ana-Maria", "Anas", "An", "Maduro", "Mad", "Maduros", "U.S.", "U.S", "US", "C++", "C",
          "(Fox)", "Fox", "a.b*c", "$x^", "[Y]", r"\d+", "a|b", "?", "Nicolás", "Nicola\u0301s", "Nicol",
          "_x", "x_", "_", "1", "12", "\u0661\u0662", "\u65e5\u672c", "\u65e5", "\u03a9", "\u01c5",
-         "\u00df", "SS", "O'Neil", "O", "Neil", "e\u0301"]
+         "\u00df", "SS", "O'Neil", "O", "Neil", "e\u0301", "\uc11c\uc6b8", "\uc5d0\uc11c", "\u0e44\u0e17\u0e22"]
 SPACES = [" ", " ", " ", "  ", "\t", "\n", "\u00a0", "\u2003", "\x1c", " \n "]
 FILLER = ["the", "and", ",", ".", "'s", "-", "_", "*", "**", "`Ana`", "`x`", "[Ana Maduro](https://e.x/)",
           "[link](../rel/)", "[[Ana]]", "[[ghost|Maduro]]", "<https://e.x/Ana>", "&amp;", "&#32;", "&nbsp;",
@@ -70,6 +70,51 @@ def random_mentions(rng: random.Random) -> list[Mention]:
 
 # The rule as first written: one alternation per text of the names found in it, longest first.
 
+# A name is a word: no word character (``\\w``) right before or after it, unless a character on that side is of a
+# script written without spaces (Chinese, Japanese, Thai...) or whose words take endings (Korean). The regular
+# expression of the rule takes milliseconds to compile with these ranges, so it is followed by hand: at each place,
+# left to right, the first name whose words (any whitespace between them) match there with a boundary on each side,
+# empty matches as re.finditer makes them.
+UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff"
+                      "\uff66-\uff9f\U00020000-\U0003ffff]")
+WORD = re.compile(r"\w")
+
+
+def unspaced_beside(text: str, at: int) -> bool:
+    return bool(UNSPACED.match(text, at - 1) if at else False) or bool(UNSPACED.match(text, at))
+
+
+def starts_word(text: str, at: int) -> bool:  # (?<!\w), or a side of the boundary unspaced
+    return not (at and WORD.match(text, at - 1)) or unspaced_beside(text, at)
+
+
+def ends_word(text: str, at: int) -> bool:  # (?!\w), or a side of the boundary unspaced
+    return not WORD.match(text, at) or unspaced_beside(text, at)
+
+
+def reference_spans(names: list[str], text: str) -> list[tuple[int, int]]:
+    patterns = [re.compile(r"\s+".join(map(re.escape, name.split()))) for name in names]
+    out: list[tuple[int, int]] = []
+    at, no_empty_at = 0, -1
+    while at <= len(text):
+        found = None
+        if starts_word(text, at):
+            for pattern in patterns:
+                m = pattern.match(text, at)
+                if m and (m.end() > at or at != no_empty_at) and ends_word(text, m.end()):
+                    found = m.span()
+                    break
+        if found is None:
+            at += 1
+        elif found[1] == at:
+            out.append(found)
+            no_empty_at = at
+        else:
+            out.append(found)
+            at = found[1]
+    return out
+
+
 def reference_link_mentions(state) -> None:
     env = state.env.get("briefgen")
     if env is None or not env.mentions:
@@ -84,8 +129,6 @@ def reference_link_mentions(state) -> None:
     names = [n for n in sorted(by_name, key=len, reverse=True) if n in text]
     if not names:
         return
-    alternatives = (r"\s+".join(map(re.escape, name.split())) for name in names)
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
     linked: set[LinkTarget] = set()
     in_heading = False
     for token in state.tokens:
@@ -94,12 +137,12 @@ def reference_link_mentions(state) -> None:
         elif token.type == "heading_close":
             in_heading = False
         elif token.type == "inline" and not in_heading and token.children:
-            token.children = reference_children(token.children, pattern, by_name, linked)
+            token.children = reference_children(token.children, names, by_name, linked)
             if len(linked) == len(env.mentions):
                 return
 
 
-def reference_children(children, pattern, by_name, linked):
+def reference_children(children, names, by_name, linked):
     out: list[Token] = []
     run: list[Token] = []
     depth = 0
@@ -111,36 +154,30 @@ def reference_children(children, pattern, by_name, linked):
         if depth == 0 and child.type in ("text", "softbreak"):
             run.append(child)
             continue
-        out += reference_run(run, pattern, by_name, linked)
+        out += reference_run(run, names, by_name, linked)
         run = []
         out.append(child)
-    out += reference_run(run, pattern, by_name, linked)
+    out += reference_run(run, names, by_name, linked)
     return out
 
 
-def reference_run(run, pattern, by_name, linked):
+def reference_run(run, names, by_name, linked):
     content = "".join("\n" if t.type == "softbreak" else t.content for t in run)
     out: list[Token] = []
     start = 0
-    for m in pattern.finditer(content):
-        mention = by_name[" ".join(m[0].split())]
+    for m_start, m_end in reference_spans(names, content):
+        mention = by_name[" ".join(content[m_start:m_end].split())]
         if mention.target in linked:
             continue
         linked.add(mention.target)
-        out += _text_and_breaks(content[start:m.start()])
+        out += _text_and_breaks(content[start:m_start])
         link = Token("link_open", "a", 1)
         link.attrs = {"href": ROOT + mention.target.path, "class": "mention"}
-        out += [link, *_text_and_breaks(m[0]), Token("link_close", "a", -1)]
-        start = m.end()
+        out += [link, *_text_and_breaks(content[m_start:m_end]), Token("link_close", "a", -1)]
+        start = m_end
     if start == 0:
         return run
     return out + _text_and_breaks(content[start:])
-
-
-def reference_spans(names: list[str], text: str) -> list[tuple[int, int]]:
-    alternatives = (r"\s+".join(map(re.escape, name.split())) for name in names)
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
-    return [m.span() for m in pattern.finditer(text)]
 
 
 def test_name_matches_are_those_of_one_regular_expression():

@@ -337,7 +337,10 @@ def test_new_errors(site: Path, tmp_path: Path, capsys) -> None:
     err = capsys.readouterr().err
     assert "unknown kind 'pepole'" in err and "did you mean 'people'?" in err
     assert new(site, "brief", "???") == 2
-    assert "needs letters or digits" in capsys.readouterr().err
+    assert "hold only the letters a-z, digits and hyphens" in capsys.readouterr().err
+    assert new(site, "person", "Владимир Путин") == 2
+    err = capsys.readouterr().err
+    assert "e.g. briefgen new people 'Vladimir Putin', then write 'Владимир Путин' as the name" in err
     (site / "content/ships").write_text("not a folder")
     assert new(site, "ships", "Ford") == 2
     ships = site / "content/ships"

@@ -20,6 +20,11 @@
   var PAGE_PER_GROUP = 20;
   var WORD = /[\p{L}\p{N}]+/gu;
   var MARKS = /\p{M}/gu;
+  // Letters with no decomposition, as readers type them (Işık, Straße, Łódź, Đặng), and the final sigma:
+  // briefgen/schema.py's LETTERS, which the index is folded with.
+  var LETTERS = { "ı": "i", "ß": "ss", "đ": "d", "ð": "d", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "þ": "th",
+    "ħ": "h", "ŧ": "t", "ς": "σ" };
+  var ODD = /[ıßđðłøæœþħŧς]/g;
 
   // --- the index -----------------------------------------------------------
   var meta = null;
@@ -70,7 +75,9 @@
   }
 
   // --- matching ----------------------------------------------------------------
-  function fold(text) { return text.normalize("NFKD").replace(MARKS, "").toLowerCase(); }
+  function fold(text) {
+    return text.normalize("NFKD").toLowerCase().replace(MARKS, "").replace(ODD, function (c) { return LETTERS[c]; });
+  }
   function queryWords(query) {
     var seen = {};
     return (fold(query).match(WORD) || []).filter(function (w) {
@@ -200,8 +207,8 @@
   var SNIPPET = 160;
   function cut(text, end) {
     if (end >= text.length) { return text; }
-    var space = text.lastIndexOf(" ", end);
-    return text.slice(0, space > 0 ? space : end).replace(/[,;:.]+$/, "") + "\u2026";
+    var space = text.lastIndexOf(" ", end);  // none near the end: a script without spaces, or one long word
+    return text.slice(0, space >= end * 0.75 ? space : end).replace(/[,;:.]+$/, "") + "\u2026";
   }
   function excerpt(text, words) {
     if (text.length <= SNIPPET) { return text; }
@@ -209,8 +216,9 @@
     var first = m.marked.indexOf(true);
     var at = first === -1 ? 0 : m.map[first];
     if (at < SNIPPET - 40) { return cut(text, SNIPPET); }
-    var from = text.indexOf(" ", Math.max(0, Math.min(at - 60, text.length - SNIPPET)));
-    from = from === -1 || from >= at ? at : from + 1;
+    var start = Math.max(0, Math.min(at - 60, text.length - SNIPPET));
+    var from = text.indexOf(" ", start);
+    from = from === -1 || from >= at ? start : from + 1;  // no space before the match: a script without spaces
     return "\u2026" + cut(text.slice(from), SNIPPET);
   }
   function hitItem(doc, words, compact) {

@@ -1,0 +1,138 @@
+"""Names and text in other scripts and letters: folding for search and references, URL names, tags."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from briefgen import schema, search
+
+from .conftest import REPO, make_site, parse_html, run_cli
+
+SEARCH_JS = (REPO / "themes/default/static/assets/search.js").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("İstanbul DİYARBAKIR", {"istanbul", "diyarbakir"}),  # 'İ'.lower() is i + a combining dot
+    ("שָׁלוֹם עַל יִשְׂרָאֵל", {"שלום", "על", "ישראל"}),  # pointed Hebrew: marks with no precomposed letter
+    ("مُحَمَّد", {"محمد"}),
+    ("ударе́ние", {"ударение"}),
+    ("Straße Işıklı Łódź Đà Nẵng Øresund Æsir Þingvellir", {"strasse", "isikli", "lodz", "da", "nang", "oresund",
+                                                             "aesir", "thingvellir"}),
+    ("ΟΔΥΣΣΕΥΣ Οδυσσεύς", {"οδυσσευσ"}),  # the final sigma is σ wherever it stands
+    ("Nicolás Maduro’s ﬁnal", {"nicolas", "maduro", "final"}),
+])
+def test_search_terms_fold_marks_and_odd_letters_before_splitting_words(text, expected):
+    assert search.terms(text) == expected
+
+
+@pytest.mark.parametrize("name, slug", [
+    ("Đặng Thị Ngọc Thịnh", "dang-thi-ngoc-thinh"), ("Işıklı", "isikli"),
+    ("Straße des 17. Juni", "strasse-des-17-juni"),
+    ("Łódź", "lodz"), ("Øresund", "oresund"), ("Æsir", "aesir"), ("Þingvellir", "thingvellir"), ("İzmir", "izmir"),
+    ("Nicolás Maduro", "nicolas-maduro"),
+])
+def test_url_names_spell_out_letters_that_have_no_accent_to_drop(name, slug):
+    assert schema.slugify(name) == slug
+
+
+def test_references_fold_the_same_letters():
+    assert schema.fold("ŁÓDŹ") == schema.fold("lodz") == "lodz"
+    assert schema.fold("ışıklı") == schema.fold("ISIKLI") == "isikli"
+    assert schema.fold("Gruß") == schema.fold("GRUSS")
+    assert schema.fold("ΑΘΗΝΑΣ") == schema.fold("Αθήνας")
+    assert schema.fold("  Nicolás   MADURO ") == "nicolas maduro"
+
+
+def test_the_browser_knows_the_same_letters():
+    letters = json.loads(re.search(r"var LETTERS = (\{.*?\});", SEARCH_JS, re.S).group(1))
+    assert letters == schema.LETTERS
+    odd = re.search(r"var ODD = /\[(.*?)\]/g;", SEARCH_JS).group(1)
+    assert sorted(odd) == sorted(schema.LETTERS)
+
+
+SAMPLES = ["İstanbul", "DİYARBAKIR", "שָׁלוֹם", "ударе́ние", "Straße", "ŁÓDŹ", "ΟΔΥΣ", "Σ", "Đặng", "Ｔｏｋｙｏ",
+           "Nicolás MADURO", "ﬁnal", "ÆSIR", "Işıklı", "Ǆ", "ﬀ"]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run search.js's fold")
+def test_the_browser_folds_exactly_as_the_index_does():
+    start = SEARCH_JS.index("  var MARKS = ")
+    end = SEARCH_JS.index("\n", SEARCH_JS.index("  var ODD = "))
+    fold = SEARCH_JS.index("  function fold(text) {")
+    fold_end = SEARCH_JS.index("\n  }\n", fold) + 4
+    script = (SEARCH_JS[start:end] + "\n" + SEARCH_JS[fold:fold_end]
+              + f"\nprocess.stdout.write(JSON.stringify({json.dumps(SAMPLES)}.map(fold)));")
+    out = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == [search.fold(s) for s in SAMPLES]
+
+
+# --- A site written in other scripts, built with the real CLI ---
+
+INTL = {
+    "briefgen.yaml": "title: Intl\nbase_url: https://example.org/\n",
+    "content/people/putin.yaml": "name: Владимир Путин\naliases: [Путин]\n",
+    "content/people/xi.yaml": "name: 习近平\n",
+    "content/people/trong.yaml": "name: Nguyễn Phú Trọng\n",
+    "content/briefs/2025-01-15-summit.md": (
+        "---\ntitle: Summit\ndate: 2025-01-15\nsummary: Leaders met.\n"
+        "tags: [Türkiye, turkiye, TÜRKİYE, Россия 2025]\n"
+        "people: [putin, xi, Nguye\u0302\u0303n Phu\u0301 Tro\u0323ng, Путинн, Москва 121, Варяг 121]\n"
+        "claims:\n  - text: Встреча прошла в Москве.\n    status: reported\n---\n"
+        "习近平主席在北京会见了普京。Nguye\u0302\u0303n Phu\u0301 Tro\u0323ng spoke. Путин ответил.\n"),
+}
+
+
+def build_intl(tmp_path, files=None):
+    site = make_site(tmp_path / "s", {**INTL, **(files or {})})
+    code, out, err = run_cli("build", site, "--out", tmp_path / "out")
+    assert "Traceback" not in out + err
+    return code, err, tmp_path / "out"
+
+
+def test_first_mentions_link_in_scripts_without_spaces_and_in_decomposed_text(tmp_path):
+    code, err, out = build_intl(tmp_path)
+    assert code == 0, err
+    body = parse_html(out / "briefs/summit/index.html").find_all("a", cls="mention")
+    assert [a.text() for a in body] == ["习近平", "Nguyễn Phú Trọng", "Путин"]  # the body is read as NFC text
+
+
+def test_spellings_of_one_tag_are_one_tag_and_a_tag_that_loses_its_letters_is_warned_about(tmp_path):
+    _, err, out = build_intl(tmp_path)
+    assert "content/briefs/2025-01-15-summit.md:5:35: warning: tag 'Россия 2025' would have the URL name '2025', " \
+           "without 'Россия'" in err
+    page = parse_html(out / "briefs/summit/index.html")
+    assert [a.attrs["href"] for a in page.find_all("a")].count("../../tags/turkiye/") == 1
+    listed = parse_html(out / "tags/turkiye/index.html").find_all("a", href="../../briefs/summit/")
+    assert len(listed) == 1
+
+
+def test_unknown_names_in_other_scripts_get_stub_pages_of_their_own_and_close_names_are_suggested(tmp_path):
+    _, err, out = build_intl(tmp_path)
+    assert "warning: unknown person 'Путинн' (did you mean 'Путин'?)" in err
+    stubs = {p.parent.name for p in (out / "people").glob("*/index.html")} - {"putin", "xi", "trong"}
+    assert len(stubs) == 3 and len({s.rsplit("-", 1)[-1] for s in stubs}) == 3, stubs
+    assert {s for s in stubs if s.startswith("121-")} and sum(s.startswith("121-") for s in stubs) == 2
+    chips = [a.text() for a in parse_html(out / "briefs/summit/index.html").find_all("a", cls="chip")]
+    assert {"Путинн", "Москва 121", "Варяг 121"} <= set(chips)
+
+
+def test_a_claim_in_another_script_keeps_its_anchor_when_a_claim_comes_before_it(tmp_path):
+    _, _, out = build_intl(tmp_path)
+    anchors = [n.attrs["id"] for n in parse_html(out / "briefs/summit/index.html").find_all("li", cls="claim")]
+    text = INTL["content/briefs/2025-01-15-summit.md"].replace(
+        "claims:\n", "claims:\n  - text: Переговоры продолжатся.\n    status: claimed\n")
+    _, _, out2 = build_intl(tmp_path / "2", {"content/briefs/2025-01-15-summit.md": text})
+    again = [n.attrs["id"] for n in parse_html(out2 / "briefs/summit/index.html").find_all("li", cls="claim")]
+    assert len(anchors) == 1 and anchors[0] == again[1] != again[0] and anchors[0] != "claim-claim", (anchors, again)
+
+
+def test_a_snippet_of_text_without_spaces_is_cut_at_its_length():
+    text = "速報 " + "国際連合安全保障理事会は本日ニューヨークの本部で緊急会合を開いた。" * 10
+    cut = search.snippet(text)
+    assert cut.endswith("…") and search.SNIPPET - 5 <= len(cut) <= search.SNIPPET + 1
+    assert len(search.snippet("שָׁ" * 200)[:-1]) % 3 == 0  # never parts a letter (of 3 code points) from its marks
