@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -181,6 +182,22 @@ def _read_cname(node: yaml.Node, r: Reader, name: str) -> str | None:
     return domain
 
 
+# A BCP 47 language tag as HTML's lang and Atom's xml:lang take it: a language, then subtags (script, region...)
+_LANGUAGE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def _read_language(node: yaml.Node, r: Reader, name: str) -> str | None:
+    value = schema.text(node, r, name)
+    if value is None:
+        return None
+    if not _LANGUAGE.fullmatch(value):
+        guess = re.sub(r"[\s_]+", "-", value.strip())
+        hint = f"e.g. {name}: {guess}" if _LANGUAGE.fullmatch(guess) else f"e.g. {name}: en, {name}: pt-BR"
+        r.error(node, f"'{name}' must be a language tag like en, fr or pt-BR, not {value[:40]!r}", hint)
+        return None
+    return value
+
+
 def _read_output_dir(node: yaml.Node, r: Reader, name: str) -> str | None:
     value = schema.text(node, r, name)
     if value is not None and one_line(value) != value:  # (a NUL, a line break...: no folder name of ours)
@@ -204,7 +221,7 @@ CONFIG_FIELDS = {
     "title": Field(schema.text, "the site's name"),
     "description": Field(schema.text, "one sentence shown on the home page and in metadata"),
     "base_url": Field(_read_base_url, "absolute URL where the site is published, for feeds and sitemap"),
-    "language": Field(schema.text, "language code for <html lang>, e.g. en"),
+    "language": Field(_read_language, "language tag for <html lang> and the feeds, e.g. en or pt-BR"),
     "theme": Field(schema.text, "theme name: default or a folder under themes/"),
     "output_dir": Field(_read_output_dir, "where the site is built, relative to the site folder"),
     "summary_max_length": Field(lambda n, r, k: schema.integer(n, r, k, 1, 300), "longest summary, in characters"),

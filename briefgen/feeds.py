@@ -189,6 +189,19 @@ def sitemap(urls: Iterable[str], base_url: str) -> bytes:
     return _document(lines)
 
 
+SITEMAP_URLS = 50_000  # sitemaps.org: at most 50,000 URLs in one sitemap; a larger site gets an index of several
+
+
+def sitemap_index(names: Iterable[str], base_url: str) -> bytes:
+    """``sitemap.xml`` of a site with more than :data:`SITEMAP_URLS` pages: the sitemaps that list them."""
+    base = base_url.rstrip("/") + "/" if base_url else ""
+    lines = [_DECLARATION, f'<sitemapindex xmlns="{SITEMAP_NS}">']
+    for name in names:
+        lines += ("  <sitemap>", _leaf("    ", "loc", base + name), "  </sitemap>")
+    lines.append("</sitemapindex>")
+    return _document(lines)
+
+
 def robots(base_url: str) -> bytes:
     """``robots.txt``: everything allowed; the sitemap's address when it is known."""
     text = "User-agent: *\nAllow: /\n"

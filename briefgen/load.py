@@ -148,10 +148,17 @@ def load_brief(rel: str, text: str, config: SiteConfig, diagnostics: Diagnostics
                             f"summary is {len(summary)} characters, over summary_max_length "
                             f"({config.summary_max_length})", "shorten it; the body holds the details")
 
+    updated = values.get("updated")
+    if updated is not None and "date" in values and _before(updated, values["date"]):
+        p = positions["updated"]
+        diagnostics.warning(rel, p.line, p.col, f"'updated' ({updated}) is before 'date' ({values['date']}); it is "
+                            "left out (feeds and search engines read an update as coming after publication)",
+                            "correct the update's date, or remove it")
+        updated = None
     slug_pos = positions.get("slug")
     slug = _slug(rel, values, positions, diagnostics)
     brief = Brief(path=rel, slug=slug, title=values.get("title", ""), date=values.get("date", _UNDATED),
-                  summary=summary, body=doc.body, body_line=doc.body_line, pos=start, updated=values.get("updated"),
+                  summary=summary, body=doc.body, body_line=doc.body_line, pos=start, updated=updated,
                   draft=values.get("draft", False), slug_pos=slug_pos)
     seen_tags: set[str] = set()  # URL names: spellings of one tag (Türkiye, turkiye) are one tag
     for tag, pos in values.get("tags", []):

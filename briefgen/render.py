@@ -97,6 +97,21 @@ class Pagination:
         hold them all."""
         return [(1, self.first_url), *((n, page_url(self.first_url, n)) for n in range(2, self.total + 1))]
 
+    @property
+    def window(self) -> list[tuple[int, str] | None]:
+        """The pages a pager shows: the first and last, and two either side of this one, with None where
+        pages are left out (``1 … 7 8 9 10 11 … 40``); every page would make each page's pager grow with
+        the list, and the whole list grow as its square."""
+        shown = sorted({1, self.total, *range(max(1, self.number - 2), min(self.total, self.number + 2) + 1)})
+        out: list[tuple[int, str] | None] = []
+        for n in shown:
+            if out and n - out[-1][0] == 2:  # type: ignore[index]  # one page left out: show it, not "…"
+                out.append((n - 1, page_url(self.first_url, n - 1)))
+            elif out and n - out[-1][0] > 2:  # type: ignore[index]
+                out.append(None)
+            out.append((n, page_url(self.first_url, n)))
+        return out
+
 
 def page_url(base: str, n: int) -> str:
     """The URL of page ``n`` (from 1) of a list whose first page is ``base``."""
@@ -260,19 +275,24 @@ def status_totals(site: Site) -> list[StatusCount]:
 
 
 def timeline(site: Site, views: Views) -> list[TimelineItem]:
-    """Dated events and briefs, oldest first (on one day: events before briefs)."""
+    """Dated events and briefs, oldest first, by the day each is dated (its own, whatever its UTC offset: a
+    day is shown once) and then the instant (events before briefs at one instant)."""
     keyed = []
     for key, e in site.entities.items():
         if key[0] == "events" and e.date is not None:
-            keyed.append(((sort_key(e.date), 0, e.id), TimelineItem(
+            keyed.append(((_day(e.date), sort_key(e.date), 0, e.id), TimelineItem(
                 DateView.of(e.date), DateView.of(e.end_date), "event", e.name, f"events/{e.id}/", e.summary,
                 views.place(e))))
     for b in site.briefs:
         s = views.summary(b)
-        keyed.append(((sort_key(b.date), 1, b.slug), TimelineItem(
+        keyed.append(((_day(b.date), sort_key(b.date), 1, b.slug), TimelineItem(
             s.date, None, "brief", b.title, s.url, b.summary, status_counts=s.status_counts)))
     keyed.sort(key=lambda kv: kv[0])
     return [item for _, item in keyed]
+
+
+def _day(value: dt.date) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def by_day(items: list[TimelineItem]) -> list[TimelineDay]:
@@ -334,6 +354,11 @@ def json_for_html(data: Any) -> str:
         .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
+# schema.org types of the default entity kinds (others are Things): a claim's author, for one, is expected to be
+# a Person or an Organization
+SCHEMA_TYPES = {"people": "Person", "organizations": "Organization", "places": "Place", "events": "Event"}
+
+
 def brief_jsonld(site: Site, view: BriefView) -> str:
     """schema.org NewsArticle plus one ClaimReview per claim whose status is a verdict."""
     config = site.config
@@ -344,7 +369,7 @@ def brief_jsonld(site: Site, view: BriefView) -> str:
         publisher["url"] = config.base_url
 
     def thing(link: EntityLink) -> dict[str, Any]:
-        out = {"@type": "Thing", "name": link.name}
+        out = {"@type": SCHEMA_TYPES.get(link.kind, "Thing"), "name": link.name}
         if config.base_url:
             out["url"] = config.absolute(link.url)
         return out
@@ -381,11 +406,20 @@ def brief_jsonld(site: Site, view: BriefView) -> str:
     return json_for_html(graph)
 
 
+def og_locale(language: str) -> str | None:
+    """Open Graph's ``language_TERRITORY`` for a language tag with a region (``pt-BR`` → ``pt_BR``); None
+    for one without (``en``: Open Graph's default is en_US, and no region can be made up)."""
+    parts = language.split("-")
+    region = next((p for p in parts[1:] if (len(p) == 2 and p.isalpha()) or (len(p) == 3 and p.isdigit())), None)
+    return f"{parts[0].lower()}_{region.upper()}" if region else None
+
+
 def site_context(site: Site) -> dict[str, Any]:
     """What every page receives as ``site``."""
     config = site.config
     return {
         "title": config.title, "description": config.description, "language": config.language,
+        "og_locale": og_locale(config.language),
         "base_url": config.base_url,
         "kinds": [(k, c.label) for k, c in config.entity_kinds.items()],
         "statuses": list(config.claim_statuses.values()),
@@ -429,6 +463,8 @@ _ROOT_BYTES = ROOT.encode("utf-8")
 def render_generated(page: Page, site_view: dict[str, Any], config) -> bytes:
     """Feeds, sitemap and robots.txt (:mod:`briefgen.feeds`)."""
     if page.template == "sitemap.xml":
+        if "parts" in page.context:
+            return feeds.sitemap_index(page.context["parts"], config.base_url)
         return feeds.sitemap(page.context.get("urls", []), config.base_url)
     if page.template == "robots.txt":
         return feeds.robots(config.base_url)

@@ -18,7 +18,9 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 
 
 def iso(value: Date) -> str:
-    """``2025-12-01`` or ``2025-12-01T17:00:00-05:00``."""
+    """``2025-12-01`` or ``2025-12-01T17:00:00-05:00`` (at most milliseconds, as HTML's ``datetime`` takes)."""
+    if isinstance(value, dt.datetime) and value.microsecond:
+        return value.isoformat(timespec="milliseconds")
     return value.isoformat()
 
 

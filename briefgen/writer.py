@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import fragments, marks, parallel, render, search
+from . import feeds, fragments, marks, parallel, render, search
 from . import views as view_types
 from .cache import Output, digest
 from .diagnostics import one_line
@@ -472,8 +472,15 @@ def write_extras(plan: Plan, html_urls: list[str], outputs: dict[str, Output], w
     env = plan.env or plan.theme.environment()
     views = plan.views or TrackedViews(site)
     site_view = render.site_context(site)
-    for name, context in (("sitemap.xml", {"urls": html_urls}), ("robots.txt", {})):
-        page = render.Page(name, name, name, context=context)
+    size = feeds.SITEMAP_URLS
+    if len(html_urls) > size:  # sitemap-1.xml, sitemap-2.xml... and sitemap.xml their index
+        parts = [(f"sitemap-{n}.xml", {"urls": html_urls[i:i + size]})
+                 for n, i in enumerate(range(0, len(html_urls), size), 1)]
+        extras = [*parts, ("sitemap.xml", {"parts": [name for name, _ in parts]})]
+    else:
+        extras = [("sitemap.xml", {"urls": html_urls})]
+    for name, context in (*extras, ("robots.txt", {})):
+        page = render.Page(name, "sitemap.xml" if name.startswith("sitemap") else name, name, context=context)
         fp = fingerprint(page, views)
         old = plan.previous.get(name)
         if plan.same_key and old is not None and old.fingerprint == fp and name in plan.present:

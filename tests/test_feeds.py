@@ -151,7 +151,7 @@ def test_html_pages_advertise_their_feeds(example_out):
 
     head = parse_html(example_out / "people/donald-trump/index.html").find("head")
     feeds_ = [link.get("href") for link in head.find_all("link", rel="alternate", type="application/atom+xml")]
-    assert feeds_ == ["../../feed.xml", "../../people/donald-trump/feed.xml"]
+    assert feeds_ == ["../../people/donald-trump/feed.xml", "../../feed.xml"]  # the page's own first: readers take it
 
 
 # --- The string builder against ElementTree -------------------------------------------------
@@ -306,3 +306,34 @@ def test_an_entry_is_made_once_per_way_of_writing_its_urls(monkeypatch):
     feeds.forget()
     _both(**common, self_path="feed.xml", entries=entries[:1], base_url="")
     assert len(made) == 7  # forgotten: made again
+
+
+def test_a_site_over_the_sitemap_limit_gets_an_index_of_sitemaps_and_loses_it_when_it_shrinks(tmp_path, monkeypatch):
+    from briefgen import feeds
+
+    from .conftest import BASIC, make_site, run_cli
+
+    site = make_site(tmp_path / "s", BASIC)
+    out = tmp_path / "out"
+    extra = site / "content/briefs/2025-12-02-extra.md"
+    extra.write_text("---\ntitle: Extra\ndate: 2025-12-02\nsummary: One more.\n---\nBody.\n")
+    assert run_cli("build", site, "--out", out, "--no-cache")[0] == 0
+    everything = re.findall(r"<loc>(.*?)</loc>", (out / "sitemap.xml").read_text())
+    extra.unlink()
+    assert run_cli("build", site, "--out", out)[0] == 0
+    fewer = re.findall(r"<loc>(.*?)</loc>", (out / "sitemap.xml").read_text())
+    monkeypatch.setattr(feeds, "SITEMAP_URLS", 4)  # sitemaps.org's limit is 50,000
+    extra.write_text("---\ntitle: Extra\ndate: 2025-12-02\nsummary: One more.\n---\nBody.\n")
+    assert run_cli("build", site, "--out", out)[0] == 0  # cached, incremental
+    index = (out / "sitemap.xml").read_text()
+    assert "<sitemapindex" in index and "<urlset" not in index
+    parts = re.findall(r"<loc>(.*?)</loc>", index)
+    n = -(-len(everything) // 4)
+    assert parts == [f"https://example.org/briefs/sitemap-{i}.xml" for i in range(1, n + 1)]
+    listed = [re.findall(r"<loc>(.*?)</loc>", (out / f"sitemap-{i}.xml").read_text()) for i in range(1, n + 1)]
+    assert all(len(urls) <= 4 for urls in listed) and [u for urls in listed for u in urls] == everything
+    monkeypatch.setattr(feeds, "SITEMAP_URLS", 50_000)
+    extra.unlink()
+    assert run_cli("build", site, "--out", out)[0] == 0
+    assert re.findall(r"<loc>(.*?)</loc>", (out / "sitemap.xml").read_text()) == fewer
+    assert not list(out.glob("sitemap-*.xml"))

@@ -158,7 +158,7 @@ def hostile_files() -> dict[str, str]:
         "briefgen.yaml": "\n".join([
             f"title: {q('Hostile ' + v[0])}",
             f"description: {q(v[2])}",
-            f"language: {q(v[13])}",
+            "language: en-GB",  # a tag is checked: hostile text in it is an error (test_validation)
             "base_url: https://example.test/hostile/",
             "entity_kinds:",
             f"  people: {{label: {q('People ' + v[5])}, singular: {q('Person ' + v[11])}}}",

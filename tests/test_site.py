@@ -247,6 +247,17 @@ def test_brief_jsonld_newsarticle_and_one_claimreview_per_verdict(example_out):
             assert review["reviewRating"]["alternateName"] == STATUS_LABELS[status]
             assert review["url"].endswith(f"#claim-{claim['id']}")
 
+            author = review["itemReviewed"].get("author")
+            if author and "url" in author:  # a claimant with a page: a Person or an Organization, as schema.org expects
+                kind = author["url"].split("/")[-3]
+                assert author["@type"] == {"people": "Person", "organizations": "Organization"}.get(kind, "Thing")
+        about = {(a["url"].split("/")[-3], a["@type"]) for a in article["about"]}
+        assert {t for k, t in about if k in ("people", "organizations", "places", "events")} <= {
+            "Person", "Organization", "Place", "Event"} and all(t == "Thing" for k, t in about if k == "ships")
+    trump = jsonld(page(example_out, "briefs/trump-maduro-call/index.html"))
+    assert {"@type": "Person", "name": "Donald Trump",
+            "url": "https://example.github.io/venezuela-briefs/people/donald-trump/"} in trump[0]["about"]
+
 
 HOSTILE = '</script><script>alert("x")</script> & <!-- \u2028 "quoted"'
 

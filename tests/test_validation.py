@@ -216,6 +216,10 @@ def test_kinds_and_statuses_without_labels_keep_the_defaults_or_are_named_from_t
                          "(write its keys on the lines below, indented, each as 'key: value')"),
     ("title: [A, B]\n", "briefgen.yaml:1:8: error: 'title' must be text, not a list (write one line of text after "
                         "'title:'; quote it if it starts with [, { or -)"),
+    ("language: en us\n", "briefgen.yaml:1:11: error: 'language' must be a language tag like en, fr or pt-BR, "
+                          "not 'en us' (e.g. language: en-us)"),
+    ('language: \'" onmouseover="x\'\n', "briefgen.yaml:1:11: error: 'language' must be a language tag like en, "
+                                        "fr or pt-BR, not '\" onmouseover=\"x' (e.g. language: en, language: pt-BR)"),
 ])
 def test_every_configuration_error_has_a_likely_fix(tmp_path, config, expected):
     _code, lines, err = check(tmp_path, {"briefgen.yaml": config})

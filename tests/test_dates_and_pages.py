@@ -1,0 +1,67 @@
+"""Dates in pages and feeds (days, updates, precision), Open Graph's locale, and long lists' pagers."""
+
+from __future__ import annotations
+
+import re
+
+from .conftest import build, make_site, parse_html, run_cli
+
+
+def brief(slug: str, date: str, extra: str = "") -> str:
+    return f"---\ntitle: Brief {slug}\ndate: {date}\nsummary: About {slug}.\n{extra}---\nBody.\n"
+
+
+def test_the_timeline_shows_each_day_once_whatever_the_utc_offsets(tmp_path):
+    dates = ["2025-06-03T01:00:00+00:00", "2025-06-02T23:30:00-05:00", "2025-06-03T06:00:00+00:00",
+             "2025-06-03T09:00:00+14:00"]  # in UTC: 3 June 01:00, 3 June 04:30, 3 June 06:00, 2 June 19:00
+    site = make_site(tmp_path / "s", {"briefgen.yaml": "title: T\n",
+                                      **{f"content/briefs/b{i}.md": brief(f"b{i}", d) for i, d in enumerate(dates)}})
+    out = build(site, tmp_path / "out")
+    days = [h.text() for h in parse_html(out / "timeline/index.html").find_all("h2")]
+    assert days == ["2 June 2025", "3 June 2025"], days
+
+
+def test_an_update_before_publication_is_a_warning_and_left_out(tmp_path):
+    site = make_site(tmp_path / "s", {
+        "briefgen.yaml": "title: T\nbase_url: https://example.org/\n",
+        "content/briefs/a.md": brief("a", "2025-06-06", "updated: 2025-06-01\n"),
+        "content/briefs/b.md": brief("b", "2025-06-03", "updated: 2025-06-04T10:00:00.123456+00:00\n")})
+    code, _, err = run_cli("build", site, "--out", tmp_path / "out")
+    assert code == 0
+    assert ("content/briefs/a.md:5:10: warning: 'updated' (2025-06-01) is before 'date' (2025-06-06); it is left "
+            "out") in err
+    feed = (tmp_path / "out/feed.xml").read_text()
+    assert "2025-06-01" not in feed and "<updated>2025-06-06T00:00:00Z</updated>" in feed
+    page = (tmp_path / "out/briefs/b/index.html").read_text()
+    assert 'datetime="2025-06-04T10:00:00.123+00:00"' in page  # HTML takes at most milliseconds
+    assert not re.search(r'datetime="[^"]*\.\d{4}', page)
+
+
+def test_og_locale_is_written_only_for_a_language_with_a_region(tmp_path):
+    for language, locale in (("pt-BR", "pt_BR"), ("zh-Hant-TW", "zh_TW"), ("en", None)):
+        site = make_site(tmp_path / language, {"briefgen.yaml": f"title: T\nlanguage: {language}\n",
+                                               "content/briefs/a.md": brief("a", "2025-06-06")})
+        out = build(site, tmp_path / language / "out")
+        head = parse_html(out / "index.html").find("head")
+        metas = [m.get("content") for m in head.find_all("meta", property="og:locale")]
+        assert metas == ([locale] if locale else []), language
+        assert parse_html(out / "index.html").find("html").get("lang") == language
+
+
+def test_a_long_list_shows_a_window_of_pages_and_numbers_its_titles(tmp_path):
+    site = make_site(tmp_path / "s", {"briefgen.yaml": "title: T\npage_size: 1\n",
+                                      **{f"content/briefs/b{i:02d}.md": brief(f"b{i:02d}", f"2025-06-{i + 1:02d}")
+                                         for i in range(12)}})
+    out = build(site, tmp_path / "out")
+
+    def pager(rel: str) -> list[str]:
+        nav = parse_html(out / rel).find("nav", cls="pager")
+        return [li.text().strip() for li in nav.find("ol").find_all("li")]
+
+    assert pager("briefs/page/6/index.html") == ["1", "…", "4", "5", "6", "7", "8", "…", "12"]
+    assert pager("briefs/index.html") == ["1", "2", "3", "…", "12"]
+    assert pager("briefs/page/4/index.html") == ["1", "2", "3", "4", "5", "6", "…", "12"]  # no "…" for one page
+    assert pager("briefs/page/12/index.html") == ["1", "…", "10", "11", "12"]
+    titles = {rel: parse_html(out / rel).find("title").text()
+              for rel in ("briefs/index.html", "briefs/page/6/index.html")}
+    assert titles == {"briefs/index.html": "All briefs — T", "briefs/page/6/index.html": "All briefs, page 6 — T"}
