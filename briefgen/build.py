@@ -68,7 +68,8 @@ class BuildResult:
 
     def summary(self) -> str:
         warnings = sum(d.severity == "warning" for d in self.diagnostics)
-        text = (f"Built {self.out_dir}: {self.pages_written} files written, {self.pages_unchanged} unchanged, "
+        files = "file" if self.pages_written == 1 else "files"
+        text = (f"Built {self.out_dir}: {self.pages_written} {files} written, {self.pages_unchanged} unchanged, "
                 f"in {self.seconds:.2f} s")
         return text + (f"; {warnings} warning(s)" if warnings else "")
 

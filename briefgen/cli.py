@@ -112,15 +112,16 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"created {path}")
     for path in result.skipped:
         print(f"skipped {path} (already exists)")
-    print(f"\nNext: cd {shell_word(args.dir)} && briefgen serve")
+    same = Path(args.dir).resolve() == Path.cwd().resolve()
+    print("\nNext: briefgen serve" if same else f"\nNext: cd {shell_word(args.dir)} && briefgen serve")
     return 0
 
 
 def cmd_deploy(args: argparse.Namespace) -> int:
     from .deploy import DeployOptions, deploy
 
-    message = deploy(
-        DeployOptions(
+    try:
+        message = deploy(DeployOptions(
             site_dir=Path(args.dir),
             out_dir=Path(args.out) if args.out else None,
             branch=args.branch,
@@ -130,8 +131,11 @@ def cmd_deploy(args: argparse.Namespace) -> int:
             force=args.force,
             cname=args.cname,
             message=args.message,
-        )
-    )
+        ))
+    except BriefgenError as exc:  # a push refused after the build and the commit: say what was done first
+        if exc.done:
+            print(exc.done)
+        raise
     print(message)
     return 0
 

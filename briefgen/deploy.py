@@ -173,7 +173,11 @@ def deploy(options: DeployOptions) -> str:
     elif commit == remote_tip:
         report.append(f"{options.remote}/{options.branch} is up to date")
     else:
-        _push(git, options.remote, options.branch, options.force)
+        try:
+            _push(git, options.remote, options.branch, options.force)
+        except BriefgenError as exc:
+            exc.done = "\n".join(report)  # what was built and committed: the CLI shows it before the error
+            raise
         report.append(f"pushed {options.branch} to {options.remote}" + (" (forced)" if options.force else ""))
     return "\n".join(report)
 

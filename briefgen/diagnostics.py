@@ -102,6 +102,7 @@ class BriefgenError(Exception):
     """Root of every error the CLI reports without a traceback."""
 
     exit_code = 1
+    done = ""  # what the command did before it failed (deploy: built and committed), shown before the error
 
 
 class ContentError(BriefgenError):

@@ -4,6 +4,7 @@ claims by status, tags). Pure: no file I/O; :mod:`briefgen.build` feeds it."""
 
 from __future__ import annotations
 
+import difflib
 import functools
 import unicodedata
 from collections import Counter, defaultdict
@@ -50,10 +51,15 @@ class Site:
         return [e for k, e in self.entities.items() if k[0] == kind]
 
     def lookup(self, text: str, kinds: list[str] | None = None) -> list[EntityKey]:
-        """Entities a reference names: ``kind/id``, an id, a name or an alias."""
+        """Entities a reference names: ``kind/id`` or ``kind/name`` (an alias too), an id, a name or an alias."""
         if "/" in text:
             kind, _, ident = text.partition("/")
-            return [(kind, ident)] if (kind, ident) in self.entities else []
+            if (kind, ident) in self.entities:
+                return [(kind, ident)]
+            return self._lookup(ident, [kind]) if kind in self.config.entity_kinds and "/" not in ident else []
+        return self._lookup(text, kinds)
+
+    def _lookup(self, text: str, kinds: list[str] | None) -> list[EntityKey]:
         folded = None  # folded only when no id matches: most references are ids
         found: list[EntityKey] = []
         for kind in kinds or self.config.entity_kinds:
@@ -91,7 +97,28 @@ class Site:
         if target in self.drafts:
             return (f"link [[{target}]] points to a draft brief ({self.drafts[target]}), which this build leaves out",
                     "publish that brief (remove its draft: true), or build with --drafts to preview it")
-        return f"link [[{target}]] points to no entity or brief", "use an entity id, name or alias, or a brief's slug"
+        return (f"link [[{target}]] points to no entity or brief",
+                self.close_targets(target) or "use an entity id, name or alias, or a brief's slug")
+
+    def close_targets(self, target: str) -> str:
+        """"did you mean …?" for a ``[[target]]`` that points nowhere: the entities (by id, name or alias) and
+        briefs (by slug) closest to it, each once; ``kind/`` ones for a ``kind/`` target."""
+        kind, slash, rest = target.partition("/")
+        owners: dict[str, object] = {}  # label -> the entity or brief it names
+        for key, e in self.entities.items():
+            if not e.stub and (not slash or key[0] == kind):
+                for label in (e.id, e.name, *e.aliases):
+                    owners.setdefault(label, key)
+        if not slash:
+            for slug in self.briefs_by_slug:
+                owners.setdefault(slug, slug)
+        close: list[str] = []
+        seen: set[object] = set()
+        for label in difflib.get_close_matches(rest if slash else target, list(owners), n=12, cutoff=0.6):
+            if owners[label] not in seen:
+                seen.add(owners[label])
+                close.append(f"{kind}/{label}" if slash else label)
+        return "did you mean " + " or ".join(map(repr, close[:3])) + "?" if close else ""
 
     def mentions_for(self, brief: Brief) -> list[Mention]:
         """The entities a brief names, to link on first mention. One :class:`Mention` per entity, made

@@ -40,10 +40,11 @@ WORKFLOW = """\
 name: Publish to GitHub Pages
 
 env:
-  # How briefgen is installed. Pin a version for reproducible builds, e.g.
+  # How briefgen is installed. Until briefgen is published on PyPI, install it from the Git
+  # repository you got it from (a tag or commit keeps builds reproducible):
+  #   pip install "git+https://github.com/OWNER/briefgen@COMMIT"
+  # Once it is on PyPI, pin a release, e.g.
   #   pip install "briefgen==__VERSION__"
-  # or install it from a Git repository:
-  #   pip install "git+https://github.com/OWNER/briefgen@TAG"
   BRIEFGEN_INSTALL: pip install briefgen
 
 on:
@@ -132,6 +133,9 @@ Pushing to GitHub publishes the site with GitHub Actions
 (`.github/workflows/pages.yml`): in the repository's Settings > Pages, set
 Source to "GitHub Actions" once. The workflow runs `briefgen build --strict`,
 so a brief with a problem stops the deploy instead of going live broken.
+Before the first push, check the `BRIEFGEN_INSTALL` line at the top of the
+workflow: it installs briefgen from PyPI, so until briefgen is published
+there, set it to install from the Git repository you got briefgen from.
 
 To publish from a `gh-pages` branch instead, run `briefgen deploy`
 (Settings > Pages > Source: "Deploy from a branch", branch `gh-pages`).

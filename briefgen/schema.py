@@ -165,7 +165,7 @@ def _checked_text(node: yaml.Node, r: Reader, name: str, allow_empty: bool) -> s
         return None
     value = node.value.strip()
     if not value and not allow_empty:
-        r.error(node, f"'{name}' is empty", "write a value or remove the line")
+        r.error(node, f"'{name}' is empty", "write a value, or remove the line if the field is optional")
         return None
     return value
 

@@ -28,6 +28,7 @@ from .config import CONFIG_FILE, load_config
 from .diagnostics import BriefgenError, ContentError, Diagnostics, UsageError, format_all, one_line, shell_word
 from .livereload import LiveReload, diagnostic_payload, message_payload
 from .server import PreviewServer, open_server
+from .sources import is_editor_temp
 from .theme import builtin_themes_dir
 
 # What a change under the site folder can affect; anything else (site/, .git, notes) is ignored.
@@ -37,15 +38,6 @@ DEBOUNCE_MS = 50  # a batch ends after this long without a further change
 RUST_TIMEOUT_MS = 200
 
 
-def is_editor_temp(name: str) -> bool:
-    """Swap, backup and atomic-save files that editors write next to the real one."""
-    return (
-        name.endswith(("~", ".swp", ".swo", ".swx", ".swpx", ".tmp", ".part", ".crdownload", ".kate-swp"))
-        or name.startswith((".#", ".goutputstream-", ".~lock.", "flycheck_"))
-        or (name.startswith("#") and name.endswith("#"))
-        or "___jb_" in name
-        or name in {"4913", ".DS_Store", "Thumbs.db"}
-    )
 
 
 class SourceFilter:

@@ -147,9 +147,22 @@ def _bad_name(name: str) -> bool:
     return bool(CONTROL.search(name)) or any("\udc80" <= c <= "\udcff" for c in name)
 
 
+def is_editor_temp(name: str) -> bool:
+    """Swap, backup and atomic-save files that editors write next to the real one (``serve`` does not rebuild
+    for them, and builds do not read them: an autosave left behind must not fail a strict build)."""
+    return (
+        name.endswith(("~", ".swp", ".swo", ".swx", ".swpx", ".tmp", ".part", ".crdownload", ".kate-swp"))
+        or name.startswith((".#", ".goutputstream-", ".~lock.", "flycheck_"))
+        or (name.startswith("#") and name.endswith("#"))
+        or "___jb_" in name
+        or name in {"4913", ".DS_Store", "Thumbs.db"}
+    )
+
+
 def _skipped(name: str) -> bool:
-    """Hidden, set aside (``_drafts``) or an editor's backup (``x.md~``), or a system's file: not read."""
-    return name.startswith((".", "_")) or name.endswith("~") or name in IGNORED_NAMES
+    """Hidden, set aside (``_drafts``), an editor's backup or temporary file (``x.md~``, ``#x.md#``), or a
+    system's file: not read."""
+    return name.startswith((".", "_")) or name in IGNORED_NAMES or is_editor_temp(name)
 
 
 def find_content(site_dir: Path, kinds: list[str], diagnostics: Diagnostics) -> list[SourceFile]:

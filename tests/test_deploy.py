@@ -150,9 +150,11 @@ def test_diverged_remote_is_refused_without_force(tmp_path: Path, repo: Path, or
 
     write(repo / "site", {"index.html": "<h1>New</h1>\n"})
     assert deploy(repo) == 1
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
     assert "refused the push" in err and "--force" in err and "Traceback" not in err
     assert git(origin, "rev-parse", "gh-pages") == theirs
+    mine = git(repo, "rev-parse", "gh-pages")[:7]
+    assert f"as {mine}: " in out, out  # what was committed is said before the error
 
     assert deploy(repo, "--force") == 0
     assert git(origin, "rev-parse", "gh-pages") == git(repo, "rev-parse", "gh-pages")

@@ -173,6 +173,9 @@ def test_init_next_step_quotes_the_folder_for_the_shell(tmp_path: Path, monkeypa
         assert capsys.readouterr().out.endswith(f"\nNext: cd {shown} && briefgen serve\n")
     assert main(["init", "--", "-dash"]) == 0
     assert capsys.readouterr().out.endswith("\nNext: cd ./-dash && briefgen serve\n")
+    monkeypatch.chdir(tmp_path / "plain-name")
+    assert main(["init", ".", "--force"]) == 0  # already there: no cd
+    assert capsys.readouterr().out.endswith("\nNext: briefgen serve\n")
 
 
 @pytest.mark.parametrize("arg", ["", "  "])

@@ -265,6 +265,24 @@ def test_unresolved_wikilink_is_located(tmp_path):
                      "(use an entity id, name or alias, or a brief's slug)"]
 
 
+def test_a_wikilink_that_names_a_kind_takes_a_name_or_alias_and_a_near_miss_is_suggested(tmp_path):
+    files = {BRIEF: brief(GOOD_FRONT, "[[people/Trump]] [[people/nicolás maduro|he]] [[ships/Trump]] "
+                                      "[[people/donald-trum]] [[meting]]\n"),
+             "content/briefs/2025-12-02-meeting-two.md": brief(GOOD_FRONT + "slug: meting-two")}
+    _, lines, err = check(tmp_path, files)
+    assert lines == [
+        f"{BRIEF}:6:47: warning: link [[ships/Trump]] points to no entity or brief "
+        "(use an entity id, name or alias, or a brief's slug)",
+        f"{BRIEF}:6:63: warning: link [[people/donald-trum]] points to no entity or brief "
+        "(did you mean 'people/donald-trump'?)",
+        f"{BRIEF}:6:86: warning: link [[meting]] points to no entity or brief (did you mean 'meeting' or "
+        "'meting-two' or 'oval-meeting'?)"], err
+    run_cli("build", tmp_path / "s", "--out", tmp_path / "out")
+    links = parse_html((tmp_path / "out/briefs/meeting/index.html").read_text()).find("div", cls="prose").find_all("a")
+    assert [(a.get("href"), a.text()) for a in links][:2] == [("../../people/donald-trump/", "Donald Trump"),
+                                                            ("../../people/nicolas-maduro/", "he")]
+
+
 def test_a_wikilink_to_a_draft_says_it_is_a_draft_and_resolves_with_drafts(tmp_path):
     files = {BRIEF: brief(GOOD_FRONT, "See [[draft-plan]].\n"),
              "content/briefs/2025-12-02-draft-plan.md": brief(GOOD_FRONT + "draft: true")}
@@ -392,6 +410,12 @@ def test_a_folder_without_content_is_warned_about(tmp_path):
 
 def test_set_aside_folders_in_content_are_skipped_silently(tmp_path):
     code, lines, err = check(tmp_path, {"content/_old/x.md": "anything", "content/notes~/y.md": "anything"})
+    assert (code, lines) == (0, []), err
+
+
+def test_files_editors_leave_behind_are_skipped_silently_so_they_cannot_fail_a_strict_build(tmp_path):
+    leftovers = ["a.tmp", "#notes.md#", "x.md___jb_old___", "4913", ".#x.md", "x.md.swp", "flycheck_x.md"]
+    code, lines, err = check(tmp_path, {f"content/briefs/{name}": "anything" for name in leftovers}, "--strict")
     assert (code, lines) == (0, []), err
 
 
