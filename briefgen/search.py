@@ -54,6 +54,12 @@ MAX_TERM = 40  # longer "words" (hashes, URLs) are cut to this
 SNIPPET = 320  # characters of a summary kept for the results list (the browser shows 160 around the first match)
 
 _WORD = re.compile(r"[^\W_]+")
+# Chinese and Japanese, written without spaces between words: a run of these is indexed as its pairs of characters
+# (习近平主席 → 习近, 近平, 平主, 主席), and search.js splits a query the same way (CJK), so any word of two or more
+# characters is found wherever it stands. A run of one character is a term of its own.
+CJK_CHARS = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+_CJK_RUNS = re.compile(f"[{CJK_CHARS}]+|[^{CJK_CHARS}]+")
+_CJK = re.compile(f"[{CJK_CHARS}]")
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -65,6 +71,23 @@ def fold(text: str) -> str:
 
 
 _ONE_CHAR = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")  # the ASCII terms too short to index
+
+
+def _pieces(word: str) -> list[str]:
+    """A folded word's terms: itself, at least :data:`MIN_TERM` long; but where it has Chinese or Japanese
+    characters, each run of them as its pairs of characters (or the one character), and the rest as words."""
+    if not _CJK.search(word):
+        return [word] if len(word) >= MIN_TERM else []
+    out = []
+    for run in _CJK_RUNS.findall(word):
+        if not _CJK.match(run):
+            if len(run) >= MIN_TERM:
+                out.append(run)
+        elif len(run) == 1:
+            out.append(run)
+        else:
+            out += [run[i:i + 2] for i in range(len(run) - 1)]
+    return out
 
 
 def terms(*texts: str | None) -> set[str]:
@@ -97,7 +120,7 @@ def terms(*texts: str | None) -> set[str]:
         if found is None:
             if len(_FOLDED) >= 100_000:
                 _FOLDED.clear()
-            found = _FOLDED[word] = [w[:MAX_TERM] for w in _WORD.findall(fold(word)) if len(w) >= MIN_TERM]
+            found = _FOLDED[word] = [t[:MAX_TERM] for w in _WORD.findall(fold(word)) for t in _pieces(w)]
         plain.update(found)
     return plain
 

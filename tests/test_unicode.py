@@ -136,3 +136,22 @@ def test_a_snippet_of_text_without_spaces_is_cut_at_its_length():
     cut = search.snippet(text)
     assert cut.endswith("…") and search.SNIPPET - 5 <= len(cut) <= search.SNIPPET + 1
     assert len(search.snippet("שָׁ" * 200)[:-1]) % 3 == 0  # never parts a letter (of 3 code points) from its marks
+
+
+def test_chinese_and_japanese_are_indexed_by_pairs_of_characters():
+    assert search.terms("习近平主席在北京") == {"习近", "近平", "平主", "主席", "席在", "在北", "北京"}
+    assert search.terms("東京2025年 王") == {"東京", "2025", "年", "王"}  # one character alone is a term too
+
+
+QUERIES = ["习近平", "北京", "王", "東京2025年", "İstanbul ΟΔΥΣ", "安全保障 Straße", "a 日", "Nicolás MADURO"]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run search.js")
+def test_the_browser_asks_for_the_terms_the_index_holds():
+    head = SEARCH_JS[SEARCH_JS.index("  var WORD = "):SEARCH_JS.index("  // --- the index")]
+    matching = SEARCH_JS[SEARCH_JS.index("  function fold(text) {"):SEARCH_JS.index("  function decode(")]
+    script = (f"var meta = {{min: {search.MIN_TERM}}};\n{head}\n{matching}\n"
+              f"process.stdout.write(JSON.stringify({json.dumps(QUERIES)}.map(queryWords)));")
+    out = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True).stdout
+    for query, words in zip(QUERIES, json.loads(out), strict=True):
+        assert set(words) == search.terms(query), query  # every word of a query is a term of a text that has it

@@ -25,6 +25,9 @@
   var LETTERS = { "ı": "i", "ß": "ss", "đ": "d", "ð": "d", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "þ": "th",
     "ħ": "h", "ŧ": "t", "ς": "σ" };
   var ODD = /[ıßđðłøæœþħŧς]/g;
+  var CJK_CHARS = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3ffff}";
+  var CJK = new RegExp("[" + CJK_CHARS + "]", "u");
+  var CJK_RUNS = new RegExp("[" + CJK_CHARS + "]+|[^" + CJK_CHARS + "]+", "gu");
 
   // --- the index -----------------------------------------------------------
   var meta = null;
@@ -78,10 +81,24 @@
   function fold(text) {
     return text.normalize("NFKD").toLowerCase().replace(MARKS, "").replace(ODD, function (c) { return LETTERS[c]; });
   }
+  // A folded word's query words: itself; but Chinese and Japanese, written without spaces, are indexed as pairs
+  // of characters (briefgen/search.py: _pieces), so a run of them is asked for as its pairs (or its one character).
+  function pieces(word) {
+    if (!CJK.test(word)) { return [word]; }
+    var out = [];
+    word.match(CJK_RUNS).forEach(function (run) {
+      var chars = Array.from(run);
+      if (!CJK.test(run) || chars.length === 1) { out.push(run); return; }
+      for (var i = 0; i + 1 < chars.length; i++) { out.push(chars[i] + chars[i + 1]); }
+    });
+    return out;
+  }
   function queryWords(query) {
     var seen = {};
-    return (fold(query).match(WORD) || []).filter(function (w) {
-      if (w.length < meta.min || seen[w]) { return false; }
+    var words = [];
+    (fold(query).match(WORD) || []).forEach(function (w) { words = words.concat(pieces(w)); });
+    return words.filter(function (w) {
+      if ((w.length < meta.min && !CJK.test(w)) || seen[w]) { return false; }
       seen[w] = true;
       return true;
     });
@@ -180,7 +197,7 @@
     words.forEach(function (w) {
       var at = folded.indexOf(w);
       while (at !== -1) {
-        if (at === 0 || !/[\p{L}\p{N}]/u.test(folded.charAt(at - 1))) {
+        if (at === 0 || CJK.test(w) || !/[\p{L}\p{N}]/u.test(folded.charAt(at - 1))) {
           for (var k = at; k < at + w.length; k++) { marked[k] = true; }
         }
         at = folded.indexOf(w, at + 1);
@@ -268,7 +285,7 @@
       // reveal: {key, from} after "Show all": focus moves to the first claim (or hit) it showed
       var ticket = ++current;
       var q = query.trim();
-      if (q.length < 2) {
+      if (q.length < 2 && !CJK.test(q)) {
         results.textContent = "";
         status.textContent = q ? "Type at least two letters." : "";
         return;
@@ -375,7 +392,7 @@
     function run(started) {
       var ticket = ++current;
       var q = input.value.trim();
-      if (q.length < 2) { close(); status.textContent = ""; return; }
+      if (q.length < 2 && !CJK.test(q)) { close(); status.textContent = ""; return; }
       search(q).then(function (found) {
         if (ticket !== current) { return; }
         var groups = group(found.hits);
