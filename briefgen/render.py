@@ -406,6 +406,20 @@ def brief_jsonld(site: Site, view: BriefView) -> str:
     return json_for_html(graph)
 
 
+# Languages, and scripts, written from right to left (BCP 47 subtags)
+_RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ps", "sd", "syr", "ug", "ur", "yi"})
+_RTL_SCRIPTS = frozenset({"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg", "mand", "samr"})
+
+
+def text_direction(language: str) -> str:
+    """``rtl`` for a language tag written right to left (``ar``, ``he-IL``, ``az-Arab``), else ``ltr``."""
+    parts = language.lower().split("-")
+    script = next((p for p in parts[1:] if len(p) == 4 and p.isalpha()), None)
+    if script is not None:
+        return "rtl" if script in _RTL_SCRIPTS else "ltr"
+    return "rtl" if parts[0] in _RTL_LANGUAGES else "ltr"
+
+
 def og_locale(language: str) -> str | None:
     """Open Graph's ``language_TERRITORY`` for a language tag with a region (``pt-BR`` → ``pt_BR``); None
     for one without (``en``: Open Graph's default is en_US, and no region can be made up)."""
@@ -419,7 +433,7 @@ def site_context(site: Site) -> dict[str, Any]:
     config = site.config
     return {
         "title": config.title, "description": config.description, "language": config.language,
-        "og_locale": og_locale(config.language),
+        "og_locale": og_locale(config.language), "dir": text_direction(config.language),
         "base_url": config.base_url,
         "kinds": [(k, c.label) for k, c in config.entity_kinds.items()],
         "statuses": list(config.claim_statuses.values()),

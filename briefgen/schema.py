@@ -135,8 +135,23 @@ def text(node: yaml.Node, r: Reader, name: str, *, allow_empty: bool = False) ->
     if node.tag == STR and type(node) is yaml.ScalarNode and not bad_char(node.value):
         value = node.value.strip()
         if value or allow_empty:
+            if not value.isprintable():  # a line break, or a format character such as a bidi control
+                _warn_bidi(node, r, name, value)
             return value
     return _checked_text(node, r, name, allow_empty)
+
+
+# Bidirectional embeddings, overrides and isolates: invisible, they change the order in which what follows them is
+# shown, up to the end of the line or of the page's title (a name can be shown as "evil.exe" stored as "exe.live")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _warn_bidi(node: yaml.Node, r: Reader, name: str, value: str) -> None:
+    m = _BIDI.search(value)
+    if m:
+        r.warning(node, f"'{name}' contains the invisible character U+{ord(m[0]):04X} ({unicodedata.name(m[0])}), "
+                  "which changes the order in which the text after it is shown",
+                  "remove it: browsers order right-to-left and left-to-right text by themselves")
 
 
 def _checked_text(node: yaml.Node, r: Reader, name: str, allow_empty: bool) -> str | None:

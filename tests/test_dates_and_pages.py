@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+from briefgen import render
+
 from .conftest import build, make_site, parse_html, run_cli
 
 
@@ -38,14 +42,21 @@ def test_an_update_before_publication_is_a_warning_and_left_out(tmp_path):
 
 
 def test_og_locale_is_written_only_for_a_language_with_a_region(tmp_path):
-    for language, locale in (("pt-BR", "pt_BR"), ("zh-Hant-TW", "zh_TW"), ("en", None)):
+    for language, locale in (("pt-BR", "pt_BR"), ("zh-Hant-TW", "zh_TW"), ("en", None), ("ar", None)):
         site = make_site(tmp_path / language, {"briefgen.yaml": f"title: T\nlanguage: {language}\n",
                                                "content/briefs/a.md": brief("a", "2025-06-06")})
         out = build(site, tmp_path / language / "out")
         head = parse_html(out / "index.html").find("head")
         metas = [m.get("content") for m in head.find_all("meta", property="og:locale")]
         assert metas == ([locale] if locale else []), language
-        assert parse_html(out / "index.html").find("html").get("lang") == language
+        html = parse_html(out / "index.html").find("html")
+        assert (html.get("lang"), html.get("dir")) == (language, "rtl" if language == "ar" else "ltr")
+
+
+@pytest.mark.parametrize("language, direction", [("ar", "rtl"), ("he-IL", "rtl"), ("fa", "rtl"), ("az-Arab", "rtl"),
+                                                 ("en", "ltr"), ("ku-Latn", "ltr"), ("zh-Hant-TW", "ltr")])
+def test_languages_written_right_to_left_set_the_pages_direction(language, direction):
+    assert render.text_direction(language) == direction
 
 
 def test_a_long_list_shows_a_window_of_pages_and_numbers_its_titles(tmp_path):

@@ -355,3 +355,12 @@ def test_theme_has_dark_mode_print_styles_and_nothing_external():
         # links to other sites are fine; loading anything from them (fonts, scripts, CDNs, trackers) is not
         assert not re.search(r'<(script|img|link|iframe|video|audio|source)\b[^>]*(src|href)="(https?:)?//', text), \
             template.name
+
+
+def test_the_default_theme_styles_by_logical_sides_so_right_to_left_pages_mirror():
+    """``dir="rtl"`` (a language written right to left) mirrors a layout written with start/end, not left/right."""
+    physical = re.compile(r"(?:margin|padding|border)-(?:left|right)|text-align:\s*(?:left|right)"
+                          r"|(?<![-\w])(?:left|right):")
+    for css in sorted((REPO / "themes/default/static/assets").glob("*.css")):
+        text = re.sub(r"/\*.*?\*/", "", css.read_text(), flags=re.S)
+        assert not physical.findall(text), css.name

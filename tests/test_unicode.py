@@ -155,3 +155,17 @@ def test_the_browser_asks_for_the_terms_the_index_holds():
     out = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True).stdout
     for query, words in zip(QUERIES, json.loads(out), strict=True):
         assert set(words) == search.terms(query), query  # every word of a query is a term of a text that has it
+
+
+def test_an_invisible_bidi_control_in_a_name_or_title_is_a_warning(tmp_path):
+    site = make_site(tmp_path / "s", {
+        "briefgen.yaml": "title: T\n",
+        "content/people/evil.yaml": 'name: "\\u202eLAVE\\u202c Evil"\n',
+        "content/briefs/a.md": '---\ntitle: "Report \\u2067x\\u2069"\ndate: 2025-01-01\nsummary: "שָׁלוֹם‏ ok"\n---\n'})
+    code, _, err = run_cli("check", site)
+    assert code == 0
+    assert ("content/people/evil.yaml:1:7: warning: 'name' contains the invisible character U+202E (RIGHT-TO-LEFT "
+            "OVERRIDE), which changes the order in which the text after it is shown") in err
+    assert "content/briefs/a.md:2:8: warning: 'title' contains the invisible character U+2067" in err
+    assert "summary" not in err  # a right-to-left mark (U+200F) only marks a direction: it reorders nothing
+    assert run_cli("check", site, "--strict")[0] == 1
