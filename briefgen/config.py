@@ -94,11 +94,18 @@ def _read_kinds(node: yaml.Node, r: Reader, name: str) -> dict[str, KindConfig] 
     if entries is None:
         return None
     kinds: dict[str, KindConfig] = {}
+    invalid = False
     for key, (key_node, value_node) in entries.items():
         if not schema.is_id(key) or key in RESERVED_PATHS:
-            r.error(key_node, f"'{key}' cannot be an entity kind",
-                    "use lower-case letters, digits and hyphens, and not a built-in section name"
-                    f" ({', '.join(sorted(RESERVED_PATHS))})")
+            better = schema.slugify(key)
+            if key in RESERVED_PATHS:
+                hint = f"not a built-in section name ({', '.join(sorted(RESERVED_PATHS))})"
+            elif schema.is_id(better) and better not in RESERVED_PATHS:
+                hint = f"a kind is a folder name of lower-case letters, digits and hyphens, e.g. {better!r}"
+            else:
+                hint = "a kind is a folder name of lower-case letters, digits and hyphens"
+            r.error(key_node, f"'{key}' cannot be an entity kind", hint)
+            invalid = True
             continue
         values, _ = schema.read_fields(value_node, r, KIND_FIELDS, f"entity kind '{key}'")
         known = DEFAULT_KINDS.get(key)
@@ -106,7 +113,8 @@ def _read_kinds(node: yaml.Node, r: Reader, name: str) -> dict[str, KindConfig] 
         singular = values.get("singular") or (known.singular if known and "label" not in values else _singular(label))
         kinds[key] = KindConfig(key, label, singular)
     if not kinds:
-        r.error(node, "entity_kinds must name at least one kind", "e.g. entity_kinds: {people: {}, ships: {}}")
+        if not invalid:  # (kinds it could not take are reported where they are)
+            r.error(node, "entity_kinds must name at least one kind", "e.g. entity_kinds: {people: {}, ships: {}}")
         return None
     return kinds
 

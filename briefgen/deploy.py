@@ -137,6 +137,9 @@ def deploy(options: DeployOptions) -> str:
         report.append(result.summary())
     else:
         out_dir = options.out_dir if options.out_dir is not None else site_dir / config.output_dir
+        if not out_dir.is_dir():
+            raise UsageError(f"{out_dir} does not exist (or is not a folder); build the site into it first, "
+                             f"or deploy without --no-build")
         if not (out_dir / MARKER).is_file():
             raise UsageError(f"{out_dir} is not a briefgen build (no {MARKER} file in it); build it with "
                              "'briefgen build', or drop --no-build to build and deploy in one step")
@@ -281,10 +284,13 @@ def _without_base_url(git: Git, site_dir: Path, remote: str, cname: str | None) 
 
 
 def _display(path: Path) -> str:
+    """``path`` relative to the current folder, or absolute when that is the current folder (``.`` names
+    nothing) or is not under it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve())) or "."
+        shown = str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+    return shown if shown != "." else str(path.resolve())
 
 
 # ---- the tree ------------------------------------------------------------------------

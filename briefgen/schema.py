@@ -111,6 +111,11 @@ def tag_name(node: yaml.Node) -> str:
     return node.tag.replace("tag:yaml.org,2002:", "!!")
 
 
+def described(name: str) -> str:
+    """How a message names a field: ``'title'``; an item of a list (``tags item``) as ``an item of 'tags'``."""
+    return f"an item of '{name[:-5]}'" if name.endswith(" item") else f"'{name}'"
+
+
 def bad_char(value: str) -> str:
     """The first character of ``value`` that is never text (``''`` when there is none)."""
     if value.isprintable():  # no control, surrogate or noncharacter: a C loop, faster than the pattern
@@ -122,7 +127,7 @@ def bad_char(value: str) -> str:
 def _check_chars(node: yaml.ScalarNode, r: Reader, name: str) -> bool:
     c = bad_char(node.value)
     if c:
-        r.error(node, f"'{name}' contains the control character U+{ord(c):04X}",
+        r.error(node, f"{described(name)} contains the control character U+{ord(c):04X}",
                 "remove it (a YAML escape such as \\x01 in double quotes can produce one)")
     return not c
 
@@ -149,7 +154,8 @@ _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 def _warn_bidi(node: yaml.Node, r: Reader, name: str, value: str) -> None:
     m = _BIDI.search(value)
     if m:
-        r.warning(node, f"'{name}' contains the invisible character U+{ord(m[0]):04X} ({unicodedata.name(m[0])}), "
+        char = f"U+{ord(m[0]):04X} ({unicodedata.name(m[0])})"
+        r.warning(node, f"{described(name)} contains the invisible character {char}, "
                   "which changes the order in which the text after it is shown",
                   "remove it: browsers order right-to-left and left-to-right text by themselves")
 
@@ -158,21 +164,21 @@ def _checked_text(node: yaml.Node, r: Reader, name: str, allow_empty: bool) -> s
     """:func:`text` once its node is counted: every check, in the order the diagnostics follow."""
     if not isinstance(node, yaml.ScalarNode):
         where = "each item as text" if name.endswith(" item") else f"one line of text after '{name}:'"
-        r.error(node, f"'{name}' must be text, not {type_name(node)}",
+        r.error(node, f"{described(name)} must be text, not {type_name(node)}",
                 f"write {where}; quote it if it starts with [, {{ or -")
         return None
     if node.tag == NULL and not node.value:
         if allow_empty:
             return None
         # (an optional field left empty is no field at all: read_fields skips it, so this one is needed)
-        r.error(node, f"'{name}' is empty", "write a value or remove the empty item" if name.endswith(" item")
+        r.error(node, f"{described(name)} is empty", "write a value or remove the empty item" if name.endswith(" item")
                 else "write a value after the colon")
         return None
     if node.tag not in KNOWN_TAGS:
-        r.error(node, f"'{name}' must be text, not {type_name(node)}", "remove the tag (!!...)")
+        r.error(node, f"{described(name)} must be text, not {type_name(node)}", "remove the tag (!!...)")
         return None
     if node.tag != STR and plain(node):
-        r.error(node, f"'{name}' must be text, but YAML reads {node.value!r} as {type_name(node)}",
+        r.error(node, f"{described(name)} must be text, but YAML reads {node.value!r} as {type_name(node)}",
                 f'put it in quotes: "{node.value}"' if name.endswith(" item")
                 else f'put it in quotes: {name}: "{node.value}"')
         return None
@@ -180,7 +186,7 @@ def _checked_text(node: yaml.Node, r: Reader, name: str, allow_empty: bool) -> s
         return None
     value = node.value.strip()
     if not value and not allow_empty:
-        r.error(node, f"'{name}' is empty", "write a value, or remove the line if the field is optional")
+        r.error(node, f"{described(name)} is empty", "write a value, or remove the line if the field is optional")
         return None
     return value
 
@@ -190,7 +196,7 @@ def scalar_text(node: yaml.Node, r: Reader, name: str) -> str | None:
     if not r.spend(node):
         return None
     if not isinstance(node, yaml.ScalarNode):
-        r.error(node, f"'{name}' must be a single value, not {type_name(node)}",
+        r.error(node, f"{described(name)} must be a single value, not {type_name(node)}",
                 "facts are shown in a table of single values")
         return None
     if not _check_chars(node, r, name):

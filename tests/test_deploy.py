@@ -243,7 +243,8 @@ def test_message_for_a_repository_without_commits_and_for_detached_head(tmp_path
         (["--branch", "bad..name"], "not a valid branch name"),
         (["--cname", "https://example.org/"], "bare domain name like briefs.example.org, not 'https://example.org/' "
                                               "(write the domain alone: --cname example.org)"),
-        (["--out", "nowhere"], "not a briefgen build"),
+        (["--out", "nowhere"], "nowhere does not exist (or is not a folder); build the site into it first"),
+        (["--out", "."], "is not a briefgen build"),
     ],
 )
 def test_usage_errors(repo: Path, args: list[str], message: str, capsys) -> None:

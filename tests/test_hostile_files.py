@@ -130,9 +130,9 @@ CASES = [
     ("yaml11-no-title", {B: brief(good="title: no\ndate: 2025-12-01\nsummary: S\n")}, 1,
      f"{B}:2:8: error: 'title' must be text, but YAML reads 'no' as true/false (put it in quotes: title: \"no\")"),
     ("yaml11-on-tag", {B: brief("tags: [venezuela, on]\n")}, 1,
-     f"{B}:5:19: error: 'tags item' must be text, but YAML reads 'on' as true/false (put it in quotes: \"on\")"),
+     f"{B}:5:19: error: an item of 'tags' must be text, but YAML reads 'on' as true/false (put it in quotes: \"on\")"),
     ("yaml11-yes-alias", {"content/people/ann.yaml": "name: Ann\naliases: [Yes]\n"}, 1,
-     "content/people/ann.yaml:2:11: error: 'aliases item' must be text, but YAML reads 'Yes' as true/false"),
+     "content/people/ann.yaml:2:11: error: an item of 'aliases' must be text, but YAML reads 'Yes' as true/false"),
     ("yaml11-sexagesimal", {B: brief(good="title: T\ndate: 2025-12-01\nsummary: 1:30\n")}, 1,
      f"{B}:4:10: error: 'summary' must be text, but YAML reads '1:30' as a number"),
     ("yaml11-timestamp-title", {B: brief(good="title: 2025-12-01 10:00:00\ndate: 2025-12-01\nsummary: S\n")}, 1,
@@ -310,9 +310,9 @@ def test_billion_laughs_is_bounded(tmp_path):
     assert code == 1, output
     assert len(found) < 200
     assert_line(found, f"{B}:5:1: error: unknown field 'lol0' in the brief's front matter")
-    assert_line(found, f"{B}:13:7: error: 'tags item' must be text, not a list")
+    assert_line(found, f"{B}:13:7: error: an item of 'tags' must be text, not a list")
     assert_line(found, f"{B}:13:7: error: a claim must be a mapping of 'key: value' lines, not a list")
-    assert_line(found, "content/people/ann.yaml:10:7: error: 'aliases item' must be text, not a list")
+    assert_line(found, "content/people/ann.yaml:10:7: error: an item of 'aliases' must be text, not a list")
 
 
 def test_alias_fan_out_is_cut_off_by_the_value_budget(tmp_path):
@@ -339,7 +339,7 @@ def test_alias_of_a_long_text_is_cut_off_by_the_character_budget(tmp_path):
 def test_recursive_alias_is_not_followed(tmp_path):
     code, lines, output = problems(tmp_path, {B: brief("tags: &t [a, *t]\n")})
     assert code == 1, output
-    assert_line(lines, f"{B}:5:7: error: 'tags item' must be text, not a list")
+    assert_line(lines, f"{B}:5:7: error: an item of 'tags' must be text, not a list")
 
 
 # --- deep nesting ----------------------------------------------------------------------------------
@@ -384,7 +384,7 @@ def test_long_front_matter_with_many_indicators_but_shallow_is_fine(tmp_path):
 def test_nesting_just_under_the_limit_is_fine(tmp_path):
     code, lines, output = problems(tmp_path, {B: brief("tags: " + "[" * 49 + "]" * 49 + "\n")})
     assert code == 1, output
-    assert_line(lines, f"{B}:5:8: error: 'tags item' must be text, not a list")
+    assert_line(lines, f"{B}:5:8: error: an item of 'tags' must be text, not a list")
     assert not any("nested" in line for line in lines)
 
 

@@ -226,6 +226,12 @@ def test_every_configuration_error_has_a_likely_fix(tmp_path, config, expected):
     assert expected in lines, err
 
 
+def test_a_kind_that_cannot_be_one_is_one_error_with_the_name_to_write(tmp_path):
+    _code, lines, err = check(tmp_path, {"briefgen.yaml": "entity_kinds: {People: {}}\n"})
+    assert lines == ["briefgen.yaml:1:16: error: 'People' cannot be an entity kind (a kind is a folder name of "
+                     "lower-case letters, digits and hyphens, e.g. 'people')"], err
+
+
 def test_summary_too_long_is_warning_then_error_under_strict(tmp_path):
     files = {"briefgen.yaml": "title: t\nsummary_max_length: 10\n"}
     code, lines, _ = check(tmp_path, files)
