@@ -81,6 +81,7 @@ class SiteConfig:
     cname: str | None = None
     max_file_size: int = 1_000_000
     page_size: int = 100
+    image: str = ""  # a static file's path, or an http(s) URL: the picture link previews show
 
     def absolute(self, path: str) -> str:
         """An absolute URL for a site-relative path (``''`` when no base_url is set)."""
@@ -206,6 +207,22 @@ def _read_language(node: yaml.Node, r: Reader, name: str) -> str | None:
     return value
 
 
+def _read_image(node: yaml.Node, r: Reader, name: str) -> str | None:
+    """A static file's path (``assets/share.png``), or an http(s) URL."""
+    if isinstance(node, yaml.ScalarNode) and schema.url_scheme(node.value):
+        return schema.http_url(node, r, name)
+    value = schema.text(node, r, name)
+    if value is None:
+        return None
+    path = value.lstrip("/")
+    parts = path.split("/")
+    if "\\" in path or any(p in ("", ".", "..") for p in parts) or schema.bad_char(path) or " " in path:
+        r.error(node, f"'{name}' must be the path of a static file, like assets/share.png, or an https:// URL, "
+                f"not {value[:60]!r}", "put the picture in static/ and write its path from there")
+        return None
+    return path
+
+
 def _read_output_dir(node: yaml.Node, r: Reader, name: str) -> str | None:
     value = schema.text(node, r, name)
     if value is not None and one_line(value) != value:  # (a NUL, a line break...: no folder name of ours)
@@ -239,6 +256,7 @@ CONFIG_FIELDS = {
     "cname": Field(_read_cname, "custom domain written to CNAME by briefgen deploy"),
     "max_file_size": Field(lambda n, r, k: schema.integer(n, r, k, 1, 1_000_000), "largest content file, in bytes"),
     "page_size": Field(lambda n, r, k: schema.integer(n, r, k, 1, 100), "items per page on long list pages"),
+    "image": Field(_read_image, "the picture link previews show: a static file's path or an https:// URL"),
 }
 
 
@@ -284,6 +302,21 @@ def _theme_checked(site_dir: Path, values: dict, positions: dict, diagnostics: D
                           1, 1, *problem)
 
 
+def _image_checked(site_dir: Path, values: dict, positions: dict, diagnostics: Diagnostics) -> None:
+    """Warn when ``image`` names no static file of the site or its theme: link previews would show none."""
+    from .diagnostics import BriefgenError
+    from .theme import load_theme  # local import, as above
+
+    try:
+        folders = load_theme(site_dir, values.get("theme", "default")).static_dirs
+    except BriefgenError:  # (reported by _theme_checked)
+        folders = (site_dir / "static",)
+    if not any((folder / values["image"]).is_file() for folder in folders):
+        p = positions["image"]
+        diagnostics.warning(CONFIG_FILE, p.line, p.col, f"image {values['image']!r} is not a static file of the site",
+                            f"put the picture at static/{values['image']}, or give its https:// URL")
+
+
 def load_config(site_dir: Path, diagnostics: Diagnostics) -> SiteConfig:
     """Read ``briefgen.yaml`` if present; problems go to ``diagnostics``; defaults fill the rest. With or
     without the file, a theme that cannot be loaded is one of those problems (:func:`_theme_checked`)."""
@@ -299,6 +332,8 @@ def load_config(site_dir: Path, diagnostics: Diagnostics) -> SiteConfig:
             diagnostics.error(CONFIG_FILE, p.line, p.col, f"output_dir {values['output_dir']!r} is {problem}",
                               "build into a folder of its own, e.g. output_dir: site")
             values["output_dir"] = ""  # none: a build without --out stops before it touches any folder
+    if values.get("image") and "://" not in values["image"]:
+        _image_checked(site_dir, values, positions, diagnostics)
     markdown = values.pop("markdown", {})
     if "html" in markdown:
         values["markdown_html"] = markdown["html"]

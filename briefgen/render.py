@@ -380,6 +380,9 @@ def brief_jsonld(site: Site, view: BriefView) -> str:
         "inLanguage": config.language, "author": publisher, "publisher": publisher,
         "about": [thing(link) for g in view.groups for link in g.entities],
     }
+    image = image_url(config)
+    if image:
+        article["image"] = image
     if s.tags:
         article["keywords"] = [label for label, _ in s.tags]
     if url:
@@ -428,12 +431,21 @@ def og_locale(language: str) -> str | None:
     return f"{parts[0].lower()}_{region.upper()}" if region else None
 
 
+def image_url(config) -> str:
+    """The absolute URL of the site's ``image`` (link previews need one): '' without it, or without a
+    ``base_url`` to make a static file's path absolute."""
+    if "://" in config.image:
+        return config.image
+    return config.absolute(config.image) if config.image else ""
+
+
 def site_context(site: Site) -> dict[str, Any]:
     """What every page receives as ``site``."""
     config = site.config
     return {
         "title": config.title, "description": config.description, "language": config.language,
         "og_locale": og_locale(config.language), "dir": text_direction(config.language),
+        "image": image_url(config),
         "base_url": config.base_url,
         "kinds": [(k, c.label) for k, c in config.entity_kinds.items()],
         "statuses": list(config.claim_statuses.values()),

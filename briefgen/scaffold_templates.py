@@ -23,6 +23,9 @@ __BASE_URL__
 
 # Custom domain for `briefgen deploy` (written to a CNAME file), e.g.:
 # cname: briefs.example.org
+
+# The picture link previews show (1200 x 630 pixels suits most), put in static/, e.g.:
+# image: assets/share.png
 """
 
 BASE_URL_GUESSED = "base_url: __URL__   # guessed from the git remote 'origin'"

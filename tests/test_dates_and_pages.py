@@ -76,3 +76,33 @@ def test_a_long_list_shows_a_window_of_pages_and_numbers_its_titles(tmp_path):
     titles = {rel: parse_html(out / rel).find("title").text()
               for rel in ("briefs/index.html", "briefs/page/6/index.html")}
     assert titles == {"briefs/index.html": "All briefs — T", "briefs/page/6/index.html": "All briefs, page 6 — T"}
+
+
+def test_a_share_image_is_given_to_link_previews_and_json_ld(tmp_path):
+    files = {"briefgen.yaml": "title: T\nbase_url: https://example.org/b/\nimage: assets/share.png\n",
+             "static/assets/share.png": b"\x89PNG\r\n\x1a\n", "content/briefs/a.md": brief("a", "2025-06-06")}
+    out = build(make_site(tmp_path / "s", files), tmp_path / "out", "--strict")
+    page = parse_html(out / "briefs/a/index.html")
+    head = page.find("head")
+    assert [m.get("content") for m in head.find_all("meta", property="og:image")] == [
+        "https://example.org/b/assets/share.png"]
+    assert head.find("meta", name="twitter:card").get("content") == "summary_large_image"
+    assert '"image":"https://example.org/b/assets/share.png"' in (out / "briefs/a/index.html").read_text()
+    # no base_url: a preview cannot use a relative address, so there is none
+    files["briefgen.yaml"] = "title: T\nimage: assets/share.png\n"
+    out = build(make_site(tmp_path / "s2", files), tmp_path / "out2")
+    assert not parse_html(out / "index.html").find("head").find_all("meta", property="og:image")
+
+
+def test_a_share_image_that_is_not_there_or_not_a_path_is_reported(tmp_path):
+    site = make_site(tmp_path / "s", {"briefgen.yaml": "title: T\nimage: assets/missing.png\n",
+                                      "content/briefs/a.md": brief("a", "2025-06-06")})
+    code, _, err = run_cli("check", site)
+    assert code == 0 and ("briefgen.yaml:2:8: warning: image 'assets/missing.png' is not a static file of the site "
+                          "(put the picture at static/assets/missing.png, or give its https:// URL)") in err
+    for bad in ("../secret.png", "javascript:alert(1)", "a//b.png"):
+        (site / "briefgen.yaml").write_text(f"title: T\nimage: '{bad}'\n")
+        code, _, err = run_cli("check", site)
+        assert code == 1 and "briefgen.yaml:2:8: error: 'image' must be" in err, (bad, err)
+    (site / "briefgen.yaml").write_text("title: T\nimage: https://cdn.example.org/card.png\n")
+    assert run_cli("check", site, "--strict")[0] == 0
