@@ -216,7 +216,7 @@ def _read_image(node: yaml.Node, r: Reader, name: str) -> str | None:
         return None
     path = value.lstrip("/")
     parts = path.split("/")
-    if "\\" in path or any(p in ("", ".", "..") for p in parts) or schema.bad_char(path) or " " in path:
+    if any(p in ("", ".", "..") for p in parts) or schema.bad_char(path) or any(c in path for c in "\\ #?"):
         r.error(node, f"'{name}' must be the path of a static file, like assets/share.png, or an https:// URL, "
                 f"not {value[:60]!r}", "put the picture in static/ and write its path from there")
         return None

@@ -102,7 +102,18 @@ def git_message(proc: subprocess.CompletedProcess[bytes]) -> str:
 
 def deploy(options: DeployOptions) -> str:
     """Build (unless ``options.build`` is False), commit the output to ``options.branch``
-    and push it. Returns a report for the user; raises on any failure."""
+    and push it. Returns a report for the user; raises on any failure, with what was done before it
+    (built, committed) as the error's ``done``."""
+    report: list[str] = []
+    try:
+        _deploy(options, report)
+    except BriefgenError as exc:
+        exc.done = "\n".join(report)
+        raise
+    return "\n".join(report)
+
+
+def _deploy(options: DeployOptions, report: list[str]) -> None:
     site_dir = options.site_dir
     if not site_dir.is_dir():
         raise UsageError(f"{site_dir} is not a folder; pass the site folder (default: .)")
@@ -125,7 +136,6 @@ def deploy(options: DeployOptions) -> str:
     if options.build and not config.base_url:
         raise ContentError(_without_base_url(git, site_dir, options.remote, cname))
 
-    report: list[str] = []
     if options.build:
         from .build import BuildOptions, build
 
@@ -176,13 +186,8 @@ def deploy(options: DeployOptions) -> str:
     elif commit == remote_tip:
         report.append(f"{options.remote}/{options.branch} is up to date")
     else:
-        try:
-            _push(git, options.remote, options.branch, options.force)
-        except BriefgenError as exc:
-            exc.done = "\n".join(report)  # what was built and committed: the CLI shows it before the error
-            raise
+        _push(git, options.remote, options.branch, options.force)
         report.append(f"pushed {options.branch} to {options.remote}" + (" (forced)" if options.force else ""))
-    return "\n".join(report)
 
 
 # ---- checks --------------------------------------------------------------------------

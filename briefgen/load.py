@@ -14,7 +14,7 @@ from . import schema
 from .config import SiteConfig
 from .diagnostics import Diagnostics, did_you_mean
 from .frontmatter import parse_markdown_file, parse_yaml_file
-from .model import Brief, Claim, Entity, Ref, Source, sort_key
+from .model import Brief, Claim, Entity, Ref, Source, day_of, sort_key
 from .schema import Field, Reader
 
 SOURCE_FIELDS = {
@@ -108,7 +108,7 @@ def _claim_id(text: str, taken: set[str], counters: dict[str, int]) -> str:
         if len(base) + len(word) + 1 > 48:
             break
         base = f"{base}-{word}" if base else word
-    if schema.non_latin_words(text):  # an anchor that stays with its claim when others come before it
+    if schema.loses_its_name(text):  # an anchor that stays with its claim when others come before it
         base = f"{base}-{schema.short_digest(text)}" if base else schema.short_digest(text)
     base = base or "claim"
     ident, n = base, counters.get(base, 2)  # counters: many claims with one text stay linear, not quadratic
@@ -172,7 +172,7 @@ def load_brief(rel: str, text: str, config: SiteConfig, diagnostics: Diagnostics
             diagnostics.error(rel, pos.line, pos.col, f"tag {tag!r} would have the URL name {tag_slug!r}",
                               schema.id_hint(tag_slug))
             continue
-        lost = schema.non_latin_words(tag)
+        lost = schema.non_latin_words(tag) if schema.loses_its_name(tag) else []
         if lost:  # Россия 2025 and 日本 2025 would both be tags/2025/
             diagnostics.warning(rel, pos.line, pos.col,
                                 f"tag {tag!r} would have the URL name {tag_slug!r}, without "
@@ -267,11 +267,7 @@ def _before(a: dt.date, b: dt.date) -> bool:
     """``a`` is before ``b``: as times when both have one, else as days (a day holds its times)."""
     if isinstance(a, dt.datetime) and isinstance(b, dt.datetime):
         return sort_key(a) < sort_key(b)
-    return _day(a) < _day(b)
-
-
-def _day(value: dt.date) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
+    return day_of(a) < day_of(b)
 
 
 def _status_hint(word: str, choices) -> str:

@@ -207,11 +207,13 @@ _NORMAL: dict[str, str] = {}  # an entity's name -> its words joined by one spac
 Spans = list[tuple[int, int]]
 _SPACES = re.compile(r"\s+")
 _SEPARATOR = "\x00"  # neither a word character nor whitespace
-# Characters of scripts written without spaces between words, or whose words take endings (:func:`_unspaced`)
-_UNSPACED = ("\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
+# Characters of scripts written without spaces between words (:func:`_unspaced`), and of Korean, whose words take
+# endings (:func:`_suffixed`): a name next to one is a word on that side (习近平主席; 서울에서, CNN에서)
+_UNSPACED = ("\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff\uf900-\ufaff\uff66-\uff9f"
              "\U00020000-\U0003ffff")
+_SUFFIXED = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
 _LEFT = rf"(?:(?<![^\W{_UNSPACED}])|(?=[{_UNSPACED}]))"  # no word character before, but one of such a script
-_RIGHT = rf"(?:(?![^\W{_UNSPACED}])|(?<=[{_UNSPACED}]))"
+_RIGHT = rf"(?:(?![^\W{_UNSPACED}{_SUFFIXED}])|(?<=[{_UNSPACED}]))"  # nor after, but such a one or an ending
 
 
 def _find_names(names: list[str], texts: list[str]) -> list[Spans]:
@@ -263,8 +265,8 @@ def _spans(names: list[str], text: str) -> Spans:
             before = text[at - 1] if at else " "
             if not (before.isalnum() or before == "_") or _unspaced(before) or _unspaced(first[0]):
                 end = at + len(name) if text.startswith(name, at) else _match_rest(text, at, words)
-                if end == size or (end > 0 and (not (text[end].isalnum() or text[end] == "_")
-                                                or _unspaced(text[end]) or _unspaced(text[end - 1]))):
+                if end == size or (end > 0 and (not (text[end].isalnum() or text[end] == "_") or _unspaced(text[end])
+                                                or _unspaced(text[end - 1]) or _suffixed(text[end]))):
                     found.append((at, index, end))
             at = find(first, at + 1)
     found.sort()
@@ -278,12 +280,18 @@ def _spans(names: list[str], text: str) -> Spans:
 
 
 def _unspaced(char: str) -> bool:
-    """Whether ``char`` is of a script written without spaces between words (Chinese, Japanese, Thai...) or
-    whose words take endings (Korean): a name in it is a word wherever it stands (习近平主席, 서울에서)."""
+    """Whether ``char`` is of a script written without spaces between words (Chinese, Japanese, Thai...): a
+    name in it, or next to it, is a word wherever it stands (习近平主席)."""
     o = ord(char)
-    return o >= 0x0E00 and (0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF
-                            or 0xFF66 <= o <= 0xFF9F or 0x20000 <= o <= 0x3FFFF or o <= 0x0EFF
-                            or 0x1000 <= o <= 0x109F or 0x1780 <= o <= 0x17FF)
+    return o >= 0x0E00 and (0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF66 <= o <= 0xFF9F
+                            or 0x20000 <= o <= 0x3FFFF or o <= 0x0EFF or 0x1000 <= o <= 0x109F or 0x1780 <= o <= 0x17FF)
+
+
+def _suffixed(char: str) -> bool:
+    """Whether ``char`` is Korean, whose words take endings: a name followed by one still ends a word (서울에서),
+    though it must start one (서울 is not in 북서울)."""
+    o = ord(char)
+    return 0x1100 <= o <= 0xD7AF and (o >= 0xAC00 or o <= 0x11FF or 0x3130 <= o <= 0x318F)
 
 
 def _match_rest(text: str, at: int, words: list[str]) -> int:

@@ -30,6 +30,11 @@ def _pickled_by_init(cls):
     return cls
 
 
+def day_of(value: Date) -> dt.date:
+    """The calendar day a date or datetime is written on (a datetime's own, whatever its UTC offset)."""
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
 def sort_key(value: Date) -> dt.datetime:
     """Dates and datetimes on one UTC axis (a bare date is midnight UTC)."""
     if isinstance(value, dt.datetime):

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import jinja2
 from markupsafe import escape
@@ -20,7 +20,7 @@ from markupsafe import escape
 from . import feeds, fragments
 from .config import NON_VERDICT_STATUSES, StatusConfig
 from .links import ROOT
-from .model import Brief, Entity, sort_key
+from .model import Brief, Entity, day_of, sort_key
 from .resolve import Site
 from .templating import template_error
 from .views import BriefSummary, BriefView, ClaimView, DateView, EntityLink, StatusCount, Views
@@ -280,19 +280,15 @@ def timeline(site: Site, views: Views) -> list[TimelineItem]:
     keyed = []
     for key, e in site.entities.items():
         if key[0] == "events" and e.date is not None:
-            keyed.append(((_day(e.date), sort_key(e.date), 0, e.id), TimelineItem(
+            keyed.append(((day_of(e.date), sort_key(e.date), 0, e.id), TimelineItem(
                 DateView.of(e.date), DateView.of(e.end_date), "event", e.name, f"events/{e.id}/", e.summary,
                 views.place(e))))
     for b in site.briefs:
         s = views.summary(b)
-        keyed.append(((_day(b.date), sort_key(b.date), 1, b.slug), TimelineItem(
+        keyed.append(((day_of(b.date), sort_key(b.date), 1, b.slug), TimelineItem(
             s.date, None, "brief", b.title, s.url, b.summary, status_counts=s.status_counts)))
     keyed.sort(key=lambda kv: kv[0])
     return [item for _, item in keyed]
-
-
-def _day(value: dt.date) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def by_day(items: list[TimelineItem]) -> list[TimelineDay]:
@@ -416,7 +412,7 @@ _RTL_SCRIPTS = frozenset({"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg"
 
 def text_direction(language: str) -> str:
     """``rtl`` for a language tag written right to left (``ar``, ``he-IL``, ``az-Arab``), else ``ltr``."""
-    parts = language.lower().split("-")
+    parts = _subtags(language.lower())
     script = next((p for p in parts[1:] if len(p) == 4 and p.isalpha()), None)
     if script is not None:
         return "rtl" if script in _RTL_SCRIPTS else "ltr"
@@ -426,9 +422,17 @@ def text_direction(language: str) -> str:
 def og_locale(language: str) -> str | None:
     """Open Graph's ``language_TERRITORY`` for a language tag with a region (``pt-BR`` → ``pt_BR``); None
     for one without (``en``: Open Graph's default is en_US, and no region can be made up)."""
-    parts = language.split("-")
-    region = next((p for p in parts[1:] if (len(p) == 2 and p.isalpha()) or (len(p) == 3 and p.isdigit())), None)
+    parts = _subtags(language)
+    region = next((p for p in parts[1:] if len(p) == 2 and p.isalpha()), None)  # (Open Graph takes no es_419)
     return f"{parts[0].lower()}_{region.upper()}" if region else None
+
+
+def _subtags(language: str) -> list[str]:
+    """A language tag's language, script and region subtags: up to its first extension or private-use part
+    (``en-u-nu-arab``, ``en-x-arab``), whose subtags mean something else."""
+    parts = language.split("-")
+    cut = next((i for i, p in enumerate(parts) if i and len(p) == 1), len(parts))
+    return parts[:cut]
 
 
 def image_url(config) -> str:
@@ -436,7 +440,7 @@ def image_url(config) -> str:
     ``base_url`` to make a static file's path absolute."""
     if "://" in config.image:
         return config.image
-    return config.absolute(config.image) if config.image else ""
+    return config.absolute(quote(config.image, safe="/")) if config.image else ""
 
 
 def site_context(site: Site) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from .diagnostics import Diagnostics, did_you_mean
+from .letters import TABLE
 
 STR = "tag:yaml.org,2002:str"
 NULL = "tag:yaml.org,2002:null"
@@ -188,6 +189,8 @@ def _checked_text(node: yaml.Node, r: Reader, name: str, allow_empty: bool) -> s
     if not value and not allow_empty:
         r.error(node, f"{described(name)} is empty", "write a value, or remove the line if the field is optional")
         return None
+    if not value.isprintable():
+        _warn_bidi(node, r, name, value)
     return value
 
 
@@ -201,7 +204,10 @@ def scalar_text(node: yaml.Node, r: Reader, name: str) -> str | None:
         return None
     if not _check_chars(node, r, name):
         return None
-    return node.value.strip()
+    value = node.value.strip()
+    if not value.isprintable():
+        _warn_bidi(node, r, name, value)
+    return value
 
 
 def boolean(node: yaml.Node, r: Reader, name: str) -> bool | None:
@@ -424,31 +430,36 @@ def id_hint(value: str) -> str:
     return "use lower-case letters a-z, digits and hyphens" + (f", e.g. {suggestion!r}" if suggestion else "")
 
 
-# Letters that Unicode does not split into a letter and a mark, as readers type them without their stroke or
-# ligature (Işık → isik, Straße → strasse, Łódź → lodz, Đặng → dang), and the final sigma, which is σ wherever it
-# stands. The search box folds the same way (search.js: LETTERS).
-LETTERS = {"ı": "i", "ß": "ss", "đ": "d", "ð": "d", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "þ": "th", "ħ": "h",
-           "ŧ": "t", "ς": "σ"}
-_LETTERS = str.maketrans(LETTERS)
-
-
 def slugify(value: str) -> str:
     """``Nicolás Maduro`` → ``nicolas-maduro``, ``Łódź`` → ``lodz``; only [a-z0-9-] survive."""
     if not value.isascii():
-        value = unicodedata.normalize("NFKD", value).lower().translate(_LETTERS)
+        value = unicodedata.normalize("NFKD", value).lower().translate(TABLE)
         value = value.encode("ascii", "ignore").decode("ascii")
     value = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
     return value[:80].rstrip("-")
+
+
+def _letters_lost(word: str) -> int:
+    """How many letters of ``word`` :func:`slugify` drops: letters of scripts other than Latin (but modifier
+    letters, such as the ʻokina of Hawaiʻi, which are marks of a kind)."""
+    word = unicodedata.normalize("NFKD", word).lower().translate(TABLE)
+    return sum(1 for c in word if c.isalpha() and not c.isascii() and unicodedata.category(c) != "Lm")
 
 
 def non_latin_words(value: str) -> list[str]:
     """The words of ``value`` with letters that :func:`slugify` cannot keep (``Россия 2025`` → ``['Россия']``)."""
     if value.isascii():
         return []
-    def lost(word: str) -> bool:
-        word = unicodedata.normalize("NFKD", word).lower().translate(_LETTERS)
-        return any(c.isalpha() and not c.isascii() for c in word)
-    return [w for w in value.split() if lost(w)]
+    return [w for w in value.split() if _letters_lost(w)]
+
+
+def loses_its_name(value: str) -> bool:
+    """Whether :func:`slugify` drops more of ``value``'s letters than it keeps, so that its URL name no longer
+    names it (``Россия 2025`` → ``2025``, ``Путин`` → nothing); not ``Путин said inflation fell``, nor
+    ``Kyiv (Київ)``."""
+    if value.isascii():
+        return False
+    return _letters_lost(value) > sum(1 for c in slugify(value) if c.isalpha())
 
 
 def short_digest(value: str) -> str:
@@ -468,7 +479,7 @@ def fold(value: str) -> str:
         return " ".join(value.lower().split())
     value = unicodedata.normalize("NFKD", value)
     value = "".join(c for c in value if not unicodedata.combining(c))
-    return " ".join(value.casefold().translate(_LETTERS).split())
+    return " ".join(value.casefold().translate(TABLE).split())
 
 
 _BLANK_OR_CONTROL = re.compile(r"[\x00-\x20\x7f]")  # what a browser ignores in a URL's scheme

@@ -8,7 +8,7 @@ facts, claimant, note). The browser matches each query word as a prefix of
 terms, so only the shards whose key is a prefix of the word (or that the word
 is a prefix of) are fetched. Layout, all under ``search/`` (docs/search.md):
 
-``meta.json``     ``{"v", "kinds", "ends", "statuses", "shards", "chunk", "min"}``: fetched
+``meta.json``     ``{"v", "kinds", "ends", "statuses", "shards", "chunk", "min", "max"}``: fetched
                   when the reader first focuses the search box
 ``t/<key>.json``  ``{term: [strong ids, other ids]}`` for every term starting with
                   ``key``; ids ascending and delta-encoded (first id, then gaps)
@@ -39,7 +39,7 @@ from operator import sub
 from typing import TYPE_CHECKING
 
 from .cache import digest
-from .schema import _LETTERS
+from .letters import search_fold
 
 if TYPE_CHECKING:  # not imported at run time: patching the index (briefgen.patch) needs neither
     from .resolve import Site
@@ -56,18 +56,16 @@ SNIPPET = 320  # characters of a summary kept for the results list (the browser 
 _WORD = re.compile(r"[^\W_]+")
 # Chinese and Japanese, written without spaces between words: a run of these is indexed as its pairs of characters
 # (习近平主席 → 习近, 近平, 平主, 主席), and search.js splits a query the same way (CJK), so any word of two or more
-# characters is found wherever it stands. A run of one character is a term of its own.
-CJK_CHARS = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+# characters is found wherever it stands; and its last character alone, so that a query of one character finds it
+# at the end of a run too (京 in 北京), as the pairs' prefixes find it elsewhere.
+CJK_CHARS = ("\u3005-\u3007\u303b\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+             "\U00020000-\U0003ffff")  # (々 〆 〇 〻, kana, ideographs)
 _CJK_RUNS = re.compile(f"[{CJK_CHARS}]+|[^{CJK_CHARS}]+")
 _CJK = re.compile(f"[{CJK_CHARS}]")
 _TAG = re.compile(r"<[^>]*>")
 
 
-def fold(text: str) -> str:
-    """Lower case without accents or marks, with the letters of :data:`schema.LETTERS` spelt out; the browser
-    does the same (``search.js``: ``fold``)."""
-    text = unicodedata.normalize("NFKD", text).lower()
-    return "".join(c for c in text if not unicodedata.category(c).startswith("M")).translate(_LETTERS)
+fold = search_fold  # (briefgen.letters: the browser folds the same way)
 
 
 _ONE_CHAR = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")  # the ASCII terms too short to index
@@ -75,7 +73,7 @@ _ONE_CHAR = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")  # the ASCII terms
 
 def _pieces(word: str) -> list[str]:
     """A folded word's terms: itself, at least :data:`MIN_TERM` long; but where it has Chinese or Japanese
-    characters, each run of them as its pairs of characters (or the one character), and the rest as words."""
+    characters, each run of them as its pairs of characters and its last character, and the rest as words."""
     if not _CJK.search(word):
         return [word] if len(word) >= MIN_TERM else []
     out = []
@@ -83,10 +81,9 @@ def _pieces(word: str) -> list[str]:
         if not _CJK.match(run):
             if len(run) >= MIN_TERM:
                 out.append(run)
-        elif len(run) == 1:
-            out.append(run)
         else:
             out += [run[i:i + 2] for i in range(len(run) - 1)]
+            out.append(run[-1])
     return out
 
 
@@ -342,12 +339,27 @@ def layout(sizes: dict[str, int]) -> dict[str, list[str]]:
             by_key[t[:depth]].append(t)
         for key, members in by_key.items():
             if depth < MAX_KEY and len(members) > 1 and sum(sizes[t] for t in members) > SHARD_BYTES:
+                if depth and _CJK.match(key):  # pairs of characters: one more makes a shard per term
+                    split_pairs(key, members, depth)
+                    continue
                 short = [t for t in members if len(t) <= depth]
                 if short:
                     out.setdefault(key, []).extend(short)
                 split([t for t in members if len(t) > depth], depth + 1)
             else:
                 out.setdefault(key, []).extend(members)
+
+    def split_pairs(key: str, members: list[str], depth: int) -> None:
+        """A Chinese or Japanese character's pairs: one shard each for those in so many documents that they
+        fill a good part of one, and the rest in the character's own (a shard per pair would make tens of
+        thousands of tiny files, each listed in meta.json). Every term is still in the shard of the longest
+        key that is a prefix of it."""
+        by_pair: dict[str, list[str]] = defaultdict(list)
+        for t in members:
+            by_pair[t[:depth + 1]].append(t)
+        for pair, terms in by_pair.items():
+            big = len(pair) > depth and sum(sizes[t] for t in terms) > SHARD_BYTES // 4
+            out.setdefault(pair if big else key, []).extend(terms)
 
     split(sizes, 0)
     return out
@@ -482,7 +494,8 @@ def _meta(kinds: list, statuses: dict, ends: list[int], keys: list[str], digests
     for path, file_digest in digests:
         version.update(path.encode() + b"\0" + file_digest + b"\0")
     return _dump({"v": version.hexdigest()[:12], "kinds": [list(k) for k in kinds], "statuses": statuses,
-                  "shards": keys, "chunk": CHUNK, "ends": ends, "min": MIN_TERM})
+                  "shards": keys, "chunk": CHUNK, "ends": ends, "min": MIN_TERM,
+                  "max": MAX_TERM})
 
 
 def patch_files(sizes: dict[str, int], n: int, before: set[str], after: set[str], read: Callable[[str], bytes],

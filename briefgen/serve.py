@@ -38,8 +38,6 @@ DEBOUNCE_MS = 50  # a batch ends after this long without a further change
 RUST_TIMEOUT_MS = 200
 
 
-
-
 class SourceFilter:
     """Decides which file-system changes trigger a rebuild (a ``watchfiles`` filter)."""
 
@@ -195,7 +193,8 @@ class Preview:
         if result.diagnostics:
             _report(format_all(result.diagnostics))
         warned = f", {len(result.diagnostics)} warning(s)" if result.diagnostics else ""
-        _say(f"[{stamp}] {what}: built in {ms:.0f} ms, {result.pages_written} page(s) written, "
+        files = "file" if result.pages_written == 1 else "files"
+        _say(f"[{stamp}] {what}: built in {ms:.0f} ms, {result.pages_written} {files} written, "
              f"{result.pages_unchanged} unchanged{warned}")
         self.built = True
         self.live.succeeded(changed, result.pages_written)

@@ -158,6 +158,7 @@ def render_markdown(site: Site, diagnostics: Diagnostics, cache: Cache, new: Cac
         # A worker's results are sent chunk by chunk while it renders, not in one tail at the end.
         parallel.stream(work, jobs, len(chunks), receive)
     run_pending()
+    site.new_report()
     for item, entry in zip(items, results, strict=True):
         new.markdown[item.key] = entry
         if isinstance(item.owner, (Brief, Entity)):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .model import Brief, Claim, Date, Entity, EntityKey, sort_key
 from .resolve import Site, brief_path, entity_path
-from .schema import fold, slugify
+from .schema import fold, tag_slug
 
 EPOCH = dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc)
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -226,7 +226,7 @@ class Views:
     def _tag(self, tag: str) -> tuple[str, str]:
         item = self._tags.get(tag)
         if item is None:
-            item = self._tags[tag] = (tag, f"tags/{slugify(tag)}/")
+            item = self._tags[tag] = (tag, f"tags/{tag_slug(tag)}/")
         return item
 
     def _count(self, key: str, label: str, count: int) -> StatusCount:

@@ -54,9 +54,15 @@ def test_og_locale_is_written_only_for_a_language_with_a_region(tmp_path):
 
 
 @pytest.mark.parametrize("language, direction", [("ar", "rtl"), ("he-IL", "rtl"), ("fa", "rtl"), ("az-Arab", "rtl"),
-                                                 ("en", "ltr"), ("ku-Latn", "ltr"), ("zh-Hant-TW", "ltr")])
+                                                 ("en", "ltr"), ("ku-Latn", "ltr"), ("zh-Hant-TW", "ltr"),
+                                                 ("en-x-arab", "ltr")])
 def test_languages_written_right_to_left_set_the_pages_direction(language, direction):
     assert render.text_direction(language) == direction
+
+
+def test_og_locale_reads_the_region_only():
+    assert [render.og_locale(t) for t in ("pt-BR", "en-u-nu-ar", "es-419", "zh-Hant-TW", "en")] == [
+        "pt_BR", None, None, "zh_TW", None]
 
 
 def test_a_long_list_shows_a_window_of_pages_and_numbers_its_titles(tmp_path):
@@ -100,9 +106,23 @@ def test_a_share_image_that_is_not_there_or_not_a_path_is_reported(tmp_path):
     code, _, err = run_cli("check", site)
     assert code == 0 and ("briefgen.yaml:2:8: warning: image 'assets/missing.png' is not a static file of the site "
                           "(put the picture at static/assets/missing.png, or give its https:// URL)") in err
-    for bad in ("../secret.png", "javascript:alert(1)", "a//b.png"):
+    for bad in ("../secret.png", "javascript:alert(1)", "a//b.png", "a#1.png", "a.png?x"):
         (site / "briefgen.yaml").write_text(f"title: T\nimage: '{bad}'\n")
         code, _, err = run_cli("check", site)
         assert code == 1 and "briefgen.yaml:2:8: error: 'image' must be" in err, (bad, err)
     (site / "briefgen.yaml").write_text("title: T\nimage: https://cdn.example.org/card.png\n")
     assert run_cli("check", site, "--strict")[0] == 0
+
+
+@pytest.mark.parametrize("total", range(1, 10))
+def test_the_pager_window_shows_the_ends_and_two_either_side_and_elides_only_runs_of_pages(total):
+    for number in range(1, total + 1):
+        window = render.Pagination(number, total, None, None, "briefs/").window
+        shown = [item[0] for item in window if item]
+        assert shown == sorted(set(shown)) and {1, number, total} <= set(shown)
+        assert set(range(max(1, number - 2), min(total, number + 2) + 1)) <= set(shown)
+        for i, item in enumerate(window):  # "…" stands for two pages or more, never one
+            if item is None:
+                assert window[i + 1][0] - window[i - 1][0] > 2
+        assert window[shown.index(number) + sum(1 for x in window[:shown.index(number)] if x is None)] == (
+            number, render.page_url("briefs/", number))

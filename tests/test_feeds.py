@@ -332,6 +332,9 @@ def test_a_site_over_the_sitemap_limit_gets_an_index_of_sitemaps_and_loses_it_wh
     assert parts == [f"https://example.org/briefs/sitemap-{i}.xml" for i in range(1, n + 1)]
     listed = [re.findall(r"<loc>(.*?)</loc>", (out / f"sitemap-{i}.xml").read_text()) for i in range(1, n + 1)]
     assert all(len(urls) <= 4 for urls in listed) and [u for urls in listed for u in urls] == everything
+    assert run_cli("build", site, "--out", tmp_path / "cold", "--no-cache")[0] == 0  # the same as a cold build
+    for name in ["sitemap.xml", *(f"sitemap-{i}.xml" for i in range(1, n + 1))]:
+        assert (out / name).read_bytes() == (tmp_path / "cold" / name).read_bytes(), name
     monkeypatch.setattr(feeds, "SITEMAP_URLS", 50_000)
     extra.unlink()
     assert run_cli("build", site, "--out", out)[0] == 0

@@ -70,13 +70,14 @@ def random_mentions(rng: random.Random) -> list[Mention]:
 
 # The rule as first written: one alternation per text of the names found in it, longest first.
 
-# A name is a word: no word character (``\\w``) right before or after it, unless a character on that side is of a
-# script written without spaces (Chinese, Japanese, Thai...) or whose words take endings (Korean). The regular
-# expression of the rule takes milliseconds to compile with these ranges, so it is followed by hand: at each place,
-# left to right, the first name whose words (any whitespace between them) match there with a boundary on each side,
-# empty matches as re.finditer makes them.
-UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff"
-                      "\uff66-\uff9f\U00020000-\U0003ffff]")
+# A name is a word: no word character (``\\w``) right before or after it, unless a character on that side of the
+# boundary is of a script written without spaces (Chinese, Japanese, Thai...); and a Korean character after it (an
+# ending: 서울에서, CNN에서) does not stop it ending a word. The regular expression of the rule takes milliseconds to
+# compile with these ranges, so it is followed by hand: at each place, left to right, the first name whose words
+# (any whitespace between them) match there with a boundary on each side, empty matches as re.finditer makes them.
+UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff\uf900-\ufaff\uff66-\uff9f"
+                      "\U00020000-\U0003ffff]")
+KOREAN = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 WORD = re.compile(r"\w")
 
 
@@ -88,8 +89,8 @@ def starts_word(text: str, at: int) -> bool:  # (?<!\w), or a side of the bounda
     return not (at and WORD.match(text, at - 1)) or unspaced_beside(text, at)
 
 
-def ends_word(text: str, at: int) -> bool:  # (?!\w), or a side of the boundary unspaced
-    return not WORD.match(text, at) or unspaced_beside(text, at)
+def ends_word(text: str, at: int) -> bool:  # (?!\w), or a side of the boundary unspaced, or a Korean ending
+    return not WORD.match(text, at) or unspaced_beside(text, at) or bool(KOREAN.match(text, at))
 
 
 def reference_spans(names: list[str], text: str) -> list[tuple[int, int]]:

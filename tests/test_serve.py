@@ -511,7 +511,7 @@ def test_serve_rebuilds_reloads_shows_errors_recovers_and_stops_cleanly(tmp_path
     reload = stream.wait_for("reload")
     assert reload["changed"] == ["content/briefs/2025-12-01-first.md"] and reload["build"] != hello["build"]
     assert b"Edited body text." in srv.get("/briefs/first/")[2]
-    srv.wait_line(r"content/briefs/2025-12-01-first\.md: built in \d+ ms, \d+ page\(s\) written")
+    srv.wait_line(r"content/briefs/2025-12-01-first\.md: built in \d+ ms, \d+ files? written")
 
     # Break: an errors event with path:line:col, the terminal says so, the last good site stays.
     brief.write_text(BRIEF.format(body="Broken.").replace("summary:", "summery:"))

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from briefgen import schema, search
+from briefgen import letters, schema, search
 
 from .conftest import REPO, make_site, parse_html, run_cli
 
@@ -49,14 +49,14 @@ def test_references_fold_the_same_letters():
 
 
 def test_the_browser_knows_the_same_letters():
-    letters = json.loads(re.search(r"var LETTERS = (\{.*?\});", SEARCH_JS, re.S).group(1))
-    assert letters == schema.LETTERS
+    table = json.loads(re.search(r"var LETTERS = (\{.*?\});", SEARCH_JS, re.S).group(1))
+    assert table == letters.LETTERS
     odd = re.search(r"var ODD = /\[(.*?)\]/g;", SEARCH_JS).group(1)
-    assert sorted(odd) == sorted(schema.LETTERS)
+    assert sorted(odd) == sorted(letters.LETTERS)
 
 
-SAMPLES = ["İstanbul", "DİYARBAKIR", "שָׁלוֹם", "ударе́ние", "Straße", "ŁÓDŹ", "ΟΔΥΣ", "Σ", "Đặng", "Ｔｏｋｙｏ",
-           "Nicolás MADURO", "ﬁnal", "ÆSIR", "Işıklı", "Ǆ", "ﬀ"]
+SAMPLES = ["がき", "ｶﾞｽ", "パン", "İstanbul", "DİYARBAKIR", "שָׁלוֹם", "ударе́ние", "Straße", "ŁÓDŹ", "ΟΔΥΣ", "Σ",
+           "Đặng", "Ｔｏｋｙｏ", "Nicolás MADURO", "ﬁnal", "ÆSIR", "Işıklı", "Ǆ", "ﬀ"]
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run search.js's fold")
@@ -139,8 +139,10 @@ def test_a_snippet_of_text_without_spaces_is_cut_at_its_length():
 
 
 def test_chinese_and_japanese_are_indexed_by_pairs_of_characters():
-    assert search.terms("习近平主席在北京") == {"习近", "近平", "平主", "主席", "席在", "在北", "北京"}
-    assert search.terms("東京2025年 王") == {"東京", "2025", "年", "王"}  # one character alone is a term too
+    assert search.terms("习近平主席在北京") == {"习近", "近平", "平主", "主席", "席在", "在北", "北京", "京"}
+    assert search.terms("東京2025年 王") == {"東京", "京", "2025", "年", "王"}  # a run's last character alone too
+    assert search.terms("佐々木さん") >= {"佐々", "々木"}  # the iteration mark is part of the name
+    assert search.terms("がき かき") == {"がき", "かき", "き"}  # voiced kana stay voiced
 
 
 QUERIES = ["习近平", "北京", "王", "東京2025年", "İstanbul ΟΔΥΣ", "安全保障 Straße", "a 日", "Nicolás MADURO"]
@@ -154,18 +156,78 @@ def test_the_browser_asks_for_the_terms_the_index_holds():
               f"process.stdout.write(JSON.stringify({json.dumps(QUERIES)}.map(queryWords)));")
     out = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True).stdout
     for query, words in zip(QUERIES, json.loads(out), strict=True):
-        assert set(words) == search.terms(query), query  # every word of a query is a term of a text that has it
+        assert set(words) <= search.terms(query), query  # every word of a query is a term of a text that has it
+        pairs_and_words = {t for t in search.terms(query) if not (len(t) == 1 and search._CJK.match(t))}
+        assert pairs_and_words <= set(words), query  # (a run's last character alone is for one-character queries)
+
+
+def run_search_js(expressions: list[str]) -> list:
+    """Evaluate ``expressions`` with search.js's matching and rendering helpers (no page: nothing is drawn)."""
+    head = SEARCH_JS[SEARCH_JS.index("  var WORD = "):SEARCH_JS.index("  // --- the index")]
+    matching = SEARCH_JS[SEARCH_JS.index("  function fold(text) {"):SEARCH_JS.index("  function decode(")]
+    helpers = SEARCH_JS[SEARCH_JS.index("  // Whether a word starts"):SEARCH_JS.index("  function hitItem(")]
+    script = (f"var meta = {{min: {search.MIN_TERM}, max: {search.MAX_TERM}}};\n{head}\n{matching}\n{helpers}\n"
+              f"process.stdout.write(JSON.stringify([{', '.join(expressions)}]));")
+    return json.loads(subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True).stdout)
+
+
+def lone_surrogates(text: str) -> bool:
+    return any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run search.js")
+def test_the_browser_cuts_snippets_between_whole_letters_and_finds_words_beside_chinese():
+    astral_end, astral_start, thai, tokyo, words, short = run_search_js([
+        'excerpt("a" + "\\u{20bb7}".repeat(200), ["a"])',
+        'excerpt("x".repeat(5) + "\\u{20bb7}".repeat(100) + "の北京" + "\\u{20bb7}".repeat(60), ["北京"])',
+        'excerpt("ก" + "กิ".repeat(100), ["ก"])',
+        'matches("東京2025年の五輪", ["2025"]).marked.some(Boolean)',
+        'queryWords("\\u{1e900} test " + "w".repeat(45))',
+        '["김", "a", "王", "ab"].map(tooShort)',
+    ])
+    assert astral_end.endswith("…") and not lone_surrogates(astral_end)
+    assert astral_start.startswith("…") and "北京" in astral_start and not lone_surrogates(astral_start)
+    assert thai.endswith("ิ…")  # the mark stays with its letter
+    assert tokyo is True
+    assert words == ["test", "w" * search.MAX_TERM]  # one astral letter is too short; a long word is cut as indexed
+    assert short == [False, True, False, False]
 
 
 def test_an_invisible_bidi_control_in_a_name_or_title_is_a_warning(tmp_path):
     site = make_site(tmp_path / "s", {
         "briefgen.yaml": "title: T\n",
-        "content/people/evil.yaml": 'name: "\\u202eLAVE\\u202c Evil"\n',
+        "content/people/evil.yaml": 'name: "\\u202eLAVE\\u202c Evil"\nrole: "\\u202eX"\n',
         "content/briefs/a.md": '---\ntitle: "Report \\u2067x\\u2069"\ndate: 2025-01-01\nsummary: "שָׁלוֹם‏ ok"\n---\n'})
     code, _, err = run_cli("check", site)
     assert code == 0
     assert ("content/people/evil.yaml:1:7: warning: 'name' contains the invisible character U+202E (RIGHT-TO-LEFT "
             "OVERRIDE), which changes the order in which the text after it is shown") in err
     assert "content/briefs/a.md:2:8: warning: 'title' contains the invisible character U+2067" in err
+    assert "content/people/evil.yaml:2:7: warning: 'role' contains the invisible character U+202E" in err  # a fact
     assert "summary" not in err  # a right-to-left mark (U+200F) only marks a direction: it reorders nothing
     assert run_cli("check", site, "--strict")[0] == 1
+
+
+@pytest.mark.parametrize("name, text, found", [
+    ("习近平", "习近平主席在北京", [(0, 3)]),  # Chinese: no spaces, a name is a word wherever it stands
+    ("北京", "习近平主席在北京会见", [(6, 8)]),
+    ("서울", "서울에서 만났다", [(0, 2)]),  # Korean: an ending may follow a name...
+    ("CNN", "CNN에서 보도했다", [(0, 3)]),
+    ("서울", "북서울에서 만났다", []),  # ...but a name starts a word: not 서울 in 북서울
+    ("미국", "남미국가", []),
+    ("Ana", "Anas and Ana", [(9, 12)]),
+])
+def test_first_mention_boundaries_in_each_kind_of_script(name, text, found):
+    from briefgen.markdown import _find_names
+
+    assert _find_names([name], [text]) == [found]
+
+
+@pytest.mark.parametrize("value, loses", [
+    ("Россия 2025", True), ("Путин", True), ("Москва 121", True), ("日本 2025", True),
+    ("Путин said inflation fell", False), ("Kyiv (Київ)", False), ("Hawaiʻi", False), ("Nicolás Maduro", False),
+])
+def test_a_name_gets_a_digest_only_when_its_url_name_would_not_name_it(value, loses):
+    """Claim anchors, stub pages and the tag warning: a mostly English text quoting a Russian word keeps the
+    URL name made from its English words (and an anchor that does not change with every edit)."""
+    assert schema.loses_its_name(value) is loses

@@ -496,3 +496,13 @@ def test_status_false_unquoted_is_the_false_status(tmp_path):
     assert code == 1
     assert lines == [f"{BRIEF}:9:13: error: unknown claim status 'no' (did you mean 'denied'?)"] or \
         lines[0].startswith(f"{BRIEF}:9:13: error: unknown claim status 'no'")
+
+
+def test_only_the_first_links_that_point_nowhere_are_compared_with_every_name(tmp_path):
+    from briefgen import resolve
+
+    body = " ".join(f"[[donald-trum-{i}]]" for i in range(resolve.MAX_SUGGESTED + 5)) + " [[donald-trum]]\n"
+    _, lines, err = check(tmp_path, {BRIEF: brief(GOOD_FRONT, body)})
+    suggested = [line for line in lines if "did you mean" in line]
+    assert len(lines) == resolve.MAX_SUGGESTED + 6 and len(suggested) == resolve.MAX_SUGGESTED, err
+    assert "[[donald-trum-0]] points to no entity or brief (did you mean 'donald-trump'" in suggested[0]

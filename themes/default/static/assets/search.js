@@ -19,13 +19,16 @@
   var PANEL_PER_GROUP = 4;
   var PAGE_PER_GROUP = 20;
   var WORD = /[\p{L}\p{N}]+/gu;
-  var MARKS = /\p{M}/gu;
+  // Marks, but the kana's voicing (が is not か), which goes back on its kana: briefgen/letters.py, search_fold.
+  var MARKS = /(?![\u3099\u309a])\p{M}/gu;
+  var VOICING = /[\u3099\u309a]/;
+  var VOICED_KANA = /[\u3040-\u30ff][\u3099\u309a]/g;
   // Letters with no decomposition, as readers type them (Işık, Straße, Łódź, Đặng), and the final sigma:
   // briefgen/schema.py's LETTERS, which the index is folded with.
   var LETTERS = { "ı": "i", "ß": "ss", "đ": "d", "ð": "d", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "þ": "th",
     "ħ": "h", "ŧ": "t", "ς": "σ" };
   var ODD = /[ıßđðłøæœþħŧς]/g;
-  var CJK_CHARS = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3ffff}";
+  var CJK_CHARS = "\u3005-\u3007\u303b\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3ffff}";
   var CJK = new RegExp("[" + CJK_CHARS + "]", "u");
   var CJK_RUNS = new RegExp("[" + CJK_CHARS + "]+|[^" + CJK_CHARS + "]+", "gu");
 
@@ -79,7 +82,9 @@
 
   // --- matching ----------------------------------------------------------------
   function fold(text) {
-    return text.normalize("NFKD").toLowerCase().replace(MARKS, "").replace(ODD, function (c) { return LETTERS[c]; });
+    text = text.normalize("NFKD").toLowerCase().replace(MARKS, "");
+    if (VOICING.test(text)) { text = text.replace(VOICED_KANA, function (k) { return k.normalize("NFC"); }); }
+    return text.replace(ODD, function (c) { return LETTERS[c]; });
   }
   // A folded word's query words: itself; but Chinese and Japanese, written without spaces, are indexed as pairs
   // of characters (briefgen/search.py: _pieces), so a run of them is asked for as its pairs (or its one character).
@@ -93,12 +98,17 @@
     });
     return out;
   }
+  // A query with no word of two letters or more (counted once folded, as the index counts them: 김 is three),
+  // nor one Chinese or Japanese character, which the index has alone too.
+  function tooShort(query) {
+    return !(fold(query).match(WORD) || []).some(function (w) { return Array.from(w).length >= 2 || CJK.test(w); });
+  }
   function queryWords(query) {
     var seen = {};
     var words = [];
     (fold(query).match(WORD) || []).forEach(function (w) { words = words.concat(pieces(w)); });
-    return words.filter(function (w) {
-      if ((w.length < meta.min && !CJK.test(w)) || seen[w]) { return false; }
+    return words.map(function (w) { return Array.from(w).slice(0, meta.max).join(""); }).filter(function (w) {
+      if ((Array.from(w).length < meta.min && !CJK.test(w)) || seen[w]) { return false; }
       seen[w] = true;
       return true;
     });
@@ -182,6 +192,21 @@
   }
   // Where each query word starts a word of text, matched accent- and case-insensitively: the folded
   // text, the index in text of each folded character, and which folded characters are matched.
+  // Whether a word starts at index at of text: what comes before it is no letter or digit, or is Chinese or
+  // Japanese (東京2025年: the index has 2025 as a word of its own).
+  function startsWord(text, at) {
+    var before = text.charCodeAt(at - 1) >= 0xdc00 && text.charCodeAt(at - 1) <= 0xdfff && at > 1
+      ? text.slice(at - 2, at) : text.charAt(at - 1);
+    return !/[\p{L}\p{N}]/u.test(before) || CJK.test(before);
+  }
+  // Where a cut at index at of text parts nothing: not inside a surrogate pair, nor between a letter and its
+  // marks; moved back until it does not.
+  function clean(text, at) {
+    while (at > 0 && at < text.length && (/[\udc00-\udfff]/.test(text.charAt(at)) || /\p{M}/u.test(text.charAt(at)))) {
+      at--;
+    }
+    return at;
+  }
   function matches(text, words) {
     var folded = "";
     var map = [];
@@ -197,7 +222,7 @@
     words.forEach(function (w) {
       var at = folded.indexOf(w);
       while (at !== -1) {
-        if (at === 0 || CJK.test(w) || !/[\p{L}\p{N}]/u.test(folded.charAt(at - 1))) {
+        if (at === 0 || CJK.test(w) || startsWord(folded, at)) {
           for (var k = at; k < at + w.length; k++) { marked[k] = true; }
         }
         at = folded.indexOf(w, at + 1);
@@ -225,7 +250,7 @@
   function cut(text, end) {
     if (end >= text.length) { return text; }
     var space = text.lastIndexOf(" ", end);  // none near the end: a script without spaces, or one long word
-    return text.slice(0, space >= end * 0.75 ? space : end).replace(/[,;:.]+$/, "") + "\u2026";
+    return text.slice(0, space >= end * 0.75 ? space : clean(text, end)).replace(/[,;:.]+$/, "") + "\u2026";
   }
   function excerpt(text, words) {
     if (text.length <= SNIPPET) { return text; }
@@ -235,7 +260,7 @@
     if (at < SNIPPET - 40) { return cut(text, SNIPPET); }
     var start = Math.max(0, Math.min(at - 60, text.length - SNIPPET));
     var from = text.indexOf(" ", start);
-    from = from === -1 || from >= at ? start : from + 1;  // no space before the match: a script without spaces
+    from = from === -1 || from >= at ? clean(text, start) : from + 1;  // no space before it: a script without spaces
     return "\u2026" + cut(text.slice(from), SNIPPET);
   }
   function hitItem(doc, words, compact) {
@@ -285,7 +310,7 @@
       // reveal: {key, from} after "Show all": focus moves to the first claim (or hit) it showed
       var ticket = ++current;
       var q = query.trim();
-      if (q.length < 2 && !CJK.test(q)) {
+      if (tooShort(q)) {
         results.textContent = "";
         status.textContent = q ? "Type at least two letters." : "";
         return;
@@ -392,7 +417,7 @@
     function run(started) {
       var ticket = ++current;
       var q = input.value.trim();
-      if (q.length < 2 && !CJK.test(q)) { close(); status.textContent = ""; return; }
+      if (tooShort(q)) { close(); status.textContent = ""; return; }
       search(q).then(function (found) {
         if (ticket !== current) { return; }
         var groups = group(found.hits);

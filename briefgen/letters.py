@@ -1,0 +1,28 @@
+"""Letters as readers type them, for search and references: folding without marks, and the letters that
+Unicode does not split into a letter and a mark. No imports beyond the standard library: the patch path
+(:mod:`briefgen.search`) and the browser's ``search.js`` (``LETTERS``, ``fold``) rely on the same rules."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Letters with no decomposition, as readers type them without their stroke or ligature (Işık → isik, Straße →
+# strasse, Łódź → lodz, Đặng → dang), and the final sigma, which is σ wherever it stands. search.js: LETTERS.
+LETTERS = {"ı": "i", "ß": "ss", "đ": "d", "ð": "d", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "þ": "th", "ħ": "h",
+           "ŧ": "t", "ς": "σ"}
+TABLE = str.maketrans(LETTERS)
+
+# The kana voicing marks are kept (が is not か, パ is not ハ) and put back on their kana (search.js: KANA).
+_VOICING = "\u3099\u309a"
+_VOICED_KANA = re.compile("[\u3040-\u30ff][\u3099\u309a]")
+
+
+def search_fold(text: str) -> str:
+    """Lower case without accents or other marks but the kana's voicing, with :data:`LETTERS` spelt out: what the
+    search index holds and the browser asks for (``search.js``: ``fold``)."""
+    text = unicodedata.normalize("NFKD", text).lower()
+    text = "".join(c for c in text if c in _VOICING or not unicodedata.category(c).startswith("M"))
+    if "\u3099" in text or "\u309a" in text:
+        text = _VOICED_KANA.sub(lambda m: unicodedata.normalize("NFC", m[0]), text)
+    return text.translate(TABLE)
