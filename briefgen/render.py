@@ -23,7 +23,7 @@ from .links import ROOT
 from .model import Brief, Entity, day_of, sort_key
 from .resolve import Site
 from .templating import template_error
-from .views import BriefSummary, BriefView, ClaimView, DateView, EntityLink, StatusCount, Views
+from .views import BriefSummary, BriefView, ClaimView, DateView, EntityLink, StatusCount, Views, iso
 
 HOME_BRIEFS = 12
 HOME_EVENTS = 6
@@ -236,9 +236,36 @@ def entity_page(site: Site, views: Views, entity: Entity) -> Page:
     config = site.config
     kind, kind_config = entity.kind, config.entity_kinds[entity.kind]
     description = entity.summary or f"{kind_config.singular} in {config.title}."
-    return Page(f"{kind}/{entity.id}/index.html", "entity.html", entity.name, description,
-                {"entity": views.entity(entity), "kind": kind_config, "feed": f"{kind}/{entity.id}/feed.xml",
-                 "og_type": "profile" if kind == "people" else "website"})
+    context = {"entity": views.entity(entity), "kind": kind_config, "feed": f"{kind}/{entity.id}/feed.xml",
+               "og_type": "profile" if kind == "people" else "website"}
+    if not entity.stub:
+        context["jsonld"] = entity_jsonld(config, entity)
+    return Page(f"{kind}/{entity.id}/index.html", "entity.html", entity.name, description, context)
+
+
+def entity_jsonld(config, entity: Entity) -> str:
+    """schema.org data of an entity's page: its type (:data:`SCHEMA_TYPES`), names, summary, and the pages
+    elsewhere that are about it (``sameAs``: its links and Wikidata item), for search engines' knowledge of
+    who and what the site covers."""
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": SCHEMA_TYPES.get(entity.kind, "Thing"),
+                            "name": entity.name}
+    if entity.aliases:
+        data["alternateName"] = list(entity.aliases)
+    if entity.summary:
+        data["description"] = entity.summary
+    url = config.absolute(f"{entity.kind}/{entity.id}/")
+    if url:
+        data["url"] = url
+    same = [u for _, u in entity.links]
+    if entity.wikidata:
+        same.append(f"https://www.wikidata.org/wiki/{quote(entity.wikidata)}")
+    if same:
+        data["sameAs"] = same
+    if entity.kind == "events" and entity.date is not None:
+        data["startDate"] = iso(entity.date)
+        if entity.end_date is not None:
+            data["endDate"] = iso(entity.end_date)
+    return json_for_html(data)
 
 
 def entity_feed(site: Site, views: Views, entity: Entity) -> Page:

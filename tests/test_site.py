@@ -259,6 +259,16 @@ def test_brief_jsonld_newsarticle_and_one_claimreview_per_verdict(example_out):
             "url": "https://example.github.io/venezuela-briefs/people/donald-trump/"} in trump[0]["about"]
 
 
+def test_entity_pages_describe_their_entity_for_search_engines(example_out):
+    maduro = jsonld(page(example_out, "people/nicolas-maduro/index.html"))
+    assert maduro["@type"] == "Person" and maduro["name"] == "Nicolás Maduro" and "Maduro" in maduro["alternateName"]
+    assert maduro["url"] == "https://example.github.io/venezuela-briefs/people/nicolas-maduro/"
+    assert maduro["sameAs"] and all(u.startswith("https://") for u in maduro["sameAs"])
+    call = jsonld(page(example_out, "events/trump-maduro-phone-call-2025-11-21/index.html"))
+    assert (call["@type"], call["startDate"]) == ("Event", "2025-11-21")
+    assert jsonld(page(example_out, "ships/uss-gerald-r-ford/index.html"))["@type"] == "Thing"
+
+
 HOSTILE = '</script><script>alert("x")</script> & <!-- \u2028 "quoted"'
 
 
