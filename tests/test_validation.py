@@ -302,6 +302,9 @@ def test_a_wikilink_to_a_draft_says_it_is_a_draft_and_resolves_with_drafts(tmp_p
     assert code == 0, err
     page = parse_html((tmp_path / "out/briefs/meeting/index.html").read_text())
     assert page.find("div", cls="prose").find("a", href="../../briefs/draft-plan/").text() == "A brief"
+    robots = parse_html((tmp_path / "out/briefs/draft-plan/index.html").read_text()).find_all("meta", name="robots")
+    assert [m.get("content") for m in robots] == ["noindex"]  # a preview of a draft is not for search engines
+    assert not page.find_all("meta", name="robots")
     code, _, err = run_cli("build", site, "--out", tmp_path / "out2")  # and from a build, cached or not
     assert code == 0 and "points to a draft brief" in err, err
     code, _, err = run_cli("build", site, "--out", tmp_path / "out2")
