@@ -158,6 +158,11 @@ def _reduce_fields(obj: Any) -> tuple:
     return _view, (_TAGS[type(obj)], *map(obj.__getattribute__, obj.__slots__))
 
 
+# Pages the sitemap leaves out: the 404 page, and the search page, which has nothing to index without a query
+# (it says so to search engines too: noindex)
+UNLISTED = frozenset({"404.html", "search/index.html"})
+
+
 def fingerprint(page: render.Page, views: TrackedViews) -> bytes:
     """A digest of everything a page is rendered from (its path, template, title and context)."""
     return views.digest(page)
@@ -324,7 +329,7 @@ def _work(plan: Plan, claims: parallel.Claims, in_parent: bool, chunks: int, ext
         claimed = iter(claims)
         current = next(claimed, None)
         for index, item in enumerate(render.site_pages(site, views)):
-            if result.html_urls is not None and item.path.endswith(".html") and item.path != "404.html":
+            if result.html_urls is not None and item.path.endswith(".html") and item.path not in UNLISTED:
                 result.html_urls.append(render.url_of(item.path))
             if index // CHUNK == current:
                 _page(plan, env, views, site_view, item, index, result)

@@ -138,9 +138,11 @@ def test_sitemap_lists_every_page_and_robots_points_to_it(example_out):
     pages = set()
     for path in example_out.rglob("*.html"):
         rel = path.relative_to(example_out).as_posix()
-        if rel != "404.html":
+        if rel not in ("404.html", "search/index.html"):  # (the search page has nothing to index: noindex)
             pages.add(BASE + (rel[: -len("index.html")] if rel.endswith("index.html") else rel))
     assert set(locs) == pages
+    search = (example_out / "search/index.html").read_text(encoding="utf-8")
+    assert '<meta name="robots" content="noindex">' in search
     robots = (example_out / "robots.txt").read_text(encoding="utf-8").splitlines()
     assert "User-agent: *" in robots
     assert f"Sitemap: {BASE}sitemap.xml" in robots
