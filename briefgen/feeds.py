@@ -22,7 +22,7 @@ against the feed's own address), ids are ``urn:briefgen:<site path>``,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -176,12 +176,17 @@ def forget() -> None:
     _ENTRIES.clear()
 
 
-def sitemap(urls: Iterable[str], base_url: str) -> bytes:
-    """``sitemap.xml`` of site-relative page URLs (absolute with ``base_url``)."""
+def sitemap(urls: Iterable[str], base_url: str, lastmod: Mapping[str, str] | None = None) -> bytes:
+    """``sitemap.xml`` of site-relative page URLs (absolute with ``base_url``), each with its ``lastmod``
+    (a W3C date or datetime) where ``lastmod`` has one."""
     base = base_url.rstrip("/") + "/" if base_url else ""
+    lastmod = lastmod or {}
     lines = [_DECLARATION, f'<urlset xmlns="{SITEMAP_NS}">']
     for path in urls:
-        lines += ("  <url>", _leaf("    ", "loc", base + path if base_url else path or "./"), "  </url>")
+        lines += ("  <url>", _leaf("    ", "loc", base + path if base_url else path or "./"))
+        if path in lastmod:
+            lines.append(_leaf("    ", "lastmod", lastmod[path]))
+        lines.append("  </url>")
     if len(lines) == 2:  # no children: an empty element, as ElementTree writes it
         lines[1] = f'<urlset xmlns="{SITEMAP_NS}" />'
     else:

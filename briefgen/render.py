@@ -522,7 +522,7 @@ def render_generated(page: Page, site_view: dict[str, Any], config) -> bytes:
     if page.template == "sitemap.xml":
         if "parts" in page.context:
             return feeds.sitemap_index(page.context["parts"], config.base_url)
-        return feeds.sitemap(page.context.get("urls", []), config.base_url)
+        return feeds.sitemap(page.context.get("urls", []), config.base_url, page.context.get("lastmod"))
     if page.template == "robots.txt":
         return feeds.robots(config.base_url)
     c = page.context

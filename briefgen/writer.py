@@ -31,7 +31,7 @@ from . import views as view_types
 from .cache import Output, digest
 from .diagnostics import one_line
 from .output import MARKER, MARKER_TEXT, safe_relpath
-from .resolve import Site
+from .resolve import Site, brief_path
 from .theme import Theme
 from .views import BriefView, EntityView, Views
 
@@ -478,12 +478,15 @@ def write_extras(plan: Plan, html_urls: list[str], outputs: dict[str, Output], w
     views = plan.views or TrackedViews(site)
     site_view = render.site_context(site)
     size = feeds.SITEMAP_URLS
+    # a brief's page changes with its content: when it was published, or last updated
+    lastmod = {brief_path(b.slug): view_types.iso(b.updated or b.date) for b in site.briefs}
     if len(html_urls) > size:  # sitemap-1.xml, sitemap-2.xml... and sitemap.xml their index
-        parts = [(f"sitemap-{n}.xml", {"urls": html_urls[i:i + size]})
+        parts = [(f"sitemap-{n}.xml", {"urls": (chunk := html_urls[i:i + size]),
+                                       "lastmod": {u: lastmod[u] for u in chunk if u in lastmod}})
                  for n, i in enumerate(range(0, len(html_urls), size), 1)]
         extras = [*parts, ("sitemap.xml", {"parts": [name for name, _ in parts]})]
     else:
-        extras = [("sitemap.xml", {"urls": html_urls})]
+        extras = [("sitemap.xml", {"urls": html_urls, "lastmod": lastmod})]
     for name, context in (*extras, ("robots.txt", {})):
         page = render.Page(name, "sitemap.xml" if name.startswith("sitemap") else name, name, context=context)
         fp = fingerprint(page, views)

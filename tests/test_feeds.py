@@ -143,6 +143,17 @@ def test_sitemap_lists_every_page_and_robots_points_to_it(example_out):
     assert set(locs) == pages
     search = (example_out / "search/index.html").read_text(encoding="utf-8")
     assert '<meta name="robots" content="noindex">' in search
+
+
+def test_sitemap_gives_each_brief_its_publication_or_update_date(example_out):
+    from .test_site import example_briefs, iso_day
+
+    root = ET.parse(example_out / "sitemap.xml").getroot()
+    lastmod = {u.findtext(SM + "loc"): u.findtext(SM + "lastmod") for u in root.findall(SM + "url")}
+    briefs = example_briefs()
+    assert {loc: mod for loc, mod in lastmod.items() if mod} == {
+        f"{BASE}briefs/{slug}/": iso_day(fm.get("updated") or fm["date"]) for slug, fm in briefs.items()}
+    assert any(fm.get("updated") for fm in briefs.values())  # (the example has an updated brief to test)
     robots = (example_out / "robots.txt").read_text(encoding="utf-8").splitlines()
     assert "User-agent: *" in robots
     assert f"Sitemap: {BASE}sitemap.xml" in robots
