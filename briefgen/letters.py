@@ -10,7 +10,12 @@ import unicodedata
 # Letters with no decomposition, as readers type them without their stroke or ligature (Işık → isik, Straße →
 # strasse, Łódź → lodz, Đặng → dang), and the final sigma, which is σ wherever it stands. search.js: LETTERS.
 LETTERS = {"ı": "i", "ß": "ss", "đ": "d", "ð": "d", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "þ": "th", "ħ": "h",
-           "ŧ": "t", "ς": "σ"}
+           "ŧ": "t", "ς": "σ",
+           # Hebrew's geresh and gershayim, inside abbreviations (או״ם is typed אום), and Arabic's tatweel, which
+           # only stretches a word: left out
+           "׳": "", "״": "", "ـ": "",
+           # Arabic-Indic and Persian digits: ٢٠٢٥ is 2025
+           **{chr(0x660 + d): str(d) for d in range(10)}, **{chr(0x6F0 + d): str(d) for d in range(10)}}
 TABLE = str.maketrans(LETTERS)
 
 # The kana voicing marks are kept (が is not か, パ is not ハ) and put back on their kana (search.js: KANA).

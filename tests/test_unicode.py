@@ -55,8 +55,8 @@ def test_the_browser_knows_the_same_letters():
     assert sorted(odd) == sorted(letters.LETTERS)
 
 
-SAMPLES = ["がき", "ｶﾞｽ", "パン", "İstanbul", "DİYARBAKIR", "שָׁלוֹם", "ударе́ние", "Straße", "ŁÓDŹ", "ΟΔΥΣ", "Σ",
-           "Đặng", "Ｔｏｋｙｏ", "Nicolás MADURO", "ﬁnal", "ÆSIR", "Işıklı", "Ǆ", "ﬀ"]
+SAMPLES = ["がき", "ｶﾞｽ", "パン", "האו״ם", "٢٠٢٥", "مـحـمـد", "۱۴۰۴", "İstanbul", "DİYARBAKIR", "שָׁלוֹם", "ударе́ние",
+           "Straße", "ŁÓDŹ", "ΟΔΥΣ", "Σ", "Đặng", "Ｔｏｋｙｏ", "Nicolás MADURO", "ﬁnal", "ÆSIR", "Işıklı", "Ǆ", "ﬀ"]
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run search.js's fold")
@@ -143,9 +143,15 @@ def test_chinese_and_japanese_are_indexed_by_pairs_of_characters():
     assert search.terms("東京2025年 王") == {"東京", "京", "2025", "年", "王"}  # a run's last character alone too
     assert search.terms("佐々木さん") >= {"佐々", "々木"}  # the iteration mark is part of the name
     assert search.terms("がき かき") == {"がき", "かき", "き"}  # voiced kana stay voiced
+    assert search.terms("การประชุม") >= {"ปร", "ชม"}  # Thai too (its vowel marks folded away, as in the browser)
 
 
-QUERIES = ["习近平", "北京", "王", "東京2025年", "İstanbul ΟΔΥΣ", "安全保障 Straße", "a 日", "Nicolás MADURO"]
+def test_hebrew_abbreviations_arabic_digits_and_tatweel_are_typed_plainly():
+    assert search.terms("האו״ם ٢٠٢٥ مـحـمـد ۱۴۰۴") == {"האום", "2025", "محمد", "1404"}
+
+
+QUERIES = ["การประชุม", "ประชุม", "习近平", "北京", "王", "東京2025年", "İstanbul ΟΔΥΣ", "安全保障 Straße", "a 日",
+           "Nicolás MADURO"]
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run search.js")
@@ -177,13 +183,14 @@ def lone_surrogates(text: str) -> bool:
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run search.js")
 def test_the_browser_cuts_snippets_between_whole_letters_and_finds_words_beside_chinese():
-    astral_end, astral_start, thai, tokyo, words, short = run_search_js([
+    astral_end, astral_start, thai, tokyo, words, short, long_word = run_search_js([
         'excerpt("a" + "\\u{20bb7}".repeat(200), ["a"])',
         'excerpt("x".repeat(5) + "\\u{20bb7}".repeat(100) + "の北京" + "\\u{20bb7}".repeat(60), ["北京"])',
         'excerpt("ก" + "กิ".repeat(100), ["ก"])',
         'matches("東京2025年の五輪", ["2025"]).marked.some(Boolean)',
         'queryWords("\\u{1e900} test " + "w".repeat(45))',
         '["김", "a", "王", "ab"].map(tooShort)',
+        'excerpt("start " + "w".repeat(150) + " before the word target and more words after it", ["target"])',
     ])
     assert astral_end.endswith("…") and not lone_surrogates(astral_end)
     assert astral_start.startswith("…") and "北京" in astral_start and not lone_surrogates(astral_start)
@@ -191,6 +198,7 @@ def test_the_browser_cuts_snippets_between_whole_letters_and_finds_words_beside_
     assert tokyo is True
     assert words == ["test", "w" * search.MAX_TERM]  # one astral letter is too short; a long word is cut as indexed
     assert short == [False, True, False, False]
+    assert long_word.startswith("…w") and "before the word target" in long_word  # context kept after a long word
 
 
 def test_an_invisible_bidi_control_in_a_name_or_title_is_a_warning(tmp_path):

@@ -24,11 +24,15 @@
   var VOICING = /[\u3099\u309a]/;
   var VOICED_KANA = /[\u3040-\u30ff][\u3099\u309a]/g;
   // Letters with no decomposition, as readers type them (Işık, Straße, Łódź, Đặng), and the final sigma:
-  // briefgen/schema.py's LETTERS, which the index is folded with.
+  // briefgen/letters.py's LETTERS, which the index is folded with.
   var LETTERS = { "ı": "i", "ß": "ss", "đ": "d", "ð": "d", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "þ": "th",
-    "ħ": "h", "ŧ": "t", "ς": "σ" };
-  var ODD = /[ıßđðłøæœþħŧς]/g;
-  var CJK_CHARS = "\u3005-\u3007\u303b\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3ffff}";
+    "ħ": "h", "ŧ": "t", "ς": "σ", "׳": "", "״": "", "ـ": "", "٠": "0", "١": "1", "٢": "2", "٣": "3", "٤": "4",
+    "٥": "5", "٦": "6", "٧": "7", "٨": "8", "٩": "9", "۰": "0", "۱": "1", "۲": "2", "۳": "3", "۴": "4", "۵": "5",
+    "۶": "6", "۷": "7", "۸": "8", "۹": "9" };
+  var ODD = /[ıßđðłøæœþħŧς׳״ـ٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹]/g;
+  // Scripts written without spaces between words (briefgen/search.py: CJK_CHARS): searched by pairs of characters
+  var CJK_CHARS = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3005-\u3007\u303b\u3040-\u30ff\u31f0-\u31ff" +
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3ffff}";
   var CJK = new RegExp("[" + CJK_CHARS + "]", "u");
   var CJK_RUNS = new RegExp("[" + CJK_CHARS + "]+|[^" + CJK_CHARS + "]+", "gu");
 
@@ -259,9 +263,10 @@
     var at = first === -1 ? 0 : m.map[first];
     if (at < SNIPPET - 40) { return cut(text, SNIPPET); }
     var start = Math.max(0, Math.min(at - 60, text.length - SNIPPET));
-    var from = text.indexOf(" ", start);
-    from = from === -1 || from >= at ? clean(text, start) : from + 1;  // no space before it: a script without spaces
-    return "\u2026" + cut(text.slice(from), SNIPPET);
+    var from = text.lastIndexOf(" ", start);  // back to the start of the word the window would cut...
+    from = from === -1 || start - from > 20 ? clean(text, start) : from + 1;  // ...unless it is long, or none is
+    var rest = text.slice(from);  // (the start may have moved back a word: the end stays, if it is near)
+    return "\u2026" + (rest.length <= SNIPPET + 20 ? rest : cut(rest, SNIPPET));
   }
   function hitItem(doc, words, compact) {
     var li = el("li", "search-hit");
@@ -439,7 +444,8 @@
           });
           if (!found.hits.length) { panel.appendChild(el("p", "search-none", "Nothing found.")); }
           var all = panel.appendChild(el("a", "search-all",
-            found.hits.length ? "All " + countText(found.hits.length) + " →" : "Search page →"));
+            found.hits.length ? "All " + countText(found.hits.length) + " " : "Search page "));
+          all.appendChild(el("span", "arrow", "\u2192")).setAttribute("aria-hidden", "true");
           all.href = link.href + "?q=" + encodeURIComponent(q);
           open();
           announce(status, q, found.hits.length);
@@ -455,7 +461,7 @@
     function links() { return Array.prototype.slice.call(panel.querySelectorAll("a")); }
     input.addEventListener("focus", function () {
       loadMeta().catch(function () { /* reported when a query runs */ });
-      if (input.value.trim().length >= 2 && panel.childNodes.length) { open(); }
+      if (!tooShort(input.value) && panel.childNodes.length) { open(); }
     });
     input.addEventListener("input", function () {
       var started = performance.now();
