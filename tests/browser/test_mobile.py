@@ -39,6 +39,8 @@ def test_search_on_a_phone(new_page, base_url):
     panel.locator(".search-hit").first.wait_for()
     box = panel.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    field = page.locator("#site-search-q").bounding_box()
+    assert (round(box["x"]), round(box["width"])) == (round(field["x"]), round(field["width"]))  # under the box
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.goto(base_url + "search/?q=maduro")
     page.locator("#search-results .search-hit").first.wait_for()
