@@ -31,3 +31,19 @@ def search_fold(text: str) -> str:
     if "\u3099" in text or "\u309a" in text:
         text = _VOICED_KANA.sub(lambda m: unicodedata.normalize("NFC", m[0]), text)
     return text.translate(TABLE)
+
+
+# Scripts written without spaces between words: Thai and Lao, Myanmar, Khmer; 々 〆 〇 〻, kana, ideographs (half-width
+# katakana too, which search folds to full width but Markdown sees as written). Search indexes a run of them by pairs
+# of characters (briefgen.search; search.js: UNSPACED), and a name next to one is a word on that side
+# (briefgen.markdown: 习近平主席).
+UNSPACED = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x3005, 0x3007), (0x303B, 0x303B),
+            (0x3040, 0x30FF), (0x31F0, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
+            (0xFF66, 0xFF9F), (0x20000, 0x3FFFF))
+UNSPACED_CLASS = "".join(chr(lo) if lo == hi else f"{chr(lo)}-{chr(hi)}" for lo, hi in UNSPACED)  # for [...] in re
+
+
+def unspaced(char: str) -> bool:
+    """Whether ``char`` is of a script written without spaces between words (:data:`UNSPACED`)."""
+    o = ord(char)
+    return o >= 0x0E00 and any(lo <= o <= hi for lo, hi in UNSPACED)

@@ -23,6 +23,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .letters import UNSPACED_CLASS, unspaced
 from .links import ROOT, LinkTarget, Mention, Problem, RenderEnv, safe_link
 from .markdown_shortcuts import Renderer, normalize, prose_plugin
 from .schema import url_scheme
@@ -207,10 +208,9 @@ _NORMAL: dict[str, str] = {}  # an entity's name -> its words joined by one spac
 Spans = list[tuple[int, int]]
 _SPACES = re.compile(r"\s+")
 _SEPARATOR = "\x00"  # neither a word character nor whitespace
-# Characters of scripts written without spaces between words (:func:`_unspaced`), and of Korean, whose words take
+# Characters of scripts written without spaces between words (letters.UNSPACED), and of Korean, whose words take
 # endings (:func:`_suffixed`): a name next to one is a word on that side (习近平主席; 서울에서, CNN에서)
-_UNSPACED = ("\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff\uf900-\ufaff\uff66-\uff9f"
-             "\U00020000-\U0003ffff")
+_UNSPACED = UNSPACED_CLASS
 _SUFFIXED = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
 _LEFT = rf"(?:(?<![^\W{_UNSPACED}])|(?=[{_UNSPACED}]))"  # no word character before, but one of such a script
 _RIGHT = rf"(?:(?![^\W{_UNSPACED}{_SUFFIXED}])|(?<=[{_UNSPACED}]))"  # nor after, but such a one or an ending
@@ -223,7 +223,7 @@ def _find_names(names: list[str], texts: list[str]) -> list[Spans]:
     at each place, the first name in ``names`` that matches there wins.
 
     That is the regular expression ``(?<!\\w)(?:name|name|...)(?!\\w)`` (a side where a character is of
-    a script written without spaces, :func:`_unspaced`, is a boundary too), the words of each name joined
+    a script written without spaces, :data:`letters.UNSPACED`, is a boundary too), the words of each name joined
     by ``\\s+``; compiling it for each document cost more than the rest of the rule, so it is only used
     when a name is empty (it then matches between any two non-word characters). Otherwise the texts are
     searched with ``str.find``, all at once, joined by a character that is neither a word character nor
@@ -263,10 +263,10 @@ def _spans(names: list[str], text: str) -> Spans:
         at = find(first)
         while at >= 0:
             before = text[at - 1] if at else " "
-            if not (before.isalnum() or before == "_") or _unspaced(before) or _unspaced(first[0]):
+            if not (before.isalnum() or before == "_") or unspaced(before) or unspaced(first[0]):
                 end = at + len(name) if text.startswith(name, at) else _match_rest(text, at, words)
-                if end == size or (end > 0 and (not (text[end].isalnum() or text[end] == "_") or _unspaced(text[end])
-                                                or _unspaced(text[end - 1]) or _suffixed(text[end]))):
+                if end == size or (end > 0 and (not (text[end].isalnum() or text[end] == "_") or unspaced(text[end])
+                                                or unspaced(text[end - 1]) or _suffixed(text[end]))):
                     found.append((at, index, end))
             at = find(first, at + 1)
     found.sort()
@@ -277,14 +277,6 @@ def _spans(names: list[str], text: str) -> Spans:
             out.append((start, end))
             after = end
     return out
-
-
-def _unspaced(char: str) -> bool:
-    """Whether ``char`` is of a script written without spaces between words (Chinese, Japanese, Thai...): a
-    name in it, or next to it, is a word wherever it stands (习近平主席)."""
-    o = ord(char)
-    return o >= 0x0E00 and (0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF66 <= o <= 0xFF9F
-                            or 0x20000 <= o <= 0x3FFFF or o <= 0x0EFF or 0x1000 <= o <= 0x109F or 0x1780 <= o <= 0x17FF)
 
 
 def _suffixed(char: str) -> bool:

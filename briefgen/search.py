@@ -39,7 +39,7 @@ from operator import sub
 from typing import TYPE_CHECKING
 
 from .cache import digest
-from .letters import search_fold
+from .letters import UNSPACED_CLASS, search_fold
 
 if TYPE_CHECKING:  # not imported at run time: patching the index (briefgen.patch) needs neither
     from .resolve import Site
@@ -54,14 +54,12 @@ MAX_TERM = 40  # longer "words" (hashes, URLs) are cut to this
 SNIPPET = 320  # characters of a summary kept for the results list (the browser shows 160 around the first match)
 
 _WORD = re.compile(r"[^\W_]+")
-# Chinese and Japanese (and Thai, Lao, Myanmar and Khmer), written without spaces between words: a run of these is
-# indexed as its pairs of characters
-# (习近平主席 → 习近, 近平, 平主, 主席), and search.js splits a query the same way (CJK), so any word of two or more
-# characters is found wherever it stands; and its last character alone, so that a query of one character finds it
-# at the end of a run too (京 in 北京), as the pairs' prefixes find it elsewhere.
-# (Thai and Lao, Myanmar, Khmer; 々 〆 〇 〻; kana; ideographs)
-CJK_CHARS = ("\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3005-\u3007\u303b\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
-             "\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff")
+# Chinese and Japanese (and Thai, Lao, Myanmar and Khmer), written without spaces between words: a run of these
+# (letters.UNSPACED) is indexed as its pairs of characters (习近平主席 → 习近, 近平, 平主, 主席), and search.js splits
+# a query the same way (CJK), so any word of two or more characters is found wherever it stands; and its last
+# character alone, so that a query of one character finds it at the end of a run too (京 in 北京), as the pairs'
+# prefixes find it elsewhere.
+CJK_CHARS = UNSPACED_CLASS
 _CJK_RUNS = re.compile(f"[{CJK_CHARS}]+|[^{CJK_CHARS}]+")
 _CJK = re.compile(f"[{CJK_CHARS}]")
 _TAG = re.compile(r"<[^>]*>")

@@ -75,8 +75,8 @@ def random_mentions(rng: random.Random) -> list[Mention]:
 # ending: 서울에서, CNN에서) does not stop it ending a word. The regular expression of the rule takes milliseconds to
 # compile with these ranges, so it is followed by hand: at each place, left to right, the first name whose words
 # (any whitespace between them) match there with a boundary on each side, empty matches as re.finditer makes them.
-UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff\uf900-\ufaff\uff66-\uff9f"
-                      "\U00020000-\U0003ffff]")
+UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3005-\u3007\u303b\u3040-\u30ff\u31f0-\u31ff"
+                      "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003ffff]")
 KOREAN = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 WORD = re.compile(r"\w")
 

@@ -48,6 +48,14 @@ def test_references_fold_the_same_letters():
     assert schema.fold("  Nicolás   MADURO ") == "nicolas maduro"
 
 
+def test_the_browser_knows_the_same_scripts_without_spaces():
+    js = re.search(r'var CJK_CHARS = ((?:"[^"]*"\s*\+?\s*)+);', SEARCH_JS).group(1)
+    text = "".join(re.findall(r'"([^"]*)"', js))
+    ranges = [(int(a, 16), int(b or a, 16)) for a, b in
+              re.findall(r"\\u\{?([0-9a-f]+)\}?(?:-\\u\{?([0-9a-f]+)\}?)?", text)]
+    assert ranges == list(letters.UNSPACED)
+
+
 def test_the_browser_knows_the_same_letters():
     table = json.loads(re.search(r"var LETTERS = (\{.*?\});", SEARCH_JS, re.S).group(1))
     assert table == letters.LETTERS

@@ -30,9 +30,9 @@
     "٥": "5", "٦": "6", "٧": "7", "٨": "8", "٩": "9", "۰": "0", "۱": "1", "۲": "2", "۳": "3", "۴": "4", "۵": "5",
     "۶": "6", "۷": "7", "۸": "8", "۹": "9" };
   var ODD = /[ıßđðłøæœþħŧς׳״ـ٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹]/g;
-  // Scripts written without spaces between words (briefgen/search.py: CJK_CHARS): searched by pairs of characters
+  // Scripts written without spaces between words (briefgen/letters.py: UNSPACED): searched by pairs of characters
   var CJK_CHARS = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3005-\u3007\u303b\u3040-\u30ff\u31f0-\u31ff" +
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3ffff}";
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\u{20000}-\u{3ffff}";
   var CJK = new RegExp("[" + CJK_CHARS + "]", "u");
   var CJK_RUNS = new RegExp("[" + CJK_CHARS + "]+|[^" + CJK_CHARS + "]+", "gu");
 
