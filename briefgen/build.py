@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 from . import cache as caching
 from . import output, parallel, reading, schema
 from .cache import Cache, State, cache_folder, code_digest, forget, open_cache, remember, text_digest
-from .config import SiteConfig, load_config
+from .config import SiteConfig, load_config, localized
 from .diagnostics import ContentError, Diagnostic, Diagnostics, UsageError
 from .output import MARKER, check_output_dir
 from .progress import ProgressLine
@@ -41,6 +41,7 @@ from .resolve import cross_link, resolve_site
 from .theme import Theme, compiled_templates_folder, fallback_theme, load_theme
 
 if TYPE_CHECKING:
+    from .i18n import Strings
     from .resolve import Site
 
 
@@ -123,6 +124,8 @@ def check(site_dir: Path, strict: bool = False, drafts: bool = False) -> list[Di
     cache = open_cache(out, _parsed_key(config)) if (out / MARKER).is_file() else None
     with _gc_paused():
         load_site(site_dir, diagnostics, drafts=drafts, cache=cache, jobs=parallel.worker_count(None))
+    with contextlib.suppress(UsageError):  # (a theme that cannot be loaded is reported by load_config)
+        load_theme(site_dir, config.theme).strings(config.language, diagnostics)
     return diagnostics.sorted()
 
 
@@ -160,18 +163,20 @@ def build(options: BuildOptions) -> BuildResult:
         if not diagnostics.errors:
             raise
         theme = fallback_theme(site_dir)  # the problem is reported (load_config); the build stops before rendering
+    strings = theme.strings(config.language, diagnostics)
     progress = ProgressLine(options.progress)
     try:
         with _gc_paused():
-            return _build(options, site_dir, config, out, theme, jobs, diagnostics, progress, start)
+            return _build(options, site_dir, config, out, theme, strings, jobs, diagnostics, progress, start)
     finally:
         progress.close()
 
 
-def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path, theme: Theme, jobs: int,
-           diagnostics: Diagnostics, progress: ProgressLine, start: float) -> BuildResult:
-    parsed_key = _parsed_key(config)
-    pages_key = text_digest("pages", parsed_key, theme_digest(theme), options.drafts)
+def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path, theme: Theme, strings: Strings,
+           jobs: int, diagnostics: Diagnostics, progress: ProgressLine, start: float) -> BuildResult:
+    parsed_key = _parsed_key(config)  # parsing does not depend on the site's language: check shares the cache
+    pages_key = text_digest("pages", parsed_key, theme_digest(theme), options.drafts, strings.digest)
+    config = localized(config, strings)
     # A one-off build (--no-cache) reads nothing, and records nothing a later build could reuse: no page
     # fingerprints, output digests or body positions, no cache files (any manifest there is dropped).
     keep = options.cache
@@ -181,7 +186,7 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
     progress.set("reading content")
     compiled = compiled_templates_folder() if keep else None  # where templates are kept compiled (None: compile)
     found = reading.scan(site_dir, config, diagnostics, cache, jobs,
-                         meanwhile=lambda: _warm_up(theme, pages_key, compiled))
+                         meanwhile=lambda: _warm_up(theme, strings, pages_key, compiled))
     inputs = text_digest(pages_key, found.inputs)
     state = cache.state
     present, strays = _present(out, state)
@@ -243,7 +248,7 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         if diagnostics.failed(options.strict):
             raise ContentError(diagnostics.sorted())
 
-        env = writer.environment(theme, pages_key, compiled)
+        env = writer.environment(theme, strings, pages_key, compiled)
         # Where each brief page shows its body, so that a later build after body edits can patch it in
         # (briefgen.patch); a long-lived process (serve) keeps its site instead.
         mark = keep and not options.session and marks.body_verbatim(env)
@@ -325,7 +330,7 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
                        time.perf_counter() - start, written)
 
 
-def _warm_up(theme: Theme, pages_key: bytes, compiled: Path | None) -> None:
+def _warm_up(theme: Theme, strings: Strings, pages_key: bytes, compiled: Path | None) -> None:
     """Import what rendering needs (Markdown, the template engine, the search index), compile the
     theme's templates (or load them compiled from ``compiled``) and check how it shows brief
     bodies, while workers parse content files (when there are enough to fork workers for, this build
@@ -334,7 +339,7 @@ def _warm_up(theme: Theme, pages_key: bytes, compiled: Path | None) -> None:
     with contextlib.suppress(Exception):
         from . import marks, patch, session, stages, writer  # noqa: F401 - imported for later
 
-        marks.body_verbatim(writer.environment(theme, pages_key, compiled))
+        marks.body_verbatim(writer.environment(theme, strings, pages_key, compiled))
 
 
 def _patch(out: Path, cache: Cache, state: State, found: reading.Scan, bodies: dict[str, str], config: SiteConfig,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -12,6 +13,9 @@ from . import schema
 from .diagnostics import Diagnostics, one_line
 from .frontmatter import parse_yaml_file
 from .schema import Field, Reader
+
+if TYPE_CHECKING:
+    from .i18n import Strings
 
 CONFIG_FILE = "briefgen.yaml"
 
@@ -27,6 +31,8 @@ class KindConfig:
     key: str
     label: str
     singular: str
+    # the fields briefgen.yaml left to briefgen, shown in the site's language (sorted: digested with the rest)
+    defaults: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -36,27 +42,30 @@ class StatusConfig:
     key: str
     label: str
     description: str
+    # the fields briefgen.yaml left to briefgen, shown in the site's language (sorted: digested with the rest)
+    defaults: tuple[str, ...] = ()
 
 
+_BUILT_IN = ("description", "label", "singular")
 DEFAULT_KINDS = {
-    "people": KindConfig("people", "People", "Person"),
-    "ships": KindConfig("ships", "Ships", "Ship"),
-    "events": KindConfig("events", "Events", "Event"),
-    "organizations": KindConfig("organizations", "Organizations", "Organization"),
-    "places": KindConfig("places", "Places", "Place"),
+    "people": KindConfig("people", "People", "Person", _BUILT_IN),
+    "ships": KindConfig("ships", "Ships", "Ship", _BUILT_IN),
+    "events": KindConfig("events", "Events", "Event", _BUILT_IN),
+    "organizations": KindConfig("organizations", "Organizations", "Organization", _BUILT_IN),
+    "places": KindConfig("places", "Places", "Place", _BUILT_IN),
 }
 
 DEFAULT_STATUSES = {
     s.key: s
     for s in (
         StatusConfig("confirmed", "Confirmed",
-                     "Verified by independent sources or an on-record official confirmation."),
-        StatusConfig("reported", "Reported", "Reported by a named outlet; not independently confirmed."),
-        StatusConfig("claimed", "Claimed", "Asserted by an interested party; not independently verified."),
-        StatusConfig("disputed", "Disputed", "Contested by credible sources or evidence."),
-        StatusConfig("denied", "Denied", "Denied by the person or body it concerns."),
-        StatusConfig("unverified", "Unverified", "Could not be verified either way."),
-        StatusConfig("false", "False", "Shown to be false by credible evidence."),
+                     "Verified by independent sources or an on-record official confirmation.", _BUILT_IN),
+        StatusConfig("reported", "Reported", "Reported by a named outlet; not independently confirmed.", _BUILT_IN),
+        StatusConfig("claimed", "Claimed", "Asserted by an interested party; not independently verified.", _BUILT_IN),
+        StatusConfig("disputed", "Disputed", "Contested by credible sources or evidence.", _BUILT_IN),
+        StatusConfig("denied", "Denied", "Denied by the person or body it concerns.", _BUILT_IN),
+        StatusConfig("unverified", "Unverified", "Could not be verified either way.", _BUILT_IN),
+        StatusConfig("false", "False", "Shown to be false by credible evidence.", _BUILT_IN),
     )
 }
 
@@ -82,6 +91,7 @@ class SiteConfig:
     max_file_size: int = 1_000_000
     page_size: int = 100
     image: str = ""  # a static file's path, or an http(s) URL: the picture link previews show
+    strings: Strings | None = None  # the theme's words in the site's language (briefgen.i18n): see localized()
 
     def absolute(self, path: str) -> str:
         """An absolute URL for a site-relative path (``''`` when no base_url is set)."""
@@ -112,7 +122,11 @@ def _read_kinds(node: yaml.Node, r: Reader, name: str) -> dict[str, KindConfig] 
         known = DEFAULT_KINDS.get(key)
         label = values.get("label") or (known.label if known else key.replace("-", " ").title())
         singular = values.get("singular") or (known.singular if known and "label" not in values else _singular(label))
-        kinds[key] = KindConfig(key, label, singular)
+        # A built-in kind's names that briefgen.yaml leaves out are shown in the site's language (localized())
+        defaults = set() if known is None else {"label"} - values.keys()
+        if known is not None and not {"label", "singular"} & values.keys():
+            defaults.add("singular")
+        kinds[key] = KindConfig(key, label, singular, tuple(sorted(defaults)))
     if not kinds:
         if not invalid:  # (kinds it could not take are reported where they are)
             r.error(node, "entity_kinds must name at least one kind", "e.g. entity_kinds: {people: {}, ships: {}}")
@@ -154,7 +168,8 @@ def _read_statuses(node: yaml.Node, r: Reader, name: str) -> dict[str, StatusCon
         values, _ = schema.read_fields(value_node, r, STATUS_FIELDS, f"claim status '{key}'")
         known = DEFAULT_STATUSES.get(key)
         statuses[key] = StatusConfig(key, values.get("label") or (known.label if known else key.title()),
-                                     values.get("description") or (known.description if known else ""))
+                                     values.get("description") or (known.description if known else ""),
+                                     tuple(sorted({"description", "label"} - values.keys())) if known else ())
     if not statuses:
         r.error(node, "claim_statuses must name at least one status", "e.g. claim_statuses: {confirmed: {}, "
                                                                        "disputed: {}}")
@@ -315,6 +330,25 @@ def _image_checked(site_dir: Path, values: dict, positions: dict, diagnostics: D
         p = positions["image"]
         diagnostics.warning(CONFIG_FILE, p.line, p.col, f"image {values['image']!r} is not a static file of the site",
                             f"put the picture at static/{values['image']}, or give its https:// URL")
+
+
+def localized(config: SiteConfig, strings: Strings) -> SiteConfig:
+    """``config`` with ``strings`` and, for the built-in entity kinds and claim statuses, the names and
+    descriptions it leaves to briefgen in ``strings``' language (``kind_people``, ``status_confirmed``…)."""
+    values = strings.values
+
+    def say(key: str, default: str) -> str:
+        value = values.get(key)
+        return value if isinstance(value, str) and value else default
+
+    kinds = {k: replace(c, label=say(f"kind_{k}", c.label) if "label" in c.defaults else c.label,
+                        singular=say(f"kind_{k}_singular", c.singular) if "singular" in c.defaults else c.singular)
+             for k, c in config.entity_kinds.items()}
+    statuses = {k: replace(s, label=say(f"status_{k}", s.label) if "label" in s.defaults else s.label,
+                           description=say(f"status_{k}_description", s.description)
+                           if "description" in s.defaults else s.description)
+                for k, s in config.claim_statuses.items()}
+    return replace(config, entity_kinds=kinds, claim_statuses=statuses, strings=strings)
 
 
 def load_config(site_dir: Path, diagnostics: Diagnostics) -> SiteConfig:

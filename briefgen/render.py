@@ -19,6 +19,7 @@ from markupsafe import escape
 
 from . import feeds, fragments
 from .config import NON_VERDICT_STATUSES, StatusConfig
+from .i18n import Strings
 from .links import ROOT
 from .model import Brief, Entity, day_of, sort_key
 from .resolve import Site
@@ -162,16 +163,18 @@ def site_pages(site: Site, views: Views) -> Iterator[Page | Deferred]:
     """Every page of the site, in a stable order; the many briefs' and entities' pages are
     :class:`Deferred` (call ``.page()`` on every item for the page itself)."""
     config = site.config
+    say, title = views.strings.text, config.title
     size = config.page_size
     summaries = [views.summary(b) for b in site.briefs]
     items = timeline(site, views)
     totals = status_totals(site)
 
     yield Page("index.html", "index.html", config.title, config.description or config.title,
-               {"briefs": summaries[:HOME_BRIEFS], "brief_count": len(summaries), "sections": sections(site),
+               {"briefs": summaries[:HOME_BRIEFS], "brief_count": len(summaries),
+                "sections": sections(site, views.strings),
                 "status_totals": totals, "events": [i for i in reversed(items) if i.kind == "event"][:HOME_EVENTS]})
     for path, chunk, pagination in paginate(summaries, "briefs/", size):
-        yield Page(path, "briefs.html", "All briefs", f"Every brief of {config.title}, newest first.",
+        yield Page(path, "briefs.html", say("all_briefs"), say("all_briefs_description", site=title),
                    {"briefs": chunk, "pagination": pagination, "brief_count": len(summaries)})
     for brief in site.briefs:
         yield Deferred(f"briefs/{brief.slug}/index.html", brief_page, (site, views, brief))
@@ -186,39 +189,38 @@ def site_pages(site: Site, views: Views) -> Iterator[Page | Deferred]:
             yield Deferred(f"{kind}/{e.id}/feed.xml", entity_feed, (site, views, e))
     for kind, kind_config in config.entity_kinds.items():
         yield Page(f"{kind}/index.html", "kind.html", kind_config.label,
-                   f"{kind_config.label} in {config.title}, with the briefs that mention each.",
+                   say("kind_description", kind=kind_config.label, site=title),
                    {"kind": kind_config, "entities": views.listing(kind)})
         for e in site.kind_entities(kind):
             yield Deferred(f"{kind}/{e.id}/index.html", entity_page, (site, views, e))
 
     groups = [(s, [views.claim(c) for c in site.claims_by_status.get(k, [])])
               for k, s in config.claim_statuses.items()]
-    yield Page("claims/index.html", "claims.html", "Claims tracker",
-               f"Every claim in {config.title}, grouped by how well it is verified.",
+    yield Page("claims/index.html", "claims.html", say("claims_tracker"), say("claims_tracker_description", site=title),
                {"groups": [StatusGroup(s, claims[:CLAIMS_PER_STATUS_ON_TRACKER], len(claims), f"claims/{s.key}/")
                            for s, claims in groups],
                 "status_totals": totals, "claim_count": sum(len(c) for _, c in groups)})
     for status, claims in groups:
         for path, chunk, pagination in paginate(claims, f"claims/{status.key}/", size):
-            yield Page(path, "status.html", f"{status.label} claims", status.description or f"{status.label} claims.",
+            yield Page(path, "status.html", say("status_claims", status=status.label),
+                       status.description or say("status_claims_description", status=status.label),
                        {"status": status, "claims": chunk, "count": len(claims), "pagination": pagination,
                         "status_totals": totals})
 
     for path, chunk, pagination in paginate(items, "timeline/", size):
-        yield Page(path, "timeline.html", "Timeline", f"Events and briefs of {config.title} in date order.",
-                   {"items": chunk, "days": by_day(chunk), "pagination": pagination})
+        yield Page(path, "timeline.html", say("timeline"), say("timeline_description", site=title),
+                   {"items": chunk, "days": by_day(chunk, views.strings), "pagination": pagination})
 
     tag_list = [(label, slug, len(briefs)) for slug, (label, briefs) in site.tags.items()]
-    yield Page("tags/index.html", "tags.html", "Tags", f"Topics in {config.title}.", {"tags": tag_list})
+    yield Page("tags/index.html", "tags.html", say("tags"), say("tags_description", site=title), {"tags": tag_list})
     for slug, (label, briefs) in site.tags.items():
         tagged = [views.summary(b) for b in briefs]
         for path, chunk, pagination in paginate(tagged, f"tags/{slug}/", size):
-            yield Page(path, "tag.html", f"Tagged “{label}”", f"Briefs tagged “{label}” in {config.title}.",
+            yield Page(path, "tag.html", say("tagged", tag=label), say("tagged_description", tag=label, site=title),
                        {"tag": label, "briefs": chunk, "pagination": pagination, "brief_count": len(tagged)})
 
-    yield Page("search/index.html", "search.html", "Search",
-               f"Search the briefs, entities and claims of {config.title}.")
-    yield Page("404.html", "404.html", "Page not found", "There is no page at this address.",
+    yield Page("search/index.html", "search.html", say("search"), say("search_description", site=title))
+    yield Page("404.html", "404.html", say("not_found"), say("not_found_description"),
                served_anywhere=True)
     yield Page("feed.xml", "feed.xml", config.title, config.description,
                {"briefs": summaries, "self_path": "feed.xml", "alternate": ""})
@@ -235,7 +237,8 @@ def entity_page(site: Site, views: Views, entity: Entity) -> Page:
     """An entity's own page (the only page that shows its Markdown body)."""
     config = site.config
     kind, kind_config = entity.kind, config.entity_kinds[entity.kind]
-    description = entity.summary or f"{kind_config.singular} in {config.title}."
+    description = entity.summary or views.strings.text("entity_description", kind=kind_config.singular,
+                                                       site=config.title)
     context = {"entity": views.entity(entity), "kind": kind_config, "feed": f"{kind}/{entity.id}/feed.xml",
                "og_type": "profile" if kind == "people" else "website"}
     if not entity.stub:
@@ -275,7 +278,8 @@ def entity_feed(site: Site, views: Views, entity: Entity) -> Page:
     config = site.config
     path = f"{entity.kind}/{entity.id}/feed.xml"
     briefs = [views.summary(b) for b in site.mentioned_in.get(entity.key, [])]
-    return Page(path, "feed.xml", f"{entity.name} — {config.title}", f"Briefs that mention {entity.name}.",
+    return Page(path, "feed.xml", f"{entity.name} — {config.title}",
+                views.strings.text("entity_feed_description", name=entity.name),
                 {"briefs": briefs, "self_path": path, "alternate": f"{entity.kind}/{entity.id}/"})
 
 
@@ -284,14 +288,15 @@ def body_pages(site: Site, views: Views, owners: list) -> list[Page]:
     return [brief_page(site, views, o) if isinstance(o, Brief) else entity_page(site, views, o) for o in owners]
 
 
-def sections(site: Site) -> list[tuple[str, str, int]]:
+def sections(site: Site, strings: Strings) -> list[tuple[str, str, int]]:
     """(label, url, count) for the home page's section list."""
-    out = [("Briefs", "briefs/", len(site.briefs))]
+    say = strings.text
+    out = [(say("briefs"), "briefs/", len(site.briefs))]
     for kind, cfg in site.config.entity_kinds.items():
         out.append((cfg.label, f"{kind}/", sum(1 for k in site.entities if k[0] == kind)))
-    out.append(("Claims", "claims/", sum(len(c) for c in site.claims_by_status.values())))
-    out.append(("Timeline", "timeline/", len(site.briefs) + sum(1 for k in site.entities if k[0] == "events")))
-    out.append(("Tags", "tags/", len(site.tags)))
+    out.append((say("claims"), "claims/", sum(len(c) for c in site.claims_by_status.values())))
+    out.append((say("timeline"), "timeline/", len(site.briefs) + sum(1 for k in site.entities if k[0] == "events")))
+    out.append((say("tags"), "tags/", len(site.tags)))
     return out
 
 
@@ -308,8 +313,8 @@ def timeline(site: Site, views: Views) -> list[TimelineItem]:
     for key, e in site.entities.items():
         if key[0] == "events" and e.date is not None:
             keyed.append(((day_of(e.date), sort_key(e.date), 0, e.id), TimelineItem(
-                DateView.of(e.date), DateView.of(e.end_date), "event", e.name, f"events/{e.id}/", e.summary,
-                views.place(e))))
+                DateView.of(e.date, views.strings), DateView.of(e.end_date, views.strings), "event", e.name,
+                f"events/{e.id}/", e.summary, views.place(e))))
     for b in site.briefs:
         s = views.summary(b)
         keyed.append(((day_of(b.date), sort_key(b.date), 1, b.slug), TimelineItem(
@@ -318,12 +323,12 @@ def timeline(site: Site, views: Views) -> list[TimelineItem]:
     return [item for _, item in keyed]
 
 
-def by_day(items: list[TimelineItem]) -> list[TimelineDay]:
+def by_day(items: list[TimelineItem], strings: Strings) -> list[TimelineDay]:
     days: list[TimelineDay] = []
     for item in items:
         day = item.date.iso[:10]
         if not days or days[-1].date.iso != day:
-            days.append(TimelineDay(DateView.of(dt.date.fromisoformat(day)), []))
+            days.append(TimelineDay(DateView.of(dt.date.fromisoformat(day), strings), []))
         days[-1].items.append(item)
     return days
 

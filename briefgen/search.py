@@ -8,8 +8,9 @@ facts, claimant, note). The browser matches each query word as a prefix of
 terms, so only the shards whose key is a prefix of the word (or that the word
 is a prefix of) are fetched. Layout, all under ``search/`` (docs/search.md):
 
-``meta.json``     ``{"v", "kinds", "ends", "statuses", "shards", "chunk", "min", "max"}``: fetched
-                  when the reader first focuses the search box
+``meta.json``     ``{"v", "kinds", "ends", "statuses", "shards", "chunk", "min", "max", "words"}``:
+                  fetched when the reader first focuses the search box (``words``: the results'
+                  words in the site's language, :data:`WORDS`)
 ``t/<key>.json``  ``{term: [strong ids, other ids]}`` for every term starting with
                   ``key``; ids ascending and delta-encoded (first id, then gaps)
 ``d/<n>.json``    documents ``n*chunk`` … ``(n+1)*chunk - 1``, each
@@ -36,7 +37,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from json.encoder import encode_basestring as encode_string
 from operator import sub
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .cache import digest
 from .letters import UNSPACED_CLASS, search_fold
@@ -51,6 +52,10 @@ MAX_KEY = 6  # never split a shard deeper than this many characters
 CHUNK = 40  # documents per d/<n>.json
 MIN_TERM = 2  # shorter terms are not indexed (the browser asks for two characters)
 MAX_TERM = 40  # longer "words" (hashes, URLs) are cut to this
+# The strings (briefgen.i18n) that search.js shows with results, given it in meta.json; those it shows before
+# meta.json is loaded are attributes of the theme's search link and form (docs/themes.md)
+WORDS = ("search_nothing", "search_nothing_for", "search_count", "search_count_for", "search_all", "search_page",
+         "search_show_all", "search_in_brief")
 SNIPPET = 320  # characters of a summary kept for the results list (the browser shows 160 around the first match)
 
 _WORD = re.compile(r"[^\W_]+")
@@ -150,6 +155,7 @@ class Index:
 
     kinds: list[tuple[str, str]]  # (key, plural label): briefs, each entity kind, claims
     statuses: dict[str, str]  # status key -> label
+    words: dict[str, Any] = field(default_factory=dict)  # WORDS in the site's language
     docs: list[list] = field(default_factory=list)
     ends: list[int] = field(default_factory=list)  # per kind: documents of kinds[k] have ids below ends[k]
     strong: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
@@ -236,9 +242,12 @@ def build_index(site: Site, views: Views, track: dict | None = None) -> Index:
     entity  ``[kind, name, url, summary snippet]``
     claim   ``[kind, text, url of its anchor, status key, title of its brief]``"""
     config = site.config
-    kinds = [("briefs", "Briefs"), *((k, c.label) for k, c in config.entity_kinds.items()), ("claims", "Claims")]
+    say = views.strings.text
+    kinds = [("briefs", say("briefs")), *((k, c.label) for k, c in config.entity_kinds.items()),
+             ("claims", say("claims"))]
     number = {key: i for i, (key, _) in enumerate(kinds)}
-    index = Index(kinds, {k: s.label for k, s in config.claim_statuses.items()})
+    index = Index(kinds, {k: s.label for k, s in config.claim_statuses.items()},
+                  {key: views.strings.values[key] for key in WORDS})
 
     used: dict[bytes, tuple] = {}
     owners, stored = (track["owners"], track["terms"]) if track is not None else ({}, {})
@@ -478,7 +487,7 @@ def _with_meta(index: Index, shards: dict, files: dict[str, bytes]) -> list[tupl
     """The files with ``meta.json``, sorted by path (see :func:`_meta`)."""
     ordered = _ordered(sorted(shards), len(index.docs))
     meta = _meta(index.kinds, index.statuses, index.ends, sorted(shards),
-                 ((path, digest(files[path])) for path in ordered))
+                 ((path, digest(files[path])) for path in ordered), index.words)
     return sorted([*((path, files[path]) for path in ordered), (f"{INDEX_DIR}meta.json", meta)])
 
 
@@ -488,14 +497,15 @@ def _ordered(keys: list[str], documents: int) -> list[str]:
             *(f"{INDEX_DIR}d/{n // CHUNK}.json" for n in range(0, documents, CHUNK))]
 
 
-def _meta(kinds: list, statuses: dict, ends: list[int], keys: list[str], digests: Iterable[tuple[str, bytes]]) -> bytes:
+def _meta(kinds: list, statuses: dict, ends: list[int], keys: list[str], digests: Iterable[tuple[str, bytes]],
+          words: dict) -> bytes:
     """``meta.json``. Its version ``v`` is a digest of every other file's path and digest, in order."""
     version = hashlib.sha256()
     for path, file_digest in digests:
         version.update(path.encode() + b"\0" + file_digest + b"\0")
     return _dump({"v": version.hexdigest()[:12], "kinds": [list(k) for k in kinds], "statuses": statuses,
                   "shards": keys, "chunk": CHUNK, "ends": ends, "min": MIN_TERM,
-                  "max": MAX_TERM})
+                  "max": MAX_TERM, "words": words})
 
 
 def patch_files(sizes: dict[str, int], n: int, before: set[str], after: set[str], read: Callable[[str], bytes],
@@ -549,5 +559,5 @@ def patch_files(sizes: dict[str, int], n: int, before: set[str], after: set[str]
     removed = [f"{INDEX_DIR}t/{shard_file(key)}.json" for key in old_layout if key not in new_layout]
     ordered = _ordered(sorted(new_layout), meta["ends"][-1])
     files[meta_path] = _meta(meta["kinds"], meta["statuses"], meta["ends"], sorted(new_layout),
-                             ((p, digest(files[p]) if p in files else digests[p]) for p in ordered))
+                             ((p, digest(files[p]) if p in files else digests[p]) for p in ordered), meta["words"])
     return files, sorted([*ordered, meta_path]), removed

@@ -32,7 +32,7 @@ from .sources import is_editor_temp
 from .theme import builtin_themes_dir
 
 # What a change under the site folder can affect; anything else (site/, .git, notes) is ignored.
-WATCHED_DIRS = frozenset({"content", "templates", "static", "themes"})
+WATCHED_DIRS = frozenset({"content", "templates", "static", "themes", "i18n"})
 IGNORED_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", "node_modules", ".briefgen-cache"})
 DEBOUNCE_MS = 50  # a batch ends after this long without a further change
 RUST_TIMEOUT_MS = 200

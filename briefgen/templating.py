@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from . import fragments
 from .diagnostics import ContentError, Diagnostic
+from .i18n import Strings, default_strings
 
 try:  # MarkupSafe 3's escaping of a plain str; older versions: markupsafe.escape as it is
     from markupsafe import _escape_inner
@@ -158,9 +159,38 @@ class ThemeEnvironment(jinja2.Environment):
     code_generator_class = _CodeGenerator
 
 
-def environment(template_dirs: Sequence[Path], site_dir: Path | None, compiled: Path | None = None) -> ThemeEnvironment:
+def strings_filter(strings: Strings):
+    """The ``t`` filter: ``{{ "key" | t }}``, ``{{ "key" | t(name=value, count=n) }}`` give the string ``key``
+    as markup, its placeholders filled in with the values escaped (markup as it is). With a constant key
+    and no values, Jinja calls it when it compiles the template, so the text costs nothing per page
+    (the compiled templates' checksum holds the strings' digest)."""
+    plain = {key: markupsafe.escape(value).format() for key, value in strings.values.items()
+             if isinstance(value, str) and "{" not in value.replace("{{", "")}
+
+    def t(key: str, **fields: object) -> Markup:
+        if not fields:
+            found = plain.get(key)
+            if found is not None:
+                return found
+        try:
+            return markupsafe.escape(strings.form(key, fields.get("count"))).format(**fields)  # type: ignore[arg-type]
+        except KeyError as exc:
+            if key not in strings.values:
+                raise jinja2.TemplateRuntimeError(f"unknown string {key!r}: no en.yaml of the theme names it "
+                                                  "(docs/themes.md, Languages)") from None
+            raise jinja2.TemplateRuntimeError(f"the string {key!r} needs a value for {{{exc.args[0]}}}: "
+                                              f"write {{{{ {key!r} | t({exc.args[0]}=…) }}}}") from None
+        except (ValueError, TypeError) as exc:
+            raise jinja2.TemplateRuntimeError(str(exc)) from None
+
+    return t
+
+
+def environment(template_dirs: Sequence[Path], site_dir: Path | None, strings: Strings | None = None,
+                compiled: Path | None = None) -> ThemeEnvironment:
     """Autoescaping (every template is HTML), strict about undefined names, over ``template_dirs`` (first
-    wins); keeping compiled templates in the folder ``compiled`` (:class:`CompiledTemplates`), if given."""
+    wins), with the site's ``strings`` (the built-in theme's English when None); keeping compiled
+    templates in the folder ``compiled`` (:class:`CompiledTemplates`), if given."""
     env = ThemeEnvironment(
         loader=_Loader([str(p) for p in template_dirs]),
         autoescape=True,
@@ -173,10 +203,12 @@ def environment(template_dirs: Sequence[Path], site_dir: Path | None, compiled: 
         auto_reload=False,
     )
     env.site_dir = site_dir
+    strings = strings or default_strings()
+    env.filters["t"] = strings_filter(strings)
     if compiled is not None:
         from .cache import code_digest
 
-        env.bytecode_cache = CompiledTemplates(compiled, code_digest() + jinja2.__version__.encode())
+        env.bytecode_cache = CompiledTemplates(compiled, code_digest() + jinja2.__version__.encode() + strings.digest)
     fragments.reset(env)
     return env
 

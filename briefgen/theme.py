@@ -23,6 +23,8 @@ import yaml
 from .diagnostics import UsageError
 
 if TYPE_CHECKING:
+    from .diagnostics import Diagnostics
+    from .i18n import Strings
     from .templating import ThemeEnvironment
 
 MAX_THEME_DEPTH = 5
@@ -53,18 +55,25 @@ class Theme:
     template_dirs: tuple[Path, ...]  # first wins
     static_dirs: tuple[Path, ...]  # copied in this order, so later ones win
     site_dir: Path | None = None
+    i18n_dirs: tuple[Path, ...] = ()  # strings (briefgen.i18n): first wins
 
-    def environment(self, compiled: Path | None = None) -> ThemeEnvironment:
-        """The Jinja environment over the theme's template folders (:mod:`briefgen.templating`), keeping
-        compiled templates in the folder ``compiled`` if given."""
+    def environment(self, strings: Strings, compiled: Path | None = None) -> ThemeEnvironment:
+        """The Jinja environment over the theme's template folders (:mod:`briefgen.templating`), with its
+        ``strings``, keeping compiled templates in the folder ``compiled`` if given."""
         from .templating import environment  # Jinja is imported only by builds that render
 
-        return environment(self.template_dirs, self.site_dir, compiled)
+        return environment(self.template_dirs, self.site_dir, strings, compiled)
+
+    def strings(self, language: str, diagnostics: Diagnostics) -> Strings:
+        """The theme's strings in ``language`` (:mod:`briefgen.i18n`), problems with their files reported."""
+        from .i18n import load
+
+        return load(self.i18n_dirs, self.site_dir or Path(), language, diagnostics)
 
     def files(self) -> list[Path]:
-        """Every template and static file, for change detection (serve, caches)."""
+        """Every template, static and strings file, for change detection (serve, caches)."""
         out = []
-        for folder in (*self.template_dirs, *self.static_dirs):
+        for folder in (*self.template_dirs, *self.static_dirs, *self.i18n_dirs):
             if folder.is_dir():
                 out += sorted(p for p in folder.rglob("*") if p.is_file())
         return out
@@ -121,7 +130,7 @@ def fallback_theme(site_dir: Path) -> Theme:
     """The built-in default theme alone: what a build uses while it reports that the site's theme cannot
     be loaded (:func:`theme_problem`), with every other problem, before it stops without rendering."""
     folder = builtin_themes_dir() / "default"
-    return Theme("default", (folder / "templates",), (folder / "static",), site_dir)
+    return Theme("default", (folder / "templates",), (folder / "static",), site_dir, (folder / "i18n",))
 
 
 def theme_problem(site_dir: Path, name: str) -> tuple[str, str] | None:
@@ -179,5 +188,6 @@ def load_theme(site_dir: Path, name: str) -> Theme:
         current = _read_meta(folder).get("extends")
     templates = [site_dir / "templates", *(p / "templates" for p in chain)]
     statics = [*(p / "static" for p in reversed(chain)), site_dir / "static"]
+    strings = [site_dir / "i18n", *(p / "i18n" for p in chain)]
     return Theme(name, tuple(p for p in templates if p.is_dir()), tuple(p for p in statics if p.is_dir()),
-                 site_dir)
+                 site_dir, tuple(p for p in strings if p.is_dir()))

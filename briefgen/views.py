@@ -8,13 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .i18n import Strings, default_strings
 from .model import Brief, Claim, Date, Entity, EntityKey, sort_key
 from .resolve import Site, brief_path, entity_path
 from .schema import fold, tag_slug
 
 EPOCH = dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc)
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
 
 
 def iso(value: Date) -> str:
@@ -24,24 +23,15 @@ def iso(value: Date) -> str:
     return value.isoformat()
 
 
-def display_date(value: Date) -> str:
-    """``1 December 2025`` (locale-independent, so output is deterministic)."""
-    text = f"{value.day} {MONTHS[value.month - 1]} {value.year}"
-    if isinstance(value, dt.datetime):
-        offset = value.strftime("%z")
-        zone = "UTC" if offset in ("", "+0000") else f"UTC{offset[:3]}:{offset[3:5]}"
-        text += f", {value:%H:%M} {zone}"
-    return text
-
-
 @dataclass(slots=True)
 class DateView:
     iso: str
     display: str
 
     @classmethod
-    def of(cls, value: Date | None) -> DateView | None:
-        return cls(iso(value), display_date(value)) if value is not None else None
+    def of(cls, value: Date | None, strings: Strings) -> DateView | None:
+        """The date as HTML's ``datetime`` takes it, and as ``strings`` show it (``1 December 2025``)."""
+        return cls(iso(value), strings.date(value)) if value is not None else None
 
 
 @dataclass(slots=True)
@@ -185,12 +175,17 @@ class Views:
     """Builds and memoises views for one site (each brief's summary is built once)."""
 
     site: Site
+    strings: Strings = field(init=False)  # the site's (the built-in English without them)
     _summaries: dict[str, BriefSummary] = field(default_factory=dict)
     _links: dict[EntityKey, EntityLink] = field(default_factory=dict)
     _claims: dict[int, ClaimView] = field(default_factory=dict)
     # Value objects that many summaries show alike, made once each (views are never changed once made).
     _tags: dict[str, tuple[str, str]] = field(default_factory=dict)  # tag -> (label, url)
     _counts: dict[tuple[str, int], StatusCount] = field(default_factory=dict)  # (status, count) -> its view
+
+    def __post_init__(self) -> None:
+        config = getattr(self.site, "config", None)  # (views made without a site: to digest values alone)
+        self.strings = (config.strings if config is not None else None) or default_strings()
 
     def _shared(self, view):
         """Called once for each view made here to be shown on many pages (links, brief summaries,
@@ -215,8 +210,9 @@ class Views:
                 counts[c.status] = counts.get(c.status, 0) + 1
             statuses = self.site.config.claim_statuses
             view = BriefSummary(
-                slug=brief.slug, url=brief_path(brief.slug), title=brief.title, date=DateView.of(brief.date),
-                updated=DateView.of(brief.updated), summary=brief.summary,
+                slug=brief.slug, url=brief_path(brief.slug), title=brief.title,
+                date=DateView.of(brief.date, self.strings),
+                updated=DateView.of(brief.updated, self.strings), summary=brief.summary,
                 tags=[self._tag(t) for t in brief.tags],
                 status_counts=[self._count(k, s.label, counts[k]) for k, s in statuses.items() if k in counts],
                 claim_count=len(brief.claims), draft=brief.draft)
@@ -239,7 +235,8 @@ class Views:
         if index is None:
             return None
         s = brief.sources[index]
-        return SourceView(s.outlet, s.url, s.title, DateView.of(s.date), self.link(s.entity) if s.entity else None)
+        return SourceView(s.outlet, s.url, s.title, DateView.of(s.date, self.strings),
+                          self.link(s.entity) if s.entity else None)
 
     def claim(self, claim: Claim) -> ClaimView:
         view = self._claims.get(id(claim))
@@ -287,8 +284,8 @@ class Views:
         return EntityView(
             link=self.link(key), summary=entity.summary, aliases=entity.aliases, facts=facts,
             links=[(label(name), url) for name, url in entity.links],
-            wikidata=entity.wikidata, html=entity.html, date=DateView.of(entity.date),
-            end_date=DateView.of(entity.end_date), briefs=[self.summary(b) for b in briefs],
+            wikidata=entity.wikidata, html=entity.html, date=DateView.of(entity.date, self.strings),
+            end_date=DateView.of(entity.end_date, self.strings), briefs=[self.summary(b) for b in briefs],
             claims_by=[self.claim(c) for c in self.site.claims_by.get(key, [])],
             claims_about=[self.claim(c) for c in self.site.claims_about.get(key, [])],
             co_mentions=[(self.link(k), n) for k, n in self.site.co_mentions.get(key, [])],
@@ -299,7 +296,8 @@ class Views:
         items = []
         for e in self.site.kind_entities(kind):
             items.append(EntityListItem(self.link(e.key), e.summary, len(self.site.mentioned_in.get(e.key, [])),
-                                        DateView.of(e.date), DateView.of(e.end_date), self.place(e)))
+                                        DateView.of(e.date, self.strings), DateView.of(e.end_date, self.strings),
+                                        self.place(e)))
         items.sort(key=lambda i: (fold(i.link.name), i.link.id))
         if kind == "events":
             dated = {e.id: sort_key(e.date) for e in self.site.kind_entities(kind) if e.date is not None}

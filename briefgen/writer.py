@@ -24,7 +24,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import feeds, fragments, marks, parallel, render, search
 from . import views as view_types
@@ -34,6 +34,9 @@ from .output import MARKER, MARKER_TEXT, safe_relpath
 from .resolve import Site, brief_path
 from .theme import Theme
 from .views import BriefView, EntityView, Views
+
+if TYPE_CHECKING:
+    from .i18n import Strings
 
 CHUNK = 48  # pages per claim: small enough to balance two processes, large enough to be cheap
 
@@ -298,7 +301,7 @@ def _work(plan: Plan, claims: parallel.Claims, in_parent: bool, chunks: int, ext
     builds the index gives its memo to ``plan.save_terms`` and writes the terms' sizes to ``spill``, a
     file made before it forked. This process does ``plan.chores`` before its first page."""
     site = plan.site
-    env = plan.env or plan.theme.environment()
+    env = plan.env or plan.theme.environment(plan.site.config.strings)
     fragments.reset(env)
     site_view = render.site_context(site)
     views = plan.views or TrackedViews(site)
@@ -384,15 +387,15 @@ def _let_go(env: Any) -> None:
 _ENVIRONMENTS: dict[tuple, Any] = {}
 
 
-def environment(theme: Theme, key: bytes, compiled: Path | None = None) -> Any:
-    """The theme's Jinja environment, kept while the theme (folders, site) and ``key`` (code,
-    configuration, theme files) are the same, so a long-lived process compiles each template once;
+def environment(theme: Theme, strings: Strings | None, key: bytes, compiled: Path | None = None) -> Any:
+    """The theme's Jinja environment with ``strings``, kept while the theme (folders, site) and ``key`` (code,
+    configuration, theme files, strings) are the same, so a long-lived process compiles each template once;
     warmed before workers fork. ``compiled``: the folder of compiled templates that builds share
     (:func:`briefgen.theme.compiled_templates_folder`), or None to compile every template."""
     env = _ENVIRONMENTS.get((key, theme, compiled))
     if env is None:
         _ENVIRONMENTS.clear()
-        env = _ENVIRONMENTS[(key, theme, compiled)] = theme.environment(compiled)
+        env = _ENVIRONMENTS[(key, theme, compiled)] = theme.environment(strings, compiled)
         for name in sorted(env.list_templates()):
             if not name.startswith(".") and name.endswith((".html", ".xml", ".txt")):
                 with contextlib.suppress(Exception):  # a broken template is reported when a page uses it
@@ -444,7 +447,7 @@ def render_bodies(plan: Plan, owners: list) -> Pages:
     nowhere else, so every other output of the last build stays as it is (and the sitemap too:
     ``html_urls`` is None). The caller checks that the last build's output is all there."""
     site = plan.site
-    env = plan.env or plan.theme.environment()
+    env = plan.env or plan.theme.environment(plan.site.config.strings)
     fragments.reset(env)
     views = plan.views or TrackedViews(site)
     index = Written()
@@ -474,7 +477,7 @@ def render_bodies(plan: Plan, owners: list) -> Pages:
 def write_extras(plan: Plan, html_urls: list[str], outputs: dict[str, Output], written: list[str]) -> None:
     """sitemap.xml, robots.txt and .nojekyll, rendered (like pages) only when what they show changed."""
     site, config = plan.site, plan.site.config
-    env = plan.env or plan.theme.environment()
+    env = plan.env or plan.theme.environment(plan.site.config.strings)
     views = plan.views or TrackedViews(site)
     site_view = render.site_context(site)
     size = feeds.SITEMAP_URLS

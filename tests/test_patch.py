@@ -199,7 +199,7 @@ def test_where_a_page_shows_its_body_is_found_whatever_else_the_page_holds(site,
     shown = {"before": f"{extra}{body}", "after": f"{body}<p>{extra}</p>", "twice": f"{body}{extra}{body}"}[where]
     make_site(site, {"templates/brief.html": default.replace(body, shown)})
     loaded = load_site(site, Diagnostics())
-    env = writer.environment(load_theme(site, loaded.config.theme), b"marks test")
+    env = writer.environment(load_theme(site, loaded.config.theme), None, b"marks test")
     views = writer.TrackedViews(loaded)
     pages = [render.brief_page(loaded, views, brief) for brief in loaded.briefs]
     site_view = render.site_context(loaded)

@@ -383,7 +383,7 @@ def test_source_filter(tmp_path):
     out = tmp_path / "preview" / "site"
     f = SourceFilter(site, themes, [out, site / "site"])
     accepted = ["content/briefs/a.md", "content/people/x.yaml", "briefgen.yaml", "templates/base.html",
-                "static/css/site.css", "themes/mine/templates/page.html", "content"]
+                "static/css/site.css", "themes/mine/templates/page.html", "content", "i18n/fr.yaml"]
     rejected = ["site/index.html", "README.md", ".git/index", "content/briefs/.a.md.swp",
                 "content/briefs/a.md~", "content/briefs/.#a.md", "content/briefs/4913",
                 "content/__pycache__/x.pyc", "notes/todo.md", "content/briefs/#a.md#"]

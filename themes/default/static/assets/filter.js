@@ -6,6 +6,9 @@
  * choice is kept in the address as #<status>, which is also that section's id. */
 (function () {
   "use strict";
+  // The site's words (briefgen/i18n.py), given as data- attributes of this script's tag; else English
+  var script = document.currentScript;
+  function word(name, english) { return (script && script.getAttribute("data-" + name)) || english; }
   var list = document.querySelector(".status-legend, .status-filter");
   var sections = Array.prototype.slice.call(document.querySelectorAll("section.claim-group[id]"));
   if (!list || !sections.length) { return; }
@@ -36,10 +39,10 @@
   if (!buttons.length) { return; }
   var all = document.createElement("li");
   var label = document.createElement("span");
-  label.textContent = "All";
+  label.textContent = word("all", "All");
   all.appendChild(button("", label, "status-filter-all"));
   list.insertBefore(all, list.firstChild);
-  list.setAttribute("aria-label", "Show claims by status");
+  list.setAttribute("aria-label", word("label", "Show claims by status"));
 
   function apply(key, user) {
     if (key && !byKey[key]) { key = ""; }
@@ -48,7 +51,8 @@
     if (user) {
       history.replaceState(null, "", key ? "#" + key : location.pathname + location.search);
       var h = key ? byKey[key].querySelector("h2") : null;
-      status.textContent = key ? "Showing only " + (h ? h.textContent.replace(/\s+/g, " ").trim() : key) : "Showing every status";
+      status.textContent = key ? word("showing", "Showing only {status}").replace("{status}", h ? h.textContent.replace(/\s+/g, " ").trim() : key)
+        : word("showing-all", "Showing every status");
     }
   }
   apply(decodeURIComponent(location.hash.slice(1)), false);

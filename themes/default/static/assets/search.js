@@ -8,6 +8,9 @@
  *   in a search box, or opens the search page. Layout: briefgen/search.py, docs/search.md.
  *
  * Every text from the index goes into the page through textContent, never innerHTML.
+ * Its words are the site's (briefgen/i18n.py): meta.json's "words", and, for what it shows before
+ * meta.json is loaded, data- attributes of the search link and the search page's form; English
+ * below when a theme gives neither.
  * Hooks for tests: <html data-search="idle|loading|ready|error">, and the event
  * "briefgen:results" (detail: {query, total, ms}) on document after each rendering. */
 (function () {
@@ -18,6 +21,32 @@
   var BASE = ROOT + "search/";
   var PANEL_PER_GROUP = 4;
   var PAGE_PER_GROUP = 20;
+  var ENGLISH = {
+    search_nothing: "Nothing found.", search_nothing_for: "Nothing found for \u201c{query}\u201d",
+    search_count: { one: "{count} result", other: "{count} results" }, search_count_for: "{results} for \u201c{query}\u201d",
+    search_all: "All {results}", search_page: "Search page", search_show_all: "Show all {count} {group}",
+    search_in_brief: "In the brief \u201c{title}\u201d"
+  };
+  var plurals = null;
+  // {name} filled in from values ({{ and }} are braces), as Python's str.format does it in briefgen/i18n.py
+  function fill(text, values) {
+    return text.replace(/\{\{|\}\}|\{(\w+)\}/g, function (m, name) {
+      return m === "{{" ? "{" : m === "}}" ? "}" : name in values ? String(values[name]) : m;
+    });
+  }
+  // The site's word for key (meta.json's words; English without them), for count if it has plural forms
+  function say(key, values) {
+    var text = (meta && meta.words && meta.words[key]) || ENGLISH[key];
+    if (typeof text === "object") {
+      if (!plurals) {
+        try { plurals = new Intl.PluralRules(document.documentElement.lang || "en"); } catch (e) { plurals = new Intl.PluralRules("en"); }
+      }
+      text = text[plurals.select(values.count)] || text.other;
+    }
+    return fill(text, values || {});
+  }
+  // What a data- attribute of the search link or form gives (before meta.json is loaded), else English
+  function attr(node, name, english) { return (node && node.getAttribute("data-" + name)) || english; }
   var WORD = /[\p{L}\p{N}]+/gu;
   // Marks, but the kana's voicing (が is not か), which goes back on its kana: briefgen/letters.py, search_fold.
   var MARKS = /(?![\u3099\u309a])\p{M}/gu;
@@ -280,7 +309,7 @@
       li.appendChild(badge);
       li.appendChild(document.createTextNode(" "));
       li.appendChild(link);
-      li.appendChild(el("span", "search-meta", "In the brief \u201c" + doc[4] + "\u201d"));
+      li.appendChild(el("span", "search-meta", say("search_in_brief", { title: doc[4] })));
       return li;
     }
     link.appendChild(highlight(doc[1], words));
@@ -294,9 +323,10 @@
     }
     return li;
   }
-  function countText(n) { return n === 1 ? "1 result" : n + " results"; }
+  function countText(n) { return say("search_count", { count: n }); }
   function announce(node, query, total) {
-    node.textContent = total ? countText(total) + " for “" + query + "”" : "Nothing found for “" + query + "”";
+    node.textContent = total ? say("search_count_for", { results: countText(total), query: query })
+      : say("search_nothing_for", { query: query });
   }
   function emit(query, total, started) {
     document.dispatchEvent(new CustomEvent("briefgen:results",
@@ -310,6 +340,7 @@
     var results = document.getElementById("search-results");
     var shown = {};
     var current = 0;
+    var failed = attr(form, "failed", "The search index could not be loaded. Try again later.");
     form.hidden = false;
     function run(query, started, reveal) {
       // reveal: {key, from} after "Show all": focus moves to the first claim (or hit) it showed
@@ -317,7 +348,7 @@
       var q = query.trim();
       if (tooShort(q)) {
         results.textContent = "";
-        status.textContent = q ? "Type at least two letters." : "";
+        status.textContent = q ? attr(form, "too-short", "Type at least two letters.") : "";
         return;
       }
       search(q).then(function (found) {
@@ -341,7 +372,7 @@
             g.hits.slice(0, limit).forEach(function (hit) { list.appendChild(hitItem(docs[hit.id], found.words, false)); });
             if (g.hits.length > limit) {
               var more = section.appendChild(el("button", "search-more",
-                "Show all " + g.hits.length + " " + g.label.toLowerCase()));
+                say("search_show_all", { count: g.hits.length, group: g.label.toLowerCase() })));
               more.type = "button";
               more.addEventListener("click", function () {
                 shown[g.key] = g.hits.length;
@@ -358,7 +389,7 @@
           emit(q, found.hits.length, started);
         });
       }).catch(function () {
-        if (ticket === current) { status.textContent = "The search index could not be loaded. Try again later."; }
+        if (ticket === current) { status.textContent = failed; }
       });
     }
     var params = new URLSearchParams(location.search);
@@ -373,7 +404,7 @@
     });
     form.addEventListener("submit", function (event) { event.preventDefault(); run(input.value, performance.now()); });
     loadMeta().catch(function () {
-      status.textContent = "The search index could not be loaded. Try again later.";
+      status.textContent = failed;
     });
     if (input.value) { run(input.value, performance.now()); }
   }
@@ -384,13 +415,13 @@
     form.setAttribute("role", "search");
     form.action = link.href;
     form.method = "get";
-    var label = form.appendChild(el("label", "visually-hidden", "Search briefs, entities and claims"));
+    var label = form.appendChild(el("label", "visually-hidden", attr(link, "label", "Search briefs, entities and claims")));
     label.htmlFor = "site-search-q";
     var input = form.appendChild(el("input"));
     input.type = "search";
     input.name = "q";
     input.id = "site-search-q";
-    input.placeholder = "Search…";
+    input.placeholder = attr(link, "placeholder", "Search\u2026");
     input.autocomplete = "off";
     input.setAttribute("spellcheck", "false");
     // A combobox whose popup is a non-modal dialog of links (WAI-ARIA APG): screen readers are told
@@ -403,7 +434,7 @@
     var panel = form.appendChild(el("div", "search-panel"));
     panel.id = "site-search-panel";
     panel.setAttribute("role", "dialog");
-    panel.setAttribute("aria-label", "Search results");
+    panel.setAttribute("aria-label", attr(link, "results", "Search results"));
     panel.hidden = true;
     var status = form.appendChild(el("p", "visually-hidden"));
     status.setAttribute("role", "status");
@@ -442,9 +473,9 @@
               list.appendChild(hitItem(docs[hit.id], found.words, true));
             });
           });
-          if (!found.hits.length) { panel.appendChild(el("p", "search-none", "Nothing found.")); }
+          if (!found.hits.length) { panel.appendChild(el("p", "search-none", say("search_nothing"))); }
           var all = panel.appendChild(el("a", "search-all",
-            found.hits.length ? "All " + countText(found.hits.length) + " " : "Search page "));
+            (found.hits.length ? say("search_all", { results: countText(found.hits.length) }) : say("search_page")) + " "));
           all.appendChild(el("span", "arrow", "\u2192")).setAttribute("aria-hidden", "true");
           all.href = link.href + "?q=" + encodeURIComponent(q);
           open();
@@ -454,7 +485,7 @@
       }).catch(function () {
         if (ticket !== current) { return; }
         panel.textContent = "";
-        panel.appendChild(el("p", "search-none", "The search index could not be loaded."));
+        panel.appendChild(el("p", "search-none", attr(link, "failed", "The search index could not be loaded.")));
         open();
       });
     }

@@ -1,0 +1,315 @@
+"""The words a site shows around its content, in the site's language: labels, headings, dates, page titles.
+
+They come from ``i18n/<language>.yaml`` files: the site's own ``i18n/`` folder first, then each theme's
+(the site's theme, then the themes it extends, the built-in default last). For ``language: pt-BR`` a
+string is looked for in every ``pt-BR.yaml``, then in every ``pt.yaml``, then in every ``en.yaml``, so a
+site may translate a few strings and a theme may ship a language in part. ``en.yaml`` names every string
+there is (a string no ``en.yaml`` has is a warning where it is written) and its shape: text, text by
+plural form (``one:``, ``other:``…, chosen by the language's plural rules) or a list of twelve months.
+Placeholders such as ``{count}`` are those its English text uses; a translation may leave any out.
+
+Templates use them through the ``t`` filter (:mod:`briefgen.templating`); Python through
+:meth:`Strings.text` and :meth:`Strings.date`. Documented in docs/themes.md ("Languages")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import string
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import schema
+from .cache import text_digest
+from .diagnostics import Diagnostics, did_you_mean
+from .frontmatter import parse_yaml_file
+from .schema import Reader
+
+FOLDER = "i18n"
+FALLBACK = "en"
+FORMS = ("zero", "one", "two", "few", "many", "other")
+MAX_FILE_SIZE = 1_000_000
+
+Value = str | dict[str, str] | tuple[str, ...]
+
+
+# CLDR's cardinal plural rules, for whole numbers, of the languages that need more than "one" and "other"
+# or that use "one" for more than 1 (https://www.unicode.org/cldr/charts/latest/supplemental/
+# language_plural_rules.html); every other language: "one" for 1, else "other". A browser's
+# Intl.PluralRules gives the same forms (search.js uses it).
+def _one_other(n: int) -> str:
+    return "one" if n == 1 else "other"
+
+
+def _zero_one_other(n: int) -> str:  # French, Portuguese (Brazil): 0 and 1 are singular
+    return "one" if n in (0, 1) else "other"
+
+
+def _other(n: int) -> str:  # languages without plural forms
+    return "other"
+
+
+def _east_slavic(n: int) -> str:
+    if n % 10 == 1 and n % 100 != 11:
+        return "one"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return "few"
+    return "many"
+
+
+def _polish(n: int) -> str:
+    if n == 1:
+        return "one"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return "few"
+    return "many"
+
+
+def _czech(n: int) -> str:
+    return "one" if n == 1 else "few" if 2 <= n <= 4 else "other"
+
+
+def _arabic(n: int) -> str:
+    if n in (0, 1, 2):
+        return ("zero", "one", "two")[n]
+    return "few" if 3 <= n % 100 <= 10 else "many" if 11 <= n % 100 <= 99 else "other"
+
+
+def _hebrew(n: int) -> str:
+    return "one" if n == 1 else "two" if n == 2 else "other"
+
+
+PLURAL_RULES: dict[str, Callable[[int], str]] = {
+    "fr": _zero_one_other, "pt": _zero_one_other, "pt-pt": _one_other,
+    "ru": _east_slavic, "uk": _east_slavic, "be": _east_slavic, "pl": _polish, "cs": _czech, "sk": _czech,
+    "ar": _arabic, "he": _hebrew,
+    **dict.fromkeys(("ja", "zh", "ko", "th", "vi", "id", "ms", "lo", "km", "my"), _other),
+}
+
+
+def plural_rule(language: str) -> Callable[[int], str]:
+    tag = language.lower()
+    return PLURAL_RULES.get(tag) or PLURAL_RULES.get(tag.split("-")[0]) or _one_other
+
+
+@dataclass(frozen=True, eq=False)
+class Strings:
+    """Every string a theme names, in one language (those it lacks in English). ``digest`` changes
+    with any of them, so pages and compiled templates that show them are made again."""
+
+    language: str
+    values: dict[str, Value]
+    digest: bytes = b""
+    plural: Callable[[int], str] = field(default=_one_other, repr=False)
+
+    def __repr__(self) -> str:  # digested with the configuration: deterministic, and short
+        return f"Strings({self.language!r}, {self.digest.hex()})"
+
+    def form(self, key: str, count: int | None) -> str:
+        """The text of ``key`` (for ``count``, when it has plural forms); KeyError for an unknown key."""
+        value = self.values[key]
+        if isinstance(value, dict):
+            if count is None:
+                raise ValueError(f"the string {key!r} has plural forms: give it count=…")
+            return value.get(self.plural(count)) or value["other"]
+        if isinstance(value, tuple):
+            raise ValueError(f"the string {key!r} is a list")
+        return value
+
+    def text(self, key: str, **fields: object) -> str:
+        """``key``'s text with its ``{placeholders}`` filled in (``count`` also picks the plural form)."""
+        value = self.form(key, fields.get("count"))  # type: ignore[arg-type]
+        return value.format_map(fields)
+
+    def date(self, value: dt.date) -> str:
+        """``1 December 2025``, or ``1 December 2025, 17:00 UTC-05:00`` for a time (``date_format`` and
+        ``datetime_format``; locale-independent, so output is deterministic)."""
+        months = self.values["months"]
+        text = self.values["date_format"].format(day=value.day, month=months[value.month - 1],  # type: ignore[union-attr]
+                                                 year=value.year)
+        if isinstance(value, dt.datetime):
+            offset = value.strftime("%z")
+            zone = "UTC" if offset in ("", "+0000") else f"UTC{offset[:3]}:{offset[3:5]}"
+            text = self.values["datetime_format"].format(date=text, time=f"{value:%H:%M}",  # type: ignore[union-attr]
+                                                         zone=zone)
+        return text
+
+
+@dataclass
+class _Shape:
+    """What ``en.yaml`` (the first one, from the base theme up, to name a key) says a string is."""
+
+    kind: str  # "text", "plural" or "months"
+    fields: frozenset[str]
+
+
+def _fields(text: str) -> set[str] | str:
+    """The placeholders of ``text``, or what is wrong with them."""
+    names = set()
+    try:
+        for _, name, spec, conversion in string.Formatter().parse(text):
+            if name is None:
+                continue
+            if not name.isidentifier() or spec or conversion:
+                return f"'{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}' is not a " \
+                       "placeholder: write {name}, and {{ or }} for a brace"
+            names.add(name)
+    except ValueError as exc:
+        return f"its braces do not match ({exc}): write {{name}} for a placeholder, {{{{ or }}}} for a brace"
+    return names
+
+
+def _read_value(node: yaml.Node, r: Reader, key: str) -> Value | None:
+    name = key
+    if isinstance(node, yaml.MappingNode):
+        entries = schema.mapping(node, r, name)
+        if entries is None:
+            return None
+        forms = {}
+        for form, (key_node, value_node) in entries.items():
+            if form not in FORMS:
+                r.error(key_node, f"'{form}' is not a plural form", f"use {', '.join(FORMS)} ('other' is required)")
+                continue
+            text = schema.text(value_node, r, f"{key}.{form}", allow_empty=True)
+            if text is not None:
+                forms[form] = text
+        if "other" not in forms:
+            if "other" not in entries:
+                r.error(node, f"'{key}' has no 'other' form", "add other: …, the text for any number the other forms "
+                                                            "do not cover")
+            return None
+        return forms
+    if isinstance(node, yaml.SequenceNode):
+        items = [schema.text(item, r, f"{key} item") for item in node.value]
+        if any(item is None for item in items):
+            return None
+        return tuple(items)  # type: ignore[arg-type]
+    return schema.text(node, r, name, allow_empty=True)
+
+
+def _shape_of(value: Value) -> _Shape:
+    kind = "plural" if isinstance(value, dict) else "months" if isinstance(value, tuple) else "text"
+    texts = value.values() if isinstance(value, dict) else () if isinstance(value, tuple) else (value,)
+    found: set[str] = set()
+    for text in texts:
+        names = _fields(text)
+        if isinstance(names, set):
+            found |= names
+    return _Shape(kind, frozenset(found))
+
+
+def _checked(value: Value, shape: _Shape, node: yaml.Node, r: Reader, key: str) -> bool:
+    """Whether ``value`` is what ``en.yaml`` says ``key`` is (text, plural forms or months, and placeholders
+    it knows), reporting why not."""
+    kind = "plural" if isinstance(value, dict) else "months" if isinstance(value, tuple) else "text"
+    if kind == "months":
+        if shape.kind != "months":
+            r.error(node, f"'{key}' must be {'text' if shape.kind == 'text' else 'plural forms'}, not a list",
+                    "write it as in the theme's en.yaml")
+            return False
+        if len(value) != 12:
+            r.error(node, f"'{key}' must list the twelve months, not {len(value)}", "January first")
+            return False
+        return True
+    if shape.kind == "months":
+        r.error(node, f"'{key}' must be a list of the twelve months", "write [January, February, …]")
+        return False
+    if kind == "plural" and shape.kind == "text":
+        r.error(node, f"'{key}' has no plural forms in the theme's en.yaml", "write it as one line of text")
+        return False
+    for text in value.values() if isinstance(value, dict) else (value,):  # type: ignore[union-attr]
+        names = _fields(text)  # type: ignore[arg-type]
+        if isinstance(names, str):
+            r.error(node, f"'{key}': {names}")
+            return False
+        unknown = sorted(names - shape.fields)
+        if unknown:
+            known = ", ".join(f"{{{n}}}" for n in sorted(shape.fields)) or "none"
+            r.error(node, f"'{key}' has the placeholder {{{unknown[0]}}}, which it is not given",
+                    f"its placeholders: {known}")
+            return False
+    return True
+
+
+def _shown(path: Path, site_dir: Path) -> str:
+    try:
+        return path.resolve().relative_to(site_dir.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _read_file(path: Path, site_dir: Path, diagnostics: Diagnostics) -> list[tuple[str, Value, yaml.Node, Reader]]:
+    """Every string of one file: (key, value, its node, the file's reader)."""
+    from .sources import read_text  # sources imports config, which this module's users import
+
+    rel = _shown(path, site_dir)
+    text = read_text(path, rel, diagnostics, MAX_FILE_SIZE)
+    if text is None:
+        return []
+    doc = parse_yaml_file(text, rel, diagnostics)
+    if doc is None or doc.node is None:
+        return []
+    r = Reader(rel, diagnostics, line_offset=doc.line_offset)
+    entries = schema.mapping(doc.node, r, rel)
+    out = []
+    for key, (key_node, value_node) in (entries or {}).items():
+        value = _read_value(value_node, r, key)
+        if value is not None:
+            out.append((key, value, key_node, r))
+    return out
+
+
+def language_files(folder: Path) -> dict[str, Path]:
+    """The language files of one ``i18n/`` folder, by lower-case tag."""
+    if not folder.is_dir():
+        return {}
+    return {p.stem.lower(): p for p in sorted(folder.iterdir())
+            if p.suffix in (".yaml", ".yml") and p.is_file() and not p.name.startswith(".")}
+
+
+def tags(language: str) -> list[str]:
+    """The files to look in, in order, for ``language``: ``pt-br``, ``pt``, ``en``."""
+    parts = language.lower().split("-")
+    out = ["-".join(parts[:n]) for n in range(len(parts), 0, -1)]
+    return [*out, FALLBACK] if FALLBACK not in out else out
+
+
+def load(folders: Sequence[Path], site_dir: Path, language: str, diagnostics: Diagnostics) -> Strings:
+    """The strings for ``language`` from the ``i18n/`` ``folders`` (first wins), every problem with the files
+    read reported."""
+    files = [language_files(folder) for folder in folders]
+    shapes: dict[str, _Shape] = {}
+    read: dict[Path, list] = {}
+    for found in reversed(files):  # English first, from the base theme up: it names the strings and their shape
+        if FALLBACK in found:
+            entries = read[found[FALLBACK]] = _read_file(found[FALLBACK], site_dir, diagnostics)
+            for key, value, _, _ in entries:
+                shapes.setdefault(key, _shape_of(value))
+    values: dict[str, Value] = {}
+    for tag in reversed(tags(language)):  # English, then pt, then pt-BR: later ones replace earlier ones
+        for found in reversed(files):
+            path = found.get(tag)
+            if path is None:
+                continue
+            entries = read[path] if path in read else _read_file(path, site_dir, diagnostics)
+            for key, value, node, r in entries:
+                shape = shapes.get(key)
+                if shape is None:
+                    r.warning(node, f"no theme has the string '{key}' (it is not in any en.yaml)",
+                              did_you_mean(key, shapes) or "remove it, or add it to en.yaml with its English text")
+                elif _checked(value, shape, node, r, key):
+                    values[key] = value
+    values = {key: values[key] for key in sorted(values)}
+    return Strings(language, values, text_digest(language, values), plural_rule(language))
+
+
+@functools.cache
+def default_strings() -> Strings:
+    """The built-in default theme's English strings: what a site's configuration gives views and templates
+    until :func:`briefgen.config.localized` gives them the site's own (``check``, tests)."""
+    from .theme import builtin_themes_dir  # theme imports this module's users
+
+    return load([builtin_themes_dir() / "default" / FOLDER], Path(), FALLBACK, Diagnostics())

@@ -1,0 +1,68 @@
+"""A site in another language, in Chromium: the example built with ``language: fr``, whose search box, results
+and claims filter speak French (the words come from the pages and meta.json, briefgen/i18n.py)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ..conftest import REPO, static_host
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def french_url(tmp_path_factory) -> Iterator[str]:
+    from briefgen.build import BuildOptions, build
+
+    site = tmp_path_factory.mktemp("french")
+    for folder in ("content", "static"):
+        shutil.copytree(REPO / folder, site / folder)
+    config = (REPO / "briefgen.yaml").read_text(encoding="utf-8")
+    (site / "briefgen.yaml").write_text(config.replace("\nlanguage: en\n", "\nlanguage: fr\n"), encoding="utf-8")
+    out = site / "out"
+    build(BuildOptions(Path(site), out_dir=out, strict=True, progress=False))
+    with static_host(out, "/") as url:
+        yield url
+
+
+def test_the_header_box_and_its_results_speak_the_site_s_language(page, french_url):
+    page.goto(french_url)
+    box = page.locator("#site-search-q")
+    assert box.get_attribute("placeholder") == "Rechercher…"
+    assert page.locator("#site-search-panel").get_attribute("aria-label") == "Résultats de recherche"
+    box.fill("maduro")
+    page.locator("#site-search-panel .search-hit").first.wait_for()
+    assert page.locator("#site-search-panel .search-group-people .search-group-label").text_content().startswith(
+        "Personnes ")  # (shown in capitals by the style sheet)
+    assert re.fullmatch(r"Voir tout \(\d+ résultats\) →", page.locator("#site-search-panel .search-all").inner_text())
+    box.fill("zzzzqx")
+    page.locator("#site-search-panel .search-none").wait_for()
+    assert page.locator("#site-search-panel .search-none").inner_text() == "Aucun résultat."
+
+
+def test_the_search_page_counts_in_the_site_s_language(page, french_url):
+    page.goto(french_url + "search/?q=maduro")
+    status = page.locator("#search-status")
+    page.wait_for_function("document.getElementById('search-status').textContent.includes('pour')")
+    assert re.fullmatch(r"\d+ résultats pour «\u00a0maduro\u00a0»", status.inner_text())  # (no-break spaces)
+    page.fill("#search-q", "x")
+    page.wait_for_function("document.getElementById('search-status').textContent.length > 0")
+    assert status.inner_text() == "Saisissez au moins deux lettres."
+    claim = page.locator("#search-results .search-claim .search-meta").first
+    page.fill("#search-q", "boat")
+    claim.wait_for()
+    assert claim.inner_text().startswith("Dans la brève «\u00a0")
+
+
+def test_the_claims_filter_speaks_the_site_s_language(page, french_url):
+    page.goto(french_url + "claims/")
+    everything = page.locator("button[data-status='']")
+    assert everything.text_content() == "Tous"
+    assert page.locator(".status-legend").get_attribute("aria-label") == "Afficher les affirmations par statut"
+    page.locator("button[data-status='disputed']").click()
+    assert page.locator("[role=status]").last.text_content().startswith("Affichage limité à\u00a0: Contestée")
