@@ -278,9 +278,23 @@ def entity_feed(site: Site, views: Views, entity: Entity) -> Page:
     config = site.config
     path = f"{entity.kind}/{entity.id}/feed.xml"
     briefs = [views.summary(b) for b in site.mentioned_in.get(entity.key, [])]
+    context = {"briefs": briefs, "self_path": path, "alternate": f"{entity.kind}/{entity.id}/"}
+    if not briefs:  # updated with the site's feed (an empty feed has no date of its own: readers showed 1970)
+        context["updated"] = _site_updated(site, views)
     return Page(path, "feed.xml", f"{entity.name} — {config.title}",
-                views.strings.text("entity_feed_description", name=entity.name),
-                {"briefs": briefs, "self_path": path, "alternate": f"{entity.kind}/{entity.id}/"})
+                views.strings.text("entity_feed_description", name=entity.name), context)
+
+
+_SITE_UPDATED: dict[int, tuple[Site, str | None]] = {}
+
+
+def _site_updated(site: Site, views: Views) -> str | None:
+    """The site feed's date (:func:`latest` of every brief), worked out once per site."""
+    kept = _SITE_UPDATED.get(id(site))
+    if kept is None or kept[0] is not site:
+        _SITE_UPDATED.clear()
+        kept = _SITE_UPDATED[id(site)] = (site, latest([views.summary(b) for b in site.briefs]))
+    return kept[1]
 
 
 def body_pages(site: Site, views: Views, owners: list) -> list[Page]:
@@ -532,5 +546,6 @@ def render_generated(page: Page, site_view: dict[str, Any], config) -> bytes:
         return feeds.robots(config.base_url)
     c = page.context
     return feeds.atom(title=page.title, subtitle=page.description, self_path=c["self_path"],
-                      alternate=c["alternate"], updated=latest(c["briefs"]), entries=feed_entries(c["briefs"]),
+                      alternate=c["alternate"], updated=latest(c["briefs"]) or c.get("updated"),
+                      entries=feed_entries(c["briefs"]),
                       author=site_view["title"], language=site_view["language"], base_url=config.base_url)

@@ -91,7 +91,21 @@ def test_entity_without_briefs_has_an_empty_valid_feed(tmp_path):
     out = build(make_site(tmp_path / "s", BASIC), tmp_path / "out")
     root = check_atom(out / "places/washington/feed.xml")
     assert root.findall(A + "entry") == []
-    assert root.findtext(A + "updated") == "1970-01-01T00:00:00Z"
+    # dated with the site's feed, not 1970 (feed readers show the date)
+    site_feed = check_atom(out / "feed.xml")
+    assert root.findtext(A + "updated") == site_feed.findtext(A + "updated") == "2025-12-01T00:00:00Z"
+
+
+def test_an_empty_feed_s_date_follows_the_site_s(tmp_path):
+    site = make_site(tmp_path / "s", BASIC)
+    out = build(site, tmp_path / "out")
+    brief = site / "content/briefs/2025-12-01-meeting.md"
+    text = brief.read_text(encoding="utf-8")
+    brief.write_text(text.replace("date: 2025-12-01", "date: 2025-12-03"), encoding="utf-8")
+    build(site, out)
+    assert check_atom(out / "places/washington/feed.xml").findtext(A + "updated") == "2025-12-03T00:00:00Z"
+    cold = build(site, tmp_path / "cold", "--no-cache")
+    assert (out / "places/washington/feed.xml").read_bytes() == (cold / "places/washington/feed.xml").read_bytes()
 
 
 def test_feeds_without_base_url_use_relative_links_that_resolve(tmp_path):
