@@ -17,6 +17,11 @@ LETTERS = {"ı": "i", "ß": "ss", "đ": "d", "ð": "d", "ł": "l", "ø": "o", "�
            # Arabic-Indic and Persian digits: ٢٠٢٥ is 2025
            **{chr(0x660 + d): str(d) for d in range(10)}, **{chr(0x6F0 + d): str(d) for d in range(10)}}
 TABLE = str.maketrans(LETTERS)
+# Search also folds Arabic letters written one way or another in one word, as search engines do: alef maksura and
+# Persian yeh are yeh (على, علی → علي), Persian keheh is kaf, teh marbuta is heh (مدرسة → مدرسه). Not names and URL
+# names (TABLE): the URL names of tags and pages in Arabic would change. search.js: LETTERS.
+SEARCH_LETTERS = {**LETTERS, "ى": "ي", "ی": "ي", "ک": "ك", "ة": "ه"}
+SEARCH_TABLE = str.maketrans(SEARCH_LETTERS)
 
 # The kana voicing marks are kept (が is not か, パ is not ハ) and put back on their kana (search.js: KANA).
 _VOICING = "\u3099\u309a"
@@ -24,13 +29,13 @@ _VOICED_KANA = re.compile("[\u3040-\u30ff][\u3099\u309a]")
 
 
 def search_fold(text: str) -> str:
-    """Lower case without accents or other marks but the kana's voicing, with :data:`LETTERS` spelt out: what the
+    """Lower case without accents or other marks but the kana's voicing, with :data:`SEARCH_LETTERS` spelt out: what the
     search index holds and the browser asks for (``search.js``: ``fold``)."""
     text = unicodedata.normalize("NFKD", text).lower()
     text = "".join(c for c in text if c in _VOICING or not unicodedata.category(c).startswith("M"))
     if "\u3099" in text or "\u309a" in text:
         text = _VOICED_KANA.sub(lambda m: unicodedata.normalize("NFC", m[0]), text)
-    return text.translate(TABLE)
+    return text.translate(SEARCH_TABLE)
 
 
 # Scripts written without spaces between words: Thai and Lao, Myanmar, Khmer; 々 〆 〇 〻, kana, ideographs (half-width

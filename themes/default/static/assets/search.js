@@ -52,13 +52,14 @@
   var MARKS = /(?![\u3099\u309a])\p{M}/gu;
   var VOICING = /[\u3099\u309a]/;
   var VOICED_KANA = /[\u3040-\u30ff][\u3099\u309a]/g;
-  // Letters with no decomposition, as readers type them (Işık, Straße, Łódź, Đặng), and the final sigma:
-  // briefgen/letters.py's LETTERS, which the index is folded with.
+  // Letters with no decomposition, as readers type them (Işık, Straße, Łódź, Đặng), the final sigma, and Arabic
+  // letters written two ways (ى ی → ي, ک → ك, ة → ه): briefgen/letters.py's SEARCH_LETTERS, which the index is
+  // folded with.
   var LETTERS = { "ı": "i", "ß": "ss", "đ": "d", "ð": "d", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "þ": "th",
     "ħ": "h", "ŧ": "t", "ς": "σ", "׳": "", "״": "", "ـ": "", "٠": "0", "١": "1", "٢": "2", "٣": "3", "٤": "4",
     "٥": "5", "٦": "6", "٧": "7", "٨": "8", "٩": "9", "۰": "0", "۱": "1", "۲": "2", "۳": "3", "۴": "4", "۵": "5",
-    "۶": "6", "۷": "7", "۸": "8", "۹": "9" };
-  var ODD = /[ıßđðłøæœþħŧς׳״ـ٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹]/g;
+    "۶": "6", "۷": "7", "۸": "8", "۹": "9", "ى": "ي", "ی": "ي", "ک": "ك", "ة": "ه" };
+  var ODD = /[ıßđðłøæœþħŧς׳״ـىیکة٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹]/g;
   // Scripts written without spaces between words (briefgen/letters.py: UNSPACED): searched by pairs of characters
   var CJK_CHARS = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3005-\u3007\u303b\u3040-\u30ff\u31f0-\u31ff" +
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\u{20000}-\u{3ffff}";
