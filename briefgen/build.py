@@ -176,7 +176,6 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
            jobs: int, diagnostics: Diagnostics, progress: ProgressLine, start: float) -> BuildResult:
     parsed_key = _parsed_key(config)  # parsing does not depend on the site's language: check shares the cache
     pages_key = text_digest("pages", parsed_key, theme_digest(theme), options.drafts, strings.digest)
-    config = localized(config, strings)
     # A one-off build (--no-cache) reads nothing, and records nothing a later build could reuse: no page
     # fingerprints, output digests or body positions, no cache files (any manifest there is dropped).
     keep = options.cache
@@ -231,6 +230,9 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         if kept is None:
             before = len(diagnostics.items)
             site = resolve_site(config, *objects, diagnostics, unreadable, drafts)
+            # Pages name things in the site's language; what reading and resolving reported did not (diagnostics
+            # are English, and the same from check, which does not localize)
+            site.config = localized(config, strings)
             resolve_diagnostics = diagnostics.items[before:]
             progress.set("rendering Markdown")
             views = writer.TrackedViews(site)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from . import schema
-from .diagnostics import Diagnostics, one_line
+from .diagnostics import Diagnostics, UsageError, one_line
 from .frontmatter import parse_yaml_file
 from .schema import Field, Reader
 
@@ -317,6 +317,30 @@ def _theme_checked(site_dir: Path, values: dict, positions: dict, diagnostics: D
                           1, 1, *problem)
 
 
+def _language_checked(site_dir: Path, values: dict, positions: dict, diagnostics: Diagnostics) -> None:
+    """Warn at ``language:`` when neither the site nor its theme has strings in that language (or a more general
+    one: ``pt`` for ``pt-BR``): the words around the content would be English (briefgen.i18n)."""
+    from .i18n import FALLBACK, language_files, tags
+    from .theme import load_theme  # local import, as above
+
+    language = values["language"]
+    if language.lower().split("-")[0] == FALLBACK:
+        return  # English, or a kind of it
+    try:
+        theme = load_theme(site_dir, values.get("theme", "default"))
+    except UsageError:  # reported by _theme_checked
+        return
+    files = set().union(*(language_files(folder) for folder in theme.i18n_dirs))
+    if set(tags(language)) & (files - {FALLBACK}):
+        return
+    p = positions["language"]
+    shipped = ", ".join(sorted(files)) or FALLBACK
+    diagnostics.warning(CONFIG_FILE, p.line, p.col,
+                        f"neither the site nor its theme has words in {language!r}: menus, labels and dates will be "
+                        f"in English", f"the theme has {shipped}; write i18n/{language}.yaml for {language!r} "
+                        "(docs/themes.md, Languages), or set language: en")
+
+
 def _image_checked(site_dir: Path, values: dict, positions: dict, diagnostics: Diagnostics) -> None:
     """Warn when ``image`` names no static file of the site or its theme: link previews would show none."""
     from .diagnostics import BriefgenError
@@ -368,6 +392,8 @@ def load_config(site_dir: Path, diagnostics: Diagnostics) -> SiteConfig:
             values["output_dir"] = ""  # none: a build without --out stops before it touches any folder
     if values.get("image") and "://" not in values["image"]:
         _image_checked(site_dir, values, positions, diagnostics)
+    if "language" in values:
+        _language_checked(site_dir, values, positions, diagnostics)
     markdown = values.pop("markdown", {})
     if "html" in markdown:
         values["markdown_html"] = markdown["html"]

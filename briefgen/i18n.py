@@ -36,40 +36,81 @@ MAX_FILE_SIZE = 1_000_000
 Value = str | dict[str, str] | tuple[str, ...]
 
 
-# CLDR's cardinal plural rules, for whole numbers, of the languages that need more than "one" and "other"
-# or that use "one" for more than 1 (https://www.unicode.org/cldr/charts/latest/supplemental/
-# language_plural_rules.html); every other language: "one" for 1, else "other". A browser's
-# Intl.PluralRules gives the same forms (search.js uses it).
+# CLDR's cardinal plural rules (https://www.unicode.org/cldr/charts/latest/supplemental/language_plural_rules.html),
+# for whole numbers, of the languages below; any other language: "one" for 1, else "other". A browser's
+# Intl.PluralRules follows CLDR too (search.js uses it), so pages and search results agree for these languages.
 def _one_other(n: int) -> str:
     return "one" if n == 1 else "other"
 
 
-def _zero_one_other(n: int) -> str:  # French, Portuguese (Brazil): 0 and 1 are singular
+def _zero_one_other(n: int) -> str:  # 0 and 1 are singular: Hindi, Persian, Bengali…
     return "one" if n in (0, 1) else "other"
+
+
+def _romance(n: int) -> str:  # Spanish, Italian, Catalan, Portuguese (Portugal): a million is "many" (un million de)
+    return "one" if n == 1 else "many" if n and n % 1_000_000 == 0 else "other"
+
+
+def _french(n: int) -> str:  # French, Portuguese (Brazil): 0 and 1 are singular
+    return "one" if n in (0, 1) else "many" if n % 1_000_000 == 0 else "other"
 
 
 def _other(n: int) -> str:  # languages without plural forms
     return "other"
 
 
-def _east_slavic(n: int) -> str:
+def _east_slavic(n: int) -> str:  # Russian, Ukrainian, Belarusian
     if n % 10 == 1 and n % 100 != 11:
         return "one"
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return "few"
-    return "many"
+    return "few" if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else "many"
+
+
+def _south_slavic(n: int) -> str:  # Croatian, Serbian, Bosnian
+    if n % 10 == 1 and n % 100 != 11:
+        return "one"
+    return "few" if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else "other"
 
 
 def _polish(n: int) -> str:
     if n == 1:
         return "one"
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return "few"
-    return "many"
+    return "few" if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else "many"
 
 
-def _czech(n: int) -> str:
+def _czech(n: int) -> str:  # Czech, Slovak
     return "one" if n == 1 else "few" if 2 <= n <= 4 else "other"
+
+
+def _slovenian(n: int) -> str:
+    return {1: "one", 2: "two", 3: "few", 4: "few"}.get(n % 100, "other")
+
+
+def _lithuanian(n: int) -> str:
+    if 11 <= n % 100 <= 19:
+        return "other"
+    return "one" if n % 10 == 1 else "few" if n % 10 >= 2 else "other"
+
+
+def _latvian(n: int) -> str:
+    if n % 10 == 0 or 11 <= n % 100 <= 19:
+        return "zero"
+    return "one" if n % 10 == 1 else "other"
+
+
+def _romanian(n: int) -> str:
+    return "one" if n == 1 else "few" if n == 0 or 1 <= n % 100 <= 19 else "other"
+
+
+def _one_but_eleven(n: int) -> str:  # Icelandic, Macedonian
+    return "one" if n % 10 == 1 and n % 100 != 11 else "other"
+
+
+def _irish(n: int) -> str:
+    return "one" if n == 1 else "two" if n == 2 else "few" if 3 <= n <= 6 else "many" if 7 <= n <= 10 else "other"
+
+
+def _welsh(n: int) -> str:
+    return {0: "zero", 1: "one", 2: "two", 3: "few", 6: "many"}.get(n, "other")
 
 
 def _arabic(n: int) -> str:
@@ -83,10 +124,13 @@ def _hebrew(n: int) -> str:
 
 
 PLURAL_RULES: dict[str, Callable[[int], str]] = {
-    "fr": _zero_one_other, "pt": _zero_one_other, "pt-pt": _one_other,
-    "ru": _east_slavic, "uk": _east_slavic, "be": _east_slavic, "pl": _polish, "cs": _czech, "sk": _czech,
-    "ar": _arabic, "he": _hebrew,
-    **dict.fromkeys(("ja", "zh", "ko", "th", "vi", "id", "ms", "lo", "km", "my"), _other),
+    "fr": _french, "pt": _french, "pt-pt": _romance, "es": _romance, "it": _romance, "ca": _romance,
+    "ru": _east_slavic, "uk": _east_slavic, "be": _east_slavic,
+    "hr": _south_slavic, "sr": _south_slavic, "bs": _south_slavic, "sh": _south_slavic,
+    "pl": _polish, "cs": _czech, "sk": _czech, "sl": _slovenian, "lt": _lithuanian, "lv": _latvian, "ro": _romanian,
+    "is": _one_but_eleven, "mk": _one_but_eleven, "ga": _irish, "cy": _welsh, "ar": _arabic, "he": _hebrew,
+    **dict.fromkeys(("hi", "fa", "bn", "gu", "kn", "am", "zu", "as", "si"), _zero_one_other),
+    **dict.fromkeys(("ja", "zh", "ko", "th", "vi", "id", "ms", "lo", "km", "my", "yue"), _other),
 }
 
 
@@ -125,10 +169,11 @@ class Strings:
         return value.format_map(fields)
 
     def date(self, value: dt.date) -> str:
-        """``1 December 2025``, or ``1 December 2025, 17:00 UTC-05:00`` for a time (``date_format`` and
-        ``datetime_format``; locale-independent, so output is deterministic)."""
+        """``1 December 2025``, or ``1 December 2025, 17:00 UTC-05:00`` for a time (``date_format``,
+        ``datetime_format``, ``first_day``; locale-independent, so output is deterministic)."""
         months = self.values["months"]
-        text = self.values["date_format"].format(day=value.day, month=months[value.month - 1],  # type: ignore[union-attr]
+        day = self.values["first_day"] if value.day == 1 else value.day  # (French: 1er)
+        text = self.values["date_format"].format(day=day, month=months[value.month - 1],  # type: ignore[union-attr]
                                                  year=value.year)
         if isinstance(value, dt.datetime):
             offset = value.strftime("%z")
@@ -187,6 +232,8 @@ def _read_value(node: yaml.Node, r: Reader, key: str) -> Value | None:
         if any(item is None for item in items):
             return None
         return tuple(items)  # type: ignore[arg-type]
+    if isinstance(node, yaml.ScalarNode) and node.tag == schema.NULL and not node.value:
+        return ""  # (`key:` with nothing after it: no words, as `key: ""`)
     return schema.text(node, r, name, allow_empty=True)
 
 
@@ -263,11 +310,15 @@ def _read_file(path: Path, site_dir: Path, diagnostics: Diagnostics) -> list[tup
 
 
 def language_files(folder: Path) -> dict[str, Path]:
-    """The language files of one ``i18n/`` folder, by lower-case tag."""
+    """The language files of one ``i18n/`` folder, by lower-case tag (``pt_BR.yaml`` is ``pt-br``; of ``fr.yaml`` and
+    ``fr.yml``, ``fr.yaml``)."""
     if not folder.is_dir():
         return {}
-    return {p.stem.lower(): p for p in sorted(folder.iterdir())
-            if p.suffix in (".yaml", ".yml") and p.is_file() and not p.name.startswith(".")}
+    found: dict[str, Path] = {}
+    for p in sorted(folder.iterdir(), key=lambda p: (p.suffix.lower() != ".yaml", p.name)):
+        if p.suffix.lower() in (".yaml", ".yml") and p.is_file() and not p.name.startswith("."):
+            found.setdefault(p.stem.lower().replace("_", "-"), p)
+    return found
 
 
 def tags(language: str) -> list[str]:

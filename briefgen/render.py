@@ -209,7 +209,8 @@ def site_pages(site: Site, views: Views) -> Iterator[Page | Deferred]:
 
     for path, chunk, pagination in paginate(items, "timeline/", size):
         yield Page(path, "timeline.html", say("timeline"), say("timeline_description", site=title),
-                   {"items": chunk, "days": by_day(chunk, views.strings), "pagination": pagination})
+                   {"items": chunk, "days": by_day(chunk, views.strings), "pagination": pagination,
+                    "event_label": config.entity_kinds["events"].singular if "events" in config.entity_kinds else ""})
 
     tag_list = [(label, slug, len(briefs)) for slug, (label, briefs) in site.tags.items()]
     yield Page("tags/index.html", "tags.html", say("tags"), say("tags_description", site=title), {"tags": tag_list})

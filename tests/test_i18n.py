@@ -219,6 +219,21 @@ def test_plural_rules():
     assert i18n.tags("pt-BR") == ["pt-br", "pt", "en"] and i18n.tags("en") == ["en"]
 
 
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js (its Intl.PluralRules)")
+def test_plural_rules_agree_with_the_browser_s():
+    """Pages (Python) and search results (search.js, Intl.PluralRules) pick the same form for every language
+    briefgen has rules for, and for languages with "one" for 1 only."""
+    import subprocess
+
+    languages = [*i18n.PLURAL_RULES, "en", "de", "nl", "sv", "tr", "el", "hu", "fi", "da", "et"]
+    numbers = [0, 1, 2, 3, 4, 5, 6, 7, 10, 11, 12, 14, 19, 20, 21, 22, 25, 100, 101, 102, 103, 111, 112, 1000000]
+    script = (f"process.stdout.write(JSON.stringify({json.dumps(languages)}.map(l => "
+              f"{json.dumps(numbers)}.map(n => new Intl.PluralRules(l).select(n)))));")
+    browser = json.loads(subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True).stdout)
+    for language, forms in zip(languages, browser, strict=True):
+        assert [i18n.plural_rule(language)(n) for n in numbers] == forms, language
+
+
 def test_dates_follow_the_language_s_format():
     strings = i18n.default_strings()
     assert strings.date(dt.date(2025, 12, 1)) == "1 December 2025"
@@ -226,6 +241,9 @@ def test_dates_follow_the_language_s_format():
     assert strings.date(dt.datetime(2025, 12, 1, 17, 0, tzinfo=tz)) == "1 December 2025, 17:00 UTC-05:00"
     german = i18n.load([THEME_I18N], Path(), "de", Diagnostics())
     assert german.date(dt.date(2025, 3, 1)) == "1. März 2025"
+    french = i18n.load([THEME_I18N], Path(), "fr", Diagnostics())
+    assert french.date(dt.date(2025, 12, 1)) == "1er décembre 2025"
+    assert french.date(dt.date(2025, 12, 2)) == "2 décembre 2025"
 
 
 SHIPPED = sorted(p.stem for p in THEME_I18N.glob("*.yaml"))
@@ -318,3 +336,36 @@ def test_search_js_english_is_en_yaml_s():
     english = json.loads(subprocess.run(["node", "-e", words + "process.stdout.write(JSON.stringify(ENGLISH));"],
                                         capture_output=True, text=True, check=True).stdout)
     assert english == {key: i18n.default_strings().values[key] for key in WORDS}
+
+
+def test_a_language_no_one_has_words_in_is_a_warning_at_its_line(tmp_path):
+    site = _site(tmp_path, {**BASIC, "briefgen.yaml": "title: T\nlanguage: german\n"})
+    code, _, err = run_cli("check", site, "--strict")
+    assert code == 1 and "briefgen.yaml:2:11: warning: neither the site nor its theme has words in 'german'" in err
+    assert "the theme has de, en, es, fr, pt" in err
+    for config, files in (("language: en-GB", {}), ("language: de-AT", {}), ("language: nl", {"i18n/nl.yaml": ""}),
+                          ("language: pt-BR", {"i18n/pt_BR.yaml": "claims: X\n"})):
+        site = _site(tmp_path / config[-5:], {**BASIC, "briefgen.yaml": f"title: T\n{config}\n", **files})
+        assert run_cli("check", site, "--strict")[0] == 0, config
+
+
+def test_file_names_may_be_written_with_an_underscore_and_an_empty_word_is_shown_empty(tmp_path):
+    files = {**BASIC, "briefgen.yaml": "title: T\nlanguage: pt-BR\n",
+             "i18n/pt_BR.YAML": "claims: Checagens\nsearch_placeholder:\nmade_with: ''\n"}
+    out = build(_site(tmp_path, files), tmp_path / "out", "--strict")
+    home = parse_html(out / "index.html")
+    assert "Checagens" in [a.text() for a in home.find("nav", cls="site-nav").find_all("a")]
+    assert home.find("a", cls="search-link").get("data-placeholder") == ""
+    assert home.find("footer").text().endswith("Etiquetas ·")
+
+
+def test_what_the_theme_shows_in_each_language_reads_as_that_language_writes(tmp_path):
+    files = {**BASIC, "briefgen.yaml": "title: T\nlanguage: fr\nentity_kinds: {people: {}, events: {singular: "
+                                       "Rendez-vous}, places: {}, organizations: {}}\n"}
+    out = build(_site(tmp_path, files), tmp_path / "out", "--strict")
+    brief = parse_html(out / "briefs" / "meeting" / "index.html")
+    assert brief.find("p", cls="meta").text().startswith("Publié le 1er décembre 2025")
+    timeline = parse_html(out / "timeline" / "index.html")
+    assert [p.text() for p in timeline.find_all("p", cls="kicker")][:2] == ["Rendez-vous", "Brève"]
+    search = parse_html(out / "search" / "index.html")
+    assert search.find("button").text() == "Rechercher" and search.find("label").text() == "Mots à rechercher"

@@ -66,3 +66,58 @@ def test_the_claims_filter_speaks_the_site_s_language(page, french_url):
     assert page.locator(".status-legend").get_attribute("aria-label") == "Afficher les affirmations par statut"
     page.locator("button[data-status='disputed']").click()
     assert page.locator("[role=status]").last.text_content().startswith("Affichage limité à\u00a0: Contestée")
+
+
+GERMAN = {
+    "briefgen.yaml": "title: Lagebild\nbase_url: http://127.0.0.1/\nlanguage: de\n",
+    "content/briefs/urteil.md": """---
+title: Urteil verkündet
+date: 2025-09-30T23:45:00+05:30
+updated: 2025-12-01T17:30:00+01:00
+summary: Das Gericht hat entschieden.
+tags: [Bundesverfassungsgerichtsentscheidungsbegründungen]
+people: [Erika Mustermann]
+sources:
+  - outlet: Tagesblatt
+    url: https://example.org/a
+    date: 2025-09-30T23:45:00+05:30
+claims:
+  - text: Das Urteil ist rechtskräftig.
+    status: unverified
+    source: Tagesblatt
+---
+Erika Mustermann sprach.
+""",
+    "content/people/erika-mustermann.yaml": "name: Erika Mustermann\n",
+}
+
+
+@pytest.fixture(scope="module")
+def german(tmp_path_factory) -> Iterator[tuple[str, Path]]:
+    from briefgen.build import BuildOptions, build
+
+    from ..conftest import make_site
+
+    site = make_site(tmp_path_factory.mktemp("german") / "site", GERMAN)
+    out = site / "out"
+    build(BuildOptions(site, out_dir=out, strict=True, progress=False))
+    with static_host(out, "/") as url:
+        yield url, out
+
+
+def test_long_words_and_dates_with_times_fit_a_phone(new_page, german):
+    """"Aktualisiert am 1. Dezember 2025, 17:30 UTC+01:00" and a 50-letter tag wrap rather than widen the page."""
+    from .conftest import html_pages
+    from .test_mobile import OVERFLOW, PHONE
+
+    url, out = german
+    page = new_page(**PHONE)
+    problems = []
+    for path in html_pages(out):
+        page.goto(url + path)
+        got = page.evaluate(OVERFLOW)
+        if got["scroll"] > got["width"]:
+            problems.append(f"{path}: {got['scroll']} px wide ({got['wide']})")
+    assert not problems, "\n".join(problems)
+    page.goto(url + "briefs/urteil/")
+    assert "Aktualisiert am 1. Dezember 2025, 17:30 UTC+01:00" in page.locator(".brief-header .meta").inner_text()

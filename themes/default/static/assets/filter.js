@@ -8,7 +8,10 @@
   "use strict";
   // The site's words (briefgen/i18n.py), given as data- attributes of this script's tag; else English
   var script = document.currentScript;
-  function word(name, english) { return (script && script.getAttribute("data-" + name)) || english; }
+  function word(name, english) {
+    var value = script && script.getAttribute("data-" + name);
+    return value === null || value === undefined ? english : value;  // ("" is a word too)
+  }
   var list = document.querySelector(".status-legend, .status-filter");
   var sections = Array.prototype.slice.call(document.querySelectorAll("section.claim-group[id]"));
   if (!list || !sections.length) { return; }

@@ -36,7 +36,7 @@
   }
   // The site's word for key (meta.json's words; English without them), for count if it has plural forms
   function say(key, values) {
-    var text = (meta && meta.words && meta.words[key]) || ENGLISH[key];
+    var text = meta && meta.words && key in meta.words ? meta.words[key] : ENGLISH[key];  // ("" is a word too)
     if (typeof text === "object") {
       if (!plurals) {
         try { plurals = new Intl.PluralRules(document.documentElement.lang || "en"); } catch (e) { plurals = new Intl.PluralRules("en"); }
@@ -46,7 +46,10 @@
     return fill(text, values || {});
   }
   // What a data- attribute of the search link or form gives (before meta.json is loaded), else English
-  function attr(node, name, english) { return (node && node.getAttribute("data-" + name)) || english; }
+  function attr(node, name, english) {
+    var value = node && node.getAttribute("data-" + name);
+    return value === null || value === undefined ? english : value;
+  }
   var WORD = /[\p{L}\p{N}]+/gu;
   // Marks, but the kana's voicing (が is not か), which goes back on its kana: briefgen/letters.py, search_fold.
   var MARKS = /(?![\u3099\u309a])\p{M}/gu;
