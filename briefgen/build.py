@@ -23,9 +23,11 @@ Each step reuses what the last build into the same output left in its cache
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -163,19 +165,22 @@ def build(options: BuildOptions) -> BuildResult:
         if not diagnostics.errors:
             raise
         theme = fallback_theme(site_dir)  # the problem is reported (load_config); the build stops before rendering
-    strings = theme.strings(config.language, diagnostics)
+    # The theme's words, read when first needed: not by a build that finds nothing changed or patches bodies (their
+    # files are among the theme's, which pages_key digests; their warnings are among the last build's)
+    words = functools.cache(lambda: theme.strings(config.language, diagnostics))
     progress = ProgressLine(options.progress)
     try:
         with _gc_paused():
-            return _build(options, site_dir, config, out, theme, strings, jobs, diagnostics, progress, start)
+            return _build(options, site_dir, config, out, theme, words, jobs, diagnostics, progress, start)
     finally:
         progress.close()
 
 
-def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path, theme: Theme, strings: Strings,
-           jobs: int, diagnostics: Diagnostics, progress: ProgressLine, start: float) -> BuildResult:
+def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path, theme: Theme,
+           words: Callable[[], Strings], jobs: int, diagnostics: Diagnostics, progress: ProgressLine,
+           start: float) -> BuildResult:
     parsed_key = _parsed_key(config)  # parsing does not depend on the site's language: check shares the cache
-    pages_key = text_digest("pages", parsed_key, theme_digest(theme), options.drafts, strings.digest)
+    pages_key = text_digest("pages", parsed_key, theme_digest(theme), options.drafts)
     # A one-off build (--no-cache) reads nothing, and records nothing a later build could reuse: no page
     # fingerprints, output digests or body positions, no cache files (any manifest there is dropped).
     keep = options.cache
@@ -185,7 +190,7 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
     progress.set("reading content")
     compiled = compiled_templates_folder() if keep else None  # where templates are kept compiled (None: compile)
     found = reading.scan(site_dir, config, diagnostics, cache, jobs,
-                         meanwhile=lambda: _warm_up(theme, strings, pages_key, compiled))
+                         meanwhile=lambda: _warm_up(theme, words, pages_key, compiled))
     inputs = text_digest(pages_key, found.inputs)
     state = cache.state
     present, strays = _present(out, state)
@@ -214,6 +219,8 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
     # What only a build that renders needs (Jinja among it): imported here, so that a build with
     # nothing to render, or that patches, starts faster.
     from . import marks, search, writer
+
+    strings = words()
 
     staging = output.Staging(out)
     try:
@@ -332,7 +339,7 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
                        time.perf_counter() - start, written)
 
 
-def _warm_up(theme: Theme, strings: Strings, pages_key: bytes, compiled: Path | None) -> None:
+def _warm_up(theme: Theme, words: Callable[[], Strings], pages_key: bytes, compiled: Path | None) -> None:
     """Import what rendering needs (Markdown, the template engine, the search index), compile the
     theme's templates (or load them compiled from ``compiled``) and check how it shows brief
     bodies, while workers parse content files (when there are enough to fork workers for, this build
@@ -341,7 +348,7 @@ def _warm_up(theme: Theme, strings: Strings, pages_key: bytes, compiled: Path | 
     with contextlib.suppress(Exception):
         from . import marks, patch, session, stages, writer  # noqa: F401 - imported for later
 
-        marks.body_verbatim(writer.environment(theme, strings, pages_key, compiled))
+        marks.body_verbatim(writer.environment(theme, words(), pages_key, compiled))
 
 
 def _patch(out: Path, cache: Cache, state: State, found: reading.Scan, bodies: dict[str, str], config: SiteConfig,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import string
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -148,6 +149,9 @@ class Strings:
     values: dict[str, Value]
     digest: bytes = b""
     plural: Callable[[int], str] = field(default=_one_other, repr=False)
+    # the language of plural strings that came from another language's file (English where the site's has none):
+    # their forms are chosen by that language's rules ("21 claims", not the Russian "21 claim")
+    origins: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __repr__(self) -> str:  # digested with the configuration: deterministic, and short
         return f"Strings({self.language!r}, {self.digest.hex()})"
@@ -158,7 +162,8 @@ class Strings:
         if isinstance(value, dict):
             if count is None:
                 raise ValueError(f"the string {key!r} has plural forms: give it count=…")
-            return value.get(self.plural(count)) or value["other"]
+            rule = plural_rule(self.origins[key]) if key in self.origins else self.plural
+            return value.get(rule(count)) or value["other"]
         if isinstance(value, tuple):
             raise ValueError(f"the string {key!r} is a list")
         return value
@@ -191,19 +196,23 @@ class _Shape:
     fields: frozenset[str]
 
 
+_BRACED = re.compile(r"\{[^{}]*\}")
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+
+
 def _fields(text: str) -> set[str] | str:
-    """The placeholders of ``text``, or what is wrong with them."""
+    """The placeholders of ``text``, or what is wrong with them: each must be ``{name}`` (search.js fills in
+    no other kind), ``{{`` and ``}}`` a brace."""
     names = set()
     try:
-        for _, name, spec, conversion in string.Formatter().parse(text):
-            if name is None:
-                continue
-            if not name.isidentifier() or spec or conversion:
-                return f"'{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}' is not a " \
-                       "placeholder: write {name}, and {{ or }} for a brace"
-            names.add(name)
+        for _, name, _, _ in string.Formatter().parse(text):
+            if name is not None:
+                names.add(name)
     except ValueError as exc:
         return f"its braces do not match ({exc}): write {{name}} for a placeholder, {{{{ or }}}} for a brace"
+    for m in _BRACED.finditer(text.replace("{{", "").replace("}}", "")):
+        if not _PLACEHOLDER.fullmatch(m[0]):
+            return f"'{m[0]}' is not a placeholder: write {{name}}, and {{{{ or }}}} for a brace"
     return names
 
 
@@ -288,8 +297,9 @@ def _shown(path: Path, site_dir: Path) -> str:
         return str(path)
 
 
-def _read_file(path: Path, site_dir: Path, diagnostics: Diagnostics) -> list[tuple[str, Value, yaml.Node, Reader]]:
-    """Every string of one file: (key, value, its node, the file's reader)."""
+def _read_file(path: Path, site_dir: Path, diagnostics: Diagnostics
+               ) -> list[tuple[str, Value, yaml.Node, yaml.Node, Reader]]:
+    """Every string of one file: (key, value, the key's node, the value's node, the file's reader)."""
     from .sources import read_text  # sources imports config, which this module's users import
 
     rel = _shown(path, site_dir)
@@ -305,7 +315,7 @@ def _read_file(path: Path, site_dir: Path, diagnostics: Diagnostics) -> list[tup
     for key, (key_node, value_node) in (entries or {}).items():
         value = _read_value(value_node, r, key)
         if value is not None:
-            out.append((key, value, key_node, r))
+            out.append((key, value, key_node, value_node, r))
     return out
 
 
@@ -321,6 +331,26 @@ def language_files(folder: Path) -> dict[str, Path]:
     return found
 
 
+def _inside_site(files: dict[str, Path], folder: Path, site_dir: Path, diagnostics: Diagnostics) -> dict[str, Path]:
+    """``files`` of a folder in the site but those that lead out of it (a symlink, or the folder one): warned about
+    and not read, as content files are not (the words of pages are untrusted text, docs/security.md)."""
+    from .sources import _inside  # sources imports config, which this module's users import
+
+    try:
+        folder.relative_to(site_dir)
+    except ValueError:
+        return files  # a theme elsewhere (the built-in one)
+    root = site_dir.resolve()
+    kept = {}
+    for tag, path in files.items():
+        if _inside(path, root):
+            kept[tag] = path
+        else:
+            diagnostics.warning(_shown(path, site_dir), 1, 1, "the file is a symlink to a file outside the site and "
+                                "is not read", "copy the file into the site instead")
+    return kept
+
+
 def tags(language: str) -> list[str]:
     """The files to look in, in order, for ``language``: ``pt-br``, ``pt``, ``en``."""
     parts = language.lower().split("-")
@@ -331,30 +361,35 @@ def tags(language: str) -> list[str]:
 def load(folders: Sequence[Path], site_dir: Path, language: str, diagnostics: Diagnostics) -> Strings:
     """The strings for ``language`` from the ``i18n/`` ``folders`` (first wins), every problem with the files
     read reported."""
-    files = [language_files(folder) for folder in folders]
+    files = [_inside_site(language_files(folder), folder, site_dir, diagnostics) for folder in folders]
     shapes: dict[str, _Shape] = {}
     read: dict[Path, list] = {}
     for found in reversed(files):  # English first, from the base theme up: it names the strings and their shape
         if FALLBACK in found:
             entries = read[found[FALLBACK]] = _read_file(found[FALLBACK], site_dir, diagnostics)
-            for key, value, _, _ in entries:
+            for key, value, *_ in entries:
                 shapes.setdefault(key, _shape_of(value))
     values: dict[str, Value] = {}
+    origins: dict[str, str] = {}
     for tag in reversed(tags(language)):  # English, then pt, then pt-BR: later ones replace earlier ones
         for found in reversed(files):
             path = found.get(tag)
             if path is None:
                 continue
             entries = read[path] if path in read else _read_file(path, site_dir, diagnostics)
-            for key, value, node, r in entries:
+            for key, value, key_node, value_node, r in entries:
                 shape = shapes.get(key)
                 if shape is None:
-                    r.warning(node, f"no theme has the string '{key}' (it is not in any en.yaml)",
+                    r.warning(key_node, f"no theme has the string '{key}' (it is not in any en.yaml)",
                               did_you_mean(key, shapes) or "remove it, or add it to en.yaml with its English text")
-                elif _checked(value, shape, node, r, key):
+                elif _checked(value, shape, value_node, r, key):
                     values[key] = value
+                    origins[key] = tag
     values = {key: values[key] for key in sorted(values)}
-    return Strings(language, values, text_digest(language, values), plural_rule(language))
+    rule = plural_rule(language)
+    origins = {key: origins[key] for key in sorted(values)
+               if isinstance(values[key], dict) and plural_rule(origins[key]) is not rule}
+    return Strings(language, values, text_digest(language, values, origins), rule, origins)
 
 
 @functools.cache

@@ -26,7 +26,7 @@ from .diagnostics import UsageError
 
 MARKER = ".briefgen-output"
 MARKER_TEXT = "This folder is written by briefgen build; anything in it may be replaced.\n"
-SOURCE_FOLDERS = ("content", "static", "templates", "themes")  # read by the build: output there would feed back
+SOURCE_FOLDERS = ("content", "static", "templates", "themes", "i18n")  # read by the build: output there would feed back
 
 
 def placement_problem(site_dir: Path, out_dir: Path) -> str | None:

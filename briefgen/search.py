@@ -235,6 +235,13 @@ def _entity_texts(e) -> tuple[tuple, tuple, str]:
     return (e.name, *e.aliases, e.id.replace("-", " ")), (e.summary, *(v for _, v in e.facts)), e.html
 
 
+def _word(strings, key: str) -> Any:
+    """A word for meta.json: plural forms taken from another language's file (English, where the site's has
+    none) say which, so that the browser picks their form by that language's rules."""
+    value = strings.values[key]
+    return {**value, "lang": strings.origins[key]} if key in strings.origins else value
+
+
 def build_index(site: Site, views: Views, track: dict | None = None) -> Index:
     """Every brief, entity and claim of ``site`` as a search document. Records:
 
@@ -247,7 +254,7 @@ def build_index(site: Site, views: Views, track: dict | None = None) -> Index:
              ("claims", say("claims"))]
     number = {key: i for i, (key, _) in enumerate(kinds)}
     index = Index(kinds, {k: s.label for k, s in config.claim_statuses.items()},
-                  {key: views.strings.values[key] for key in WORDS})
+                  {key: _word(views.strings, key) for key in WORDS})
 
     used: dict[bytes, tuple] = {}
     owners, stored = (track["owners"], track["terms"]) if track is not None else ({}, {})

@@ -108,12 +108,13 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
     not grow with every upgrade. A file that cannot be read or written is no error: the template is
     compiled as it would be without this cache."""
 
-    def __init__(self, folder: Path, salt: bytes):
+    def __init__(self, folder: Path, salt: bytes, language: str = ""):
         super().__init__(str(folder), "%s.jinja")
         self.salt = salt
+        self.language = language  # one file per template and language: sites in two languages do not take turns
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        return hashlib.sha256(repr((name, filename)).encode("utf-8", "surrogatepass")).hexdigest()[:40]
+        return hashlib.sha256(repr((name, filename, self.language)).encode("utf-8", "surrogatepass")).hexdigest()[:40]
 
     def get_source_checksum(self, source: str) -> str:
         return hashlib.sha256(self.salt + source.encode("utf-8", "surrogatepass")).hexdigest()
@@ -166,12 +167,23 @@ def strings_filter(strings: Strings):
     (the compiled templates' checksum holds the strings' digest)."""
     plain = {key: markupsafe.escape(value).format() for key, value in strings.values.items()
              if isinstance(value, str) and "{" not in value.replace("{{", "")}
+    counted: dict[tuple[str, object], Markup] = {}  # by number: what a string given only count= gives for it
 
     def t(key: str, **fields: object) -> Markup:
         if not fields:
             found = plain.get(key)
             if found is not None:
                 return found
+        elif len(fields) == 1 and type(fields.get("count")) is int:
+            found = counted.get((key, fields["count"]))
+            if found is None:
+                found = made(key, fields)
+                if len(counted) < 10_000:
+                    counted[key, fields["count"]] = found
+            return found
+        return made(key, fields)
+
+    def made(key: str, fields: dict[str, object]) -> Markup:
         try:
             return markupsafe.escape(strings.form(key, fields.get("count"))).format(**fields)  # type: ignore[arg-type]
         except KeyError as exc:
@@ -208,7 +220,8 @@ def environment(template_dirs: Sequence[Path], site_dir: Path | None, strings: S
     if compiled is not None:
         from .cache import code_digest
 
-        env.bytecode_cache = CompiledTemplates(compiled, code_digest() + jinja2.__version__.encode() + strings.digest)
+        env.bytecode_cache = CompiledTemplates(compiled, code_digest() + jinja2.__version__.encode() + strings.digest,
+                                               strings.language.lower())
     fragments.reset(env)
     return env
 

@@ -188,6 +188,8 @@ def load_theme(site_dir: Path, name: str) -> Theme:
         current = _read_meta(folder).get("extends")
     templates = [site_dir / "templates", *(p / "templates" for p in chain)]
     statics = [*(p / "static" for p in reversed(chain)), site_dir / "static"]
-    strings = [site_dir / "i18n", *(p / "i18n" for p in chain)]
+    # The built-in default theme's strings come last whatever the chain: they name every string briefgen itself shows
+    builtin = builtin_themes_dir() / "default"
+    strings = [site_dir / "i18n", *(p / "i18n" for p in chain if p.resolve() != builtin.resolve()), builtin / "i18n"]
     return Theme(name, tuple(p for p in templates if p.is_dir()), tuple(p for p in statics if p.is_dir()),
                  site_dir, tuple(p for p in strings if p.is_dir()))

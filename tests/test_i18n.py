@@ -132,13 +132,15 @@ def test_a_site_may_replace_the_theme_s_english(tmp_path):
     ("claims_trackr: X\n", "1:1: warning: no theme has the string 'claims_trackr' (it is not in any en.yaml)"),
     ("claims_count:\n  one: '{count} x'\n", "2:3: error: 'claims_count' has no 'other' form"),
     ("claims_count:\n  one: x\n  other: y\n  several: z\n", "4:3: error: 'several' is not a plural form"),
-    ("claims: {one: x, other: y}\n", "1:1: error: 'claims' has no plural forms in the theme's en.yaml"),
-    ("tagged: 'Marked {label}'\n", "1:1: error: 'tagged' has the placeholder {label}, which it is not given"),
-    ("tagged: 'Marked {tag.__class__}'\n", "1:1: error: 'tagged': '{tag.__class__}' is not a placeholder"),
-    ("tagged: 'Marked {tag'\n", "1:1: error: 'tagged': its braces do not match"),
-    ("months: [a, b]\n", "1:1: error: 'months' must list the twelve months, not 2"),
-    ("months: January\n", "1:1: error: 'months' must be a list of the twelve months"),
-    ("claims: [a, b]\n", "1:1: error: 'claims' must be text, not a list"),
+    ("claims: {one: x, other: y}\n", "1:9: error: 'claims' has no plural forms in the theme's en.yaml"),
+    ("tagged: 'Marked {label}'\n", "1:9: error: 'tagged' has the placeholder {label}, which it is not given"),
+    ("tagged: 'Marked {tag.__class__}'\n", "1:9: error: 'tagged': '{tag.__class__}' is not a placeholder"),
+    ("tagged: 'Marked {tag:}'\n", "1:9: error: 'tagged': '{tag:}' is not a placeholder"),
+    ("claims_count:\n  one: '{count} x'\n  other: '{n} y'\n", "2:3: error: 'claims_count' has the placeholder {n}"),
+    ("tagged: 'Marked {tag'\n", "1:9: error: 'tagged': its braces do not match"),
+    ("months: [a, b]\n", "1:9: error: 'months' must list the twelve months, not 2"),
+    ("months: January\n", "1:9: error: 'months' must be a list of the twelve months"),
+    ("claims: [a, b]\n", "1:9: error: 'claims' must be text, not a list"),
     ("claims: 12\n", "1:9: error: 'claims' must be text, but YAML reads '12' as a number"),
     ("- a\n- b\n", "1:1: error: i18n/eo.yaml must be a mapping"),
 ])
@@ -308,7 +310,7 @@ def test_the_browser_fills_in_words_and_picks_plural_forms_as_python_does():
              'say("search_nothing_for", {query: "x"})']
     script = (f"var document = {{documentElement: {{lang: 'fr'}}}};\n"
               f"var meta = {{words: {json.dumps(FRENCH_WORDS)}}};\n{words}\n"
-              f"var french = [{', '.join(calls)}];\nmeta = null; plurals = null;\n"
+              f"var french = [{', '.join(calls)}];\nmeta = null; plurals = {{}};\n"
               f"document.documentElement.lang = 'en';\n"
               f"process.stdout.write(JSON.stringify([french, [{', '.join(calls)}]]));")
     french, english = json.loads(subprocess.run(["node", "-e", script], capture_output=True, text=True,
@@ -369,3 +371,58 @@ def test_what_the_theme_shows_in_each_language_reads_as_that_language_writes(tmp
     assert [p.text() for p in timeline.find_all("p", cls="kicker")][:2] == ["Rendez-vous", "Brève"]
     search = parse_html(out / "search" / "index.html")
     assert search.find("button").text() == "Rechercher" and search.find("label").text() == "Mots à rechercher"
+
+
+def test_a_theme_that_extends_no_other_still_has_every_string(tmp_path):
+    """The built-in theme's strings come last whatever the theme: a theme of its own templates alone builds."""
+    templates = builtin_themes_dir() / "default" / "templates"
+    files = {**BASIC, "briefgen.yaml": "title: T\nlanguage: de\ntheme: bare\n",
+             **{f"themes/bare/templates/{p.name}": p.read_text(encoding="utf-8") for p in templates.iterdir()}}
+    out = build(_site(tmp_path, files), tmp_path / "out", "--strict")
+    assert parse_html(out / "briefs" / "meeting" / "index.html").find("p", cls="meta").text().startswith(
+        "Veröffentlicht am 1. Dezember 2025")
+
+
+def test_english_words_in_another_language_s_site_take_english_plurals(tmp_path):
+    """A Russian site without Russian words: "21 claims" (English rules), not "21 claim" (Russian's "one")."""
+    claims = "".join(f"  - text: Claim {n}.\n    status: reported\n" for n in range(21))
+    files = {**BASIC, "briefgen.yaml": "title: T\nlanguage: ru\n", "i18n/ru.yaml": "claims: Заявления\n",
+             "content/briefs/2025-12-02-many.md": "---\ntitle: Many\ndate: 2025-12-02\nsummary: Many claims.\n"
+                                                  f"claims:\n{claims}---\nBody.\n"}
+    out = build(_site(tmp_path, files), tmp_path / "out", "--strict")
+    assert "21 claims" in parse_html(out / "briefs" / "many" / "index.html").find("p", cls="meta").text()
+    words = json.loads((out / "search" / "meta.json").read_text())["words"]
+    assert words["search_count"] == {"one": "{count} result", "other": "{count} results", "lang": "en"}
+
+
+def test_a_strings_file_that_leads_out_of_the_site_is_not_read(tmp_path):
+    outside = tmp_path / "secret.yaml"
+    outside.write_text("claims: SECRET\n", encoding="utf-8")
+    site = _site(tmp_path, {**BASIC, "briefgen.yaml": "title: T\nlanguage: fr\n"})
+    (site / "i18n").mkdir()
+    (site / "i18n" / "fr.yaml").symlink_to(outside)
+    code, _, err = run_cli("build", site, "--out", tmp_path / "out")
+    assert code == 0 and "i18n/fr.yaml:1:1: warning: the file is a symlink to a file outside the site" in err
+    assert "SECRET" not in (tmp_path / "out" / "index.html").read_text()
+
+
+def test_the_output_may_not_be_the_strings_folder(tmp_path):
+    site = _site(tmp_path, {**BASIC, "briefgen.yaml": "title: T\noutput_dir: i18n\n"})
+    code, _, err = run_cli("build", site)
+    assert code == 1 and "output_dir 'i18n'" in err
+
+
+def test_compiled_templates_are_kept_for_each_language(tmp_path, monkeypatch):
+    """Two sites in two languages built in turn load their templates compiled, each in its own language."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    french = _site(tmp_path / "fr", {**BASIC, "briefgen.yaml": "title: T\nlanguage: fr\n"})
+    german = _site(tmp_path / "de", {**BASIC, "briefgen.yaml": "title: T\nlanguage: de\n"})
+    for n in range(2):
+        for site, word in ((french, "Affirmations"), (german, "Behauptungen")):
+            out = build(site, tmp_path / f"out-{site.parent.name}-{n}")
+            assert word in [a.text() for a in parse_html(out / "index.html").find("nav").find_all("a")]
+    compiled = sorted((tmp_path / "cache" / "briefgen" / "templates").iterdir())
+    assert len(compiled) == 2 * len(list((builtin_themes_dir() / "default" / "templates").iterdir()))
+    mtimes = {p: p.stat().st_mtime_ns for p in compiled}
+    build(french, tmp_path / "out-fr-again")
+    assert {p: p.stat().st_mtime_ns for p in compiled} == mtimes  # loaded, not compiled and written again

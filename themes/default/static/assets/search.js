@@ -27,7 +27,7 @@
     search_all: "All {results}", search_page: "Search page", search_show_all: "Show all {count} {group}",
     search_in_brief: "In the brief \u201c{title}\u201d"
   };
-  var plurals = null;
+  var plurals = {};  // Intl.PluralRules by language
   // {name} filled in from values ({{ and }} are braces), as Python's str.format does it in briefgen/i18n.py
   function fill(text, values) {
     return text.replace(/\{\{|\}\}|\{(\w+)\}/g, function (m, name) {
@@ -37,11 +37,12 @@
   // The site's word for key (meta.json's words; English without them), for count if it has plural forms
   function say(key, values) {
     var text = meta && meta.words && key in meta.words ? meta.words[key] : ENGLISH[key];  // ("" is a word too)
-    if (typeof text === "object") {
-      if (!plurals) {
-        try { plurals = new Intl.PluralRules(document.documentElement.lang || "en"); } catch (e) { plurals = new Intl.PluralRules("en"); }
+    if (typeof text === "object") {  // plural forms, of the page's language or of the one they say ("lang")
+      var lang = text.lang || document.documentElement.lang || "en";
+      if (!plurals[lang]) {
+        try { plurals[lang] = new Intl.PluralRules(lang); } catch (e) { plurals[lang] = new Intl.PluralRules("en"); }
       }
-      text = text[plurals.select(values.count)] || text.other;
+      text = text[plurals[lang].select(values.count)] || text.other;
     }
     return fill(text, values || {});
   }
