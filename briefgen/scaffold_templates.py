@@ -26,6 +26,10 @@ __BASE_URL__
 
 # The picture link previews show (1200 x 630 pixels suits most), put in static/, e.g.:
 # image: assets/share.png
+
+# The language of the briefs. The theme's menus, labels and dates follow it: en, fr, de, es and pt
+# are built in; i18n/<language>.yaml gives the words for any other (docs/themes.md, Languages).
+# language: fr
 """
 
 BASE_URL_GUESSED = "base_url: __URL__   # guessed from the git remote 'origin'"

@@ -20,7 +20,7 @@ from jinja2.runtime import Context, Macro
 from markupsafe import Markup
 
 from . import fragments
-from .diagnostics import ContentError, Diagnostic
+from .diagnostics import ContentError, Diagnostic, did_you_mean
 from .i18n import Strings, default_strings
 
 try:  # MarkupSafe 3's escaping of a plain str; older versions: markupsafe.escape as it is
@@ -188,8 +188,10 @@ def strings_filter(strings: Strings):
             return markupsafe.escape(strings.form(key, fields.get("count"))).format(**fields)  # type: ignore[arg-type]
         except KeyError as exc:
             if key not in strings.values:
-                raise jinja2.TemplateRuntimeError(f"unknown string {key!r}: no en.yaml of the theme names it "
-                                                  "(docs/themes.md, Languages)") from None
+                close = did_you_mean(key, strings.values)
+                raise jinja2.TemplateRuntimeError(f"unknown string {key!r}: no en.yaml of the theme names it"
+                                                  f"{' (' + close + ')' if close else ''}; docs/themes.md, Languages"
+                                                  ) from None
             raise jinja2.TemplateRuntimeError(f"the string {key!r} needs a value for {{{exc.args[0]}}}: "
                                               f"write {{{{ {key!r} | t({exc.args[0]}=…) }}}}") from None
         except (ValueError, TypeError) as exc:

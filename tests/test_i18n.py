@@ -179,6 +179,8 @@ def test_a_theme_may_add_strings_and_templates_that_use_them(tmp_path):
 
 @pytest.mark.parametrize("template, message", [
     ('{{ "no_such_string" | t }}', "unknown string 'no_such_string'"),
+    ('{{ "claims_trackr" | t }}', "unknown string 'claims_trackr': no en.yaml of the theme names it (did you mean "
+                                  "'claims_tracker'"),
     ('{{ "tagged" | t }}', "the string 'tagged' needs a value for {tag}"),
     ('{{ "claims_count" | t }}', "the string 'claims_count' has plural forms: give it count="),
 ])

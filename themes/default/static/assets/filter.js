@@ -54,7 +54,9 @@
     if (user) {
       history.replaceState(null, "", key ? "#" + key : location.pathname + location.search);
       var h = key ? byKey[key].querySelector("h2") : null;
-      status.textContent = key ? word("showing", "Showing only {status}").replace("{status}", h ? h.textContent.replace(/\s+/g, " ").trim() : key)
+      var name = h && (h.querySelector(".badge") || h);  // the status's name (not the count beside it)
+      name = name ? name.textContent.replace(/\s+/g, " ").trim() : key;
+      status.textContent = key ? word("showing", "Showing only {status}").replace("{status}", name)
         : word("showing-all", "Showing every status");
     }
   }
