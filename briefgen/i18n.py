@@ -163,7 +163,8 @@ class Strings:
             if count is None:
                 raise ValueError(f"the string {key!r} has plural forms: give it count=…")
             rule = plural_rule(self.origins[key]) if key in self.origins else self.plural
-            return value.get(rule(count)) or value["other"]
+            form = value.get(rule(count))
+            return value["other"] if form is None else form
         if isinstance(value, tuple):
             raise ValueError(f"the string {key!r} is a list")
         return value
