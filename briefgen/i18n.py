@@ -162,6 +162,8 @@ class Strings:
         if isinstance(value, dict):
             if count is None:
                 raise ValueError(f"the string {key!r} has plural forms: give it count=…")
+            if count == 0 and "zero" in value:  # a zero form, when given, is for 0 in any language ("0 notas")
+                return value["zero"]
             rule = plural_rule(self.origins[key]) if key in self.origins else self.plural
             form = value.get(rule(count))
             return value["other"] if form is None else form

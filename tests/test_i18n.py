@@ -221,6 +221,9 @@ def test_plural_rules():
     assert [i18n.plural_rule("ar")(n) for n in (0, 1, 2, 3, 11, 100)] == ["zero", "one", "two", "few", "many", "other"]
     assert i18n.plural_rule("ja")(1) == "other"
     assert i18n.tags("pt-BR") == ["pt-br", "pt", "en"] and i18n.tags("en") == ["en"]
+    portuguese = i18n.load([THEME_I18N], Path(), "pt-BR", Diagnostics())  # CLDR's "one" for 0, but a zero form given
+    assert [portuguese.text("claims_count", count=n) for n in (0, 1, 2)] == ["0 afirmações", "1 afirmação",
+                                                                              "2 afirmações"]
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js (its Intl.PluralRules)")
@@ -299,6 +302,7 @@ def test_the_example_builds_in_each_shipped_language(tmp_path, language):
 
 SEARCH_JS = (builtin_themes_dir() / "default" / "static" / "assets" / "search.js").read_text(encoding="utf-8")
 FRENCH_WORDS = {"search_count": {"one": "{count} résultat", "other": "{count} résultats"},
+                "search_page": "Page", "search_all": {"zero": "aucun", "one": "un", "other": "{count}"},
                 "search_count_for": "{results} pour « {query} »", "search_nothing_for": "Rien pour {{{query}}}"}
 
 
@@ -309,7 +313,8 @@ def test_the_browser_fills_in_words_and_picks_plural_forms_as_python_does():
     words = SEARCH_JS[SEARCH_JS.index("  var ENGLISH = "):SEARCH_JS.index("  var WORD = ")]
     calls = ['say("search_count", {count: 0})', 'say("search_count", {count: 1})', 'say("search_count", {count: 2})',
              'say("search_count_for", {results: say("search_count", {count: 2}), query: "Caracas"})',
-             'say("search_nothing_for", {query: "x"})']
+             'say("search_nothing_for", {query: "x"})', 'say("search_all", {count: 0})',
+             'say("search_all", {count: 1})']
     script = (f"var document = {{documentElement: {{lang: 'fr'}}}};\n"
               f"var meta = {{words: {json.dumps(FRENCH_WORDS)}}};\n{words}\n"
               f"var french = [{', '.join(calls)}];\nmeta = null; plurals = {{}};\n"
@@ -321,10 +326,11 @@ def test_the_browser_fills_in_words_and_picks_plural_forms_as_python_does():
     assert french == [python.text("search_count", count=0), python.text("search_count", count=1),
                       python.text("search_count", count=2),
                       python.text("search_count_for", results=python.text("search_count", count=2), query="Caracas"),
-                      python.text("search_nothing_for", query="x")]
-    assert french[0] == "0 résultat" and french[4] == "Rien pour {x}"
+                      python.text("search_nothing_for", query="x"), python.text("search_all", count=0),
+                      python.text("search_all", count=1)]
+    assert french[0] == "0 résultat" and french[4] == "Rien pour {x}" and french[5:] == ["aucun", "un"]
     ours = i18n.default_strings()  # without meta.json's words: search.js's own English, which en.yaml gives too
-    assert english == [ours.text("search_count", count=0), ours.text("search_count", count=1),
+    assert english[:5] == [ours.text("search_count", count=0), ours.text("search_count", count=1),
                        ours.text("search_count", count=2),
                        ours.text("search_count_for", results=ours.text("search_count", count=2), query="Caracas"),
                        ours.text("search_nothing_for", query="x")]

@@ -101,3 +101,23 @@ def html_pages(site: Path) -> list[str]:
         rel = path.relative_to(site).as_posix()
         urls.append(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
     return urls
+
+
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > width + 1 && getComputedStyle(e).position !== 'absolute')
+    .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ')[0] : ''));
+  return {scroll: document.documentElement.scrollWidth, width, wide};
+}"""
+
+
+def wider_than_the_window(page, base_url: str, urls: list[str]) -> list[str]:
+    """The pages of ``urls`` that scroll sideways in ``page``'s window, each with the first elements that stick out."""
+    problems = []
+    for url in urls:
+        page.goto(base_url + url)
+        got = page.evaluate(OVERFLOW)
+        if got["scroll"] > got["width"]:
+            problems.append(f"{url}: {got['scroll']} px wide in a {got['width']} px viewport ({got['wide']})")
+    return problems

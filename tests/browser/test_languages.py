@@ -65,7 +65,7 @@ def test_the_claims_filter_speaks_the_site_s_language(page, french_url):
     assert everything.text_content() == "Tous"
     assert page.locator(".status-legend").get_attribute("aria-label") == "Afficher les affirmations par statut"
     page.locator("button[data-status='disputed']").click()
-    assert page.locator("[role=status]").last.text_content() == "Affichage limité à\u00a0: Contestée"  # (no count)
+    assert page.locator("[role=status]").last.text_content() == "Affichage limité au statut «\u00a0Contestée\u00a0»"  # (no count)
 
 
 GERMAN = {
@@ -107,17 +107,12 @@ def german(tmp_path_factory) -> Iterator[tuple[str, Path]]:
 
 def test_long_words_and_dates_with_times_fit_a_phone(new_page, german):
     """"Aktualisiert am 1. Dezember 2025, 17:30 UTC+01:00" and a 50-letter tag wrap rather than widen the page."""
-    from .conftest import html_pages
-    from .test_mobile import OVERFLOW, PHONE
+    from .conftest import html_pages, wider_than_the_window
+    from .test_mobile import PHONE
 
     url, out = german
     page = new_page(**PHONE)
-    problems = []
-    for path in html_pages(out):
-        page.goto(url + path)
-        got = page.evaluate(OVERFLOW)
-        if got["scroll"] > got["width"]:
-            problems.append(f"{path}: {got['scroll']} px wide ({got['wide']})")
+    problems = wider_than_the_window(page, url, html_pages(out))
     assert not problems, "\n".join(problems)
     page.goto(url + "briefs/urteil/")
     assert "Aktualisiert am 1. Dezember 2025, 17:30 UTC+01:00" in page.locator(".brief-header .meta").inner_text()

@@ -4,29 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import html_pages
+from .conftest import html_pages, wider_than_the_window
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
-OVERFLOW = """() => {
-  const width = document.documentElement.clientWidth;
-  const wide = [...document.querySelectorAll('body *')]
-    .filter(e => e.getBoundingClientRect().right > width + 1 && getComputedStyle(e).position !== 'absolute')
-    .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ')[0] : ''));
-  return {scroll: document.documentElement.scrollWidth, width, wide};
-}"""
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_no_horizontal_scroll_on_any_page(new_page, base_url, site, scheme):
     page = new_page(color_scheme=scheme, **PHONE)
-    problems = []
-    for url in html_pages(site):
-        page.goto(base_url + url)
-        got = page.evaluate(OVERFLOW)
-        if got["scroll"] > got["width"]:
-            problems.append(f"{url}: {got['scroll']} px wide in a {got['width']} px viewport ({got['wide']})")
+    problems = wider_than_the_window(page, base_url, html_pages(site))
     assert not problems, "\n".join(problems)
 
 

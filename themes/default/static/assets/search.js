@@ -42,7 +42,9 @@
       if (!plurals[lang]) {
         try { plurals[lang] = new Intl.PluralRules(lang); } catch (e) { plurals[lang] = new Intl.PluralRules("en"); }
       }
-      text = text[plurals[lang].select(values.count)] || text.other;
+      var form = values.count === 0 && typeof text.zero === "string" ? "zero"  // (for 0 in any language, as i18n.py)
+        : plurals[lang].select(values.count);
+      text = typeof text[form] === "string" ? text[form] : text.other;  // ("" is a form too)
     }
     return fill(text, values || {});
   }
