@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from . import cache as caching
 from . import output, parallel, reading, schema
-from .cache import Cache, State, cache_folder, code_digest, forget, open_cache, remember, text_digest
+from .cache import Cache, State, cache_folder, code_digest, digest, forget, open_cache, remember, text_digest
 from .config import SiteConfig, load_config, localized
 from .diagnostics import ContentError, Diagnostic, Diagnostics, UsageError
 from .output import MARKER, check_output_dir
@@ -139,10 +139,16 @@ def output_dir(site_dir: Path, configured: str, out: Path | None) -> Path:
 
 
 def theme_digest(theme: Theme) -> bytes:
+    """The theme's folders and files by size and time; its strings files by their bytes too (small, and an edit
+    that keeps both, on a file system that keeps whole seconds, would otherwise leave the old words)."""
     files = []
+    strings = tuple(str(folder) for folder in theme.i18n_dirs)
     for path in theme.files():
         st = path.stat()
         files.append((str(path), st.st_size, st.st_mtime_ns))
+        if str(path).startswith(strings) and st.st_size <= 1_000_000:
+            with contextlib.suppress(OSError):
+                files.append(digest(path.read_bytes()))
     return text_digest(theme.name, [str(p) for p in theme.template_dirs], [str(p) for p in theme.static_dirs], files)
 
 
@@ -165,7 +171,8 @@ def build(options: BuildOptions) -> BuildResult:
         if not diagnostics.errors:
             raise
         theme = fallback_theme(site_dir)  # the problem is reported (load_config); the build stops before rendering
-    # The theme's words, read when first needed: not by a build that finds nothing changed or patches bodies (their
+    # The theme's words, read when first needed: by a build that renders, or that parses enough files to fork workers
+    # (it compiles the templates meanwhile); not by one that finds nothing changed or patches a few bodies (their
     # files are among the theme's, which pages_key digests; their warnings are among the last build's)
     words = functools.cache(lambda: theme.strings(config.language, diagnostics))
     progress = ProgressLine(options.progress)

@@ -335,22 +335,21 @@ def language_files(folder: Path) -> dict[str, Path]:
 
 
 def _inside_site(files: dict[str, Path], folder: Path, site_dir: Path, diagnostics: Diagnostics) -> dict[str, Path]:
-    """``files`` of a folder in the site but those that lead out of it (a symlink, or the folder one): warned about
-    and not read, as content files are not (the words of pages are untrusted text, docs/security.md)."""
+    """``files`` of an ``i18n/`` folder but those that lead out of where they belong — the site for its own folder,
+    the theme for a theme's, as for static files — through a symlink: warned about and not read (the words of
+    pages are untrusted text, docs/security.md)."""
     from .sources import _inside  # sources imports config, which this module's users import
 
-    try:
-        folder.relative_to(site_dir)
-    except ValueError:
-        return files  # a theme elsewhere (the built-in one)
-    root = site_dir.resolve()
+    own = folder == site_dir / FOLDER
+    root = (site_dir if own else folder.parent).resolve()
     kept = {}
     for tag, path in files.items():
         if _inside(path, root):
             kept[tag] = path
         else:
-            diagnostics.warning(_shown(path, site_dir), 1, 1, "the file is a symlink to a file outside the site and "
-                                "is not read", "copy the file into the site instead")
+            where = "the site" if own else "its theme"
+            diagnostics.warning(_shown(path, site_dir), 1, 1, f"the file leads out of {where} through a symlink and is "
+                                "not read", "copy the file in instead")
     return kept
 
 
@@ -390,8 +389,9 @@ def load(folders: Sequence[Path], site_dir: Path, language: str, diagnostics: Di
                     origins[key] = tag
     values = {key: values[key] for key in sorted(values)}
     rule = plural_rule(language)
-    origins = {key: origins[key] for key in sorted(values)
-               if isinstance(values[key], dict) and plural_rule(origins[key]) is not rule}
+    base = language.lower().split("-")[0]
+    origins = {key: origins[key] for key in sorted(values)  # (pt for pt-PT is Portuguese: pt-PT's rules)
+               if isinstance(values[key], dict) and origins[key].split("-")[0] != base}
     return Strings(language, values, text_digest(language, values, origins), rule, origins)
 
 

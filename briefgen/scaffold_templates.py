@@ -27,8 +27,8 @@ __BASE_URL__
 # The picture link previews show (1200 x 630 pixels suits most), put in static/, e.g.:
 # image: assets/share.png
 
-# The language of the briefs. The theme's menus, labels and dates follow it: en, fr, de, es and pt
-# are built in; i18n/<language>.yaml gives the words for any other (docs/themes.md, Languages).
+# The language of the briefs. The theme's menus, labels and dates follow it: ar, de, en, es, fr, it,
+# nl, pt, ru and uk are built in; i18n/<language>.yaml gives the words for any other (docs/themes.md, Languages).
 # language: fr
 """
 

@@ -105,9 +105,9 @@ def test_names_briefgen_yaml_gives_are_kept_and_the_built_in_ones_translated(tmp
 
 def test_a_regional_language_falls_back_to_its_language_then_to_english(tmp_path):
     files = {**BASIC,
-             "briefgen.yaml": "title: T\nlanguage: nl-BE\n",
-             "i18n/nl.yaml": "claims: Beweringen (nl)\ntags: Trefwoorden\n",
-             "i18n/NL-be.yaml": "claims: Beweringen\n"}  # (names compared without regard to case)
+             "briefgen.yaml": "title: T\nlanguage: sv-FI\n",
+             "i18n/sv.yaml": "claims: Beweringen (nl)\ntags: Trefwoorden\n",
+             "i18n/SV-fi.yaml": "claims: Beweringen\n"}  # (names compared without regard to case; Dutch words)
     out = build(_site(tmp_path, files), tmp_path / "out", "--strict")
     nav = [a.text() for a in parse_html(out / "index.html").find("nav", cls="site-nav").find_all("a")]
     assert "Beweringen" in nav and "Beweringen (nl)" not in nav
@@ -257,7 +257,7 @@ SHIPPED = sorted(p.stem for p in THEME_I18N.glob("*.yaml"))
 
 
 def test_the_default_theme_ships_english_and_translations():
-    assert "en" in SHIPPED and {"de", "es", "fr", "pt"} <= set(SHIPPED)
+    assert "en" in SHIPPED and {"ar", "de", "es", "fr", "it", "nl", "pt", "ru", "uk"} <= set(SHIPPED)
 
 
 @pytest.mark.parametrize("language", SHIPPED)
@@ -352,7 +352,7 @@ def test_a_language_no_one_has_words_in_is_a_warning_at_its_line(tmp_path):
     site = _site(tmp_path, {**BASIC, "briefgen.yaml": "title: T\nlanguage: german\n"})
     code, _, err = run_cli("check", site, "--strict")
     assert code == 1 and "briefgen.yaml:2:11: warning: neither the site nor its theme has words in 'german'" in err
-    assert "the theme has de, en, es, fr, pt" in err
+    assert "the theme has ar, de, en, es, fr, it, nl, pt, ru, uk" in err
     for config, files in (("language: en-GB", {}), ("language: de-AT", {}), ("language: nl", {"i18n/nl.yaml": ""}),
                           ("language: pt-BR", {"i18n/pt_BR.yaml": "claims: X\n"})):
         site = _site(tmp_path / config[-5:], {**BASIC, "briefgen.yaml": f"title: T\n{config}\n", **files})
@@ -392,9 +392,9 @@ def test_a_theme_that_extends_no_other_still_has_every_string(tmp_path):
 
 
 def test_english_words_in_another_language_s_site_take_english_plurals(tmp_path):
-    """A Russian site without Russian words: "21 claims" (English rules), not "21 claim" (Russian's "one")."""
+    """A Croatian site without Croatian words: "21 claims" (English rules), not "21 claim" (Croatian's "one")."""
     claims = "".join(f"  - text: Claim {n}.\n    status: reported\n" for n in range(21))
-    files = {**BASIC, "briefgen.yaml": "title: T\nlanguage: ru\n", "i18n/ru.yaml": "claims: Заявления\n",
+    files = {**BASIC, "briefgen.yaml": "title: T\nlanguage: hr\n", "i18n/hr.yaml": "claims: Tvrdnje\n",
              "content/briefs/2025-12-02-many.md": "---\ntitle: Many\ndate: 2025-12-02\nsummary: Many claims.\n"
                                                   f"claims:\n{claims}---\nBody.\n"}
     out = build(_site(tmp_path, files), tmp_path / "out", "--strict")
@@ -410,7 +410,7 @@ def test_a_strings_file_that_leads_out_of_the_site_is_not_read(tmp_path):
     (site / "i18n").mkdir()
     (site / "i18n" / "fr.yaml").symlink_to(outside)
     code, _, err = run_cli("build", site, "--out", tmp_path / "out")
-    assert code == 0 and "i18n/fr.yaml:1:1: warning: the file is a symlink to a file outside the site" in err
+    assert code == 0 and "i18n/fr.yaml:1:1: warning: the file leads out of the site through a symlink" in err
     assert "SECRET" not in (tmp_path / "out" / "index.html").read_text()
 
 
@@ -434,3 +434,41 @@ def test_compiled_templates_are_kept_for_each_language(tmp_path, monkeypatch):
     mtimes = {p: p.stat().st_mtime_ns for p in compiled}
     build(french, tmp_path / "out-fr-again")
     assert {p: p.stat().st_mtime_ns for p in compiled} == mtimes  # loaded, not compiled and written again
+
+
+def test_words_of_a_language_s_file_take_the_site_s_own_rules(tmp_path):
+    """pt-PT takes the Portuguese words of pt.yaml with Portugal's rules: 0 is plural there (an English fallback
+    or a language briefgen has no rules for would carry "lang" to search.js; Portuguese does not)."""
+    files = {**BASIC, "briefgen.yaml": "title: T\nlanguage: pt-PT\n", "i18n/pt-PT.yaml": "",
+             "content/people/nobody.yaml": "name: Ninguém\n"}
+    out = build(_site(tmp_path, files), tmp_path / "out", "--strict")
+    counts = [p.text() for p in parse_html(out / "people" / "index.html").find_all("p", cls="count")]
+    assert "0 notas" in counts and "1 nota" in counts
+    assert "lang" not in json.loads((out / "search" / "meta.json").read_text())["words"]["search_count"]
+    files = {**BASIC, "briefgen.yaml": "title: T\nlanguage: fil\n", "i18n/fil.yaml": ""}  # Filipino: no rules here
+    out = build(_site(tmp_path / "fil", files), tmp_path / "fil-out", "--strict")
+    assert json.loads((out / "search" / "meta.json").read_text())["words"]["search_count"]["lang"] == "en"
+
+
+def test_an_edit_to_a_strings_file_that_keeps_its_size_and_time_is_seen(tmp_path):
+    import os
+
+    site = _site(tmp_path, {**EO, "i18n/eo.yaml": "claims: Asertoj\n"})
+    out = build(site, tmp_path / "out")
+    words = site / "i18n" / "eo.yaml"
+    before = words.stat()
+    words.write_text("claims: Diroj!!\n", encoding="utf-8")  # the same size
+    os.utime(words, ns=(before.st_atime_ns, before.st_mtime_ns))  # and time (a file system of whole seconds)
+    build(site, out)
+    assert "Diroj!!" in (out / "index.html").read_text()
+
+
+def test_a_theme_kept_elsewhere_through_a_symlink_brings_its_words(tmp_path):
+    shared = make_site(tmp_path / "shared" / "mine", {"theme.yaml": "extends: default\n",
+                                                      "i18n/fr.yaml": "claims: Affirmations vérifiées\n"})
+    site = _site(tmp_path, {**BASIC, "briefgen.yaml": "title: T\nlanguage: fr\ntheme: mine\n"})
+    (site / "themes").mkdir()
+    (site / "themes" / "mine").symlink_to(shared)
+    code, _, err = run_cli("build", site, "--out", tmp_path / "out", "--strict")
+    assert code == 0, err
+    assert "Affirmations vérifiées" in (tmp_path / "out" / "index.html").read_text()

@@ -65,7 +65,8 @@ def test_the_claims_filter_speaks_the_site_s_language(page, french_url):
     assert everything.text_content() == "Tous"
     assert page.locator(".status-legend").get_attribute("aria-label") == "Afficher les affirmations par statut"
     page.locator("button[data-status='disputed']").click()
-    assert page.locator("[role=status]").last.text_content() == "Affichage limité au statut «\u00a0Contestée\u00a0»"  # (no count)
+    shown = page.locator("[role=status]").last.text_content()
+    assert shown == "Affichage limité au statut «\u00a0Contestée\u00a0»"  # (no count)
 
 
 GERMAN = {
@@ -116,3 +117,34 @@ def test_long_words_and_dates_with_times_fit_a_phone(new_page, german):
     assert not problems, "\n".join(problems)
     page.goto(url + "briefs/urteil/")
     assert "Aktualisiert am 1. Dezember 2025, 17:30 UTC+01:00" in page.locator(".brief-header .meta").inner_text()
+
+
+@pytest.fixture(scope="module")
+def arabic_url(tmp_path_factory) -> Iterator[str]:
+    from briefgen.build import BuildOptions, build
+
+    site = tmp_path_factory.mktemp("arabic")
+    for folder in ("content", "static"):
+        shutil.copytree(REPO / folder, site / folder)
+    config = (REPO / "briefgen.yaml").read_text(encoding="utf-8")
+    (site / "briefgen.yaml").write_text(config.replace("\nlanguage: en\n", "\nlanguage: ar\n"), encoding="utf-8")
+    build(BuildOptions(Path(site), out_dir=site / "out", strict=True, progress=False))
+    with static_host(site / "out", "/") as url:
+        yield url
+
+
+def test_english_text_in_a_right_to_left_site_reads_left_to_right(page, arabic_url):
+    """A short English claim on an Arabic page starts at the left of its box, its full stop at its end (as
+    dir="auto" would lay it out), while the page's own words start at the right."""
+    page.goto(arabic_url + "claims/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    offsets = page.eval_on_selector_all(".claim-text", """els => els.filter(e => e.textContent.length < 45).map(e => {
+        const range = document.createRange(); range.setStart(e.firstChild, 0); range.setEnd(e.firstChild, 1);
+        return [range.getBoundingClientRect().left - e.getBoundingClientRect().left,
+                e.getBoundingClientRect().right - range.getBoundingClientRect().right]; })""")
+    assert offsets and all(left < 2 for left, _ in offsets), offsets
+    lede = page.locator(".page-header .lede")
+    box, text = lede.bounding_box(), page.evaluate("""() => { const e = document.querySelector('.page-header .lede');
+        const r = document.createRange(); r.setStart(e.firstChild, 0); r.setEnd(e.firstChild, 1);
+        return r.getBoundingClientRect().right; }""")
+    assert box["x"] + box["width"] - text < 2  # the Arabic sentence starts at the right

@@ -56,7 +56,7 @@
       var h = key ? byKey[key].querySelector("h2") : null;
       var name = h && (h.querySelector(".badge") || h);  // the status's name (not the count beside it)
       name = name ? name.textContent.replace(/\s+/g, " ").trim() : key;
-      status.textContent = key ? word("showing", "Showing only {status}").replace("{status}", name)
+      status.textContent = key ? word("showing", "Showing only claims rated \u201c{status}\u201d").replace("{status}", function () { return name; })
         : word("showing-all", "Showing every status");
     }
   }

@@ -40,7 +40,9 @@
     if (typeof text === "object") {  // plural forms, of the page's language or of the one they say ("lang")
       var lang = text.lang || document.documentElement.lang || "en";
       if (!plurals[lang]) {
-        try { plurals[lang] = new Intl.PluralRules(lang); } catch (e) { plurals[lang] = new Intl.PluralRules("en"); }
+        // (a language the browser has no rules for takes English's, as briefgen/i18n.py gives it)
+        try { plurals[lang] = new Intl.PluralRules(Intl.PluralRules.supportedLocalesOf([lang]).length ? lang : "en"); }
+        catch (e) { plurals[lang] = new Intl.PluralRules("en"); }
       }
       var form = values.count === 0 && typeof text.zero === "string" ? "zero"  // (for 0 in any language, as i18n.py)
         : plurals[lang].select(values.count);
