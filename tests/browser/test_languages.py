@@ -3,6 +3,7 @@ and claims filter speak French (the words come from the pages and meta.json, bri
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 from collections.abc import Iterator
@@ -15,18 +16,24 @@ from ..conftest import REPO, static_host
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def french_url(tmp_path_factory) -> Iterator[str]:
+@contextlib.contextmanager
+def example_in(language: str, folder: Path) -> Iterator[str]:
+    """The example site built with ``language:`` in ``folder``, served: its URL."""
     from briefgen.build import BuildOptions, build
 
-    site = tmp_path_factory.mktemp("french")
-    for folder in ("content", "static"):
-        shutil.copytree(REPO / folder, site / folder)
+    for name in ("content", "static"):
+        shutil.copytree(REPO / name, folder / name)
     config = (REPO / "briefgen.yaml").read_text(encoding="utf-8")
-    (site / "briefgen.yaml").write_text(config.replace("\nlanguage: en\n", "\nlanguage: fr\n"), encoding="utf-8")
-    out = site / "out"
-    build(BuildOptions(Path(site), out_dir=out, strict=True, progress=False))
-    with static_host(out, "/") as url:
+    (folder / "briefgen.yaml").write_text(config.replace("\nlanguage: en\n", f"\nlanguage: {language}\n"),
+                                          encoding="utf-8")
+    build(BuildOptions(folder, out_dir=folder / "out", strict=True, progress=False))
+    with static_host(folder / "out", "/") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def french_url(tmp_path_factory) -> Iterator[str]:
+    with example_in("fr", tmp_path_factory.mktemp("french")) as url:
         yield url
 
 
@@ -121,15 +128,7 @@ def test_long_words_and_dates_with_times_fit_a_phone(new_page, german):
 
 @pytest.fixture(scope="module")
 def arabic_url(tmp_path_factory) -> Iterator[str]:
-    from briefgen.build import BuildOptions, build
-
-    site = tmp_path_factory.mktemp("arabic")
-    for folder in ("content", "static"):
-        shutil.copytree(REPO / folder, site / folder)
-    config = (REPO / "briefgen.yaml").read_text(encoding="utf-8")
-    (site / "briefgen.yaml").write_text(config.replace("\nlanguage: en\n", "\nlanguage: ar\n"), encoding="utf-8")
-    build(BuildOptions(Path(site), out_dir=site / "out", strict=True, progress=False))
-    with static_host(site / "out", "/") as url:
+    with example_in("ar", tmp_path_factory.mktemp("arabic")) as url:
         yield url
 
 
