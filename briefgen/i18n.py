@@ -306,7 +306,8 @@ def _read_file(path: Path, site_dir: Path, diagnostics: Diagnostics
     from .sources import read_text  # sources imports config, which this module's users import
 
     rel = _shown(path, site_dir)
-    text = read_text(path, rel, diagnostics, MAX_FILE_SIZE)
+    text = read_text(path, rel, diagnostics, MAX_FILE_SIZE, "a strings file holds a few hundred short lines: "
+                     "is it the file you meant?")
     if text is None:
         return []
     doc = parse_yaml_file(text, rel, diagnostics)

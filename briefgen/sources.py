@@ -102,12 +102,12 @@ def _read_at_most(fd: int, limit: int, size: int) -> bytes:
     return b"".join(chunks)
 
 
-def read_text(path: str | Path, rel: str, diagnostics: Diagnostics, max_size: int) -> str | None:
+def read_text(path: str | Path, rel: str, diagnostics: Diagnostics, max_size: int,
+              too_big: str = "split it, or raise max_file_size in briefgen.yaml") -> str | None:
     """Read one regular file of at most ``max_size`` bytes as text, or report why it cannot be read.
 
     Opened without blocking and checked after opening, so a FIFO or device never hangs
     the build, and never more than ``max_size + 1`` bytes are read (a growing file too)."""
-    too_big = "split it, or raise max_file_size in briefgen.yaml"
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
         try:

@@ -472,3 +472,9 @@ def test_a_theme_kept_elsewhere_through_a_symlink_brings_its_words(tmp_path):
     code, _, err = run_cli("build", site, "--out", tmp_path / "out", "--strict")
     assert code == 0, err
     assert "Affirmations vérifiées" in (tmp_path / "out" / "index.html").read_text()
+
+
+def test_an_oversized_strings_file_is_an_error_that_says_what_it_is(tmp_path):
+    site = _site(tmp_path, {**EO, "i18n/eo.yaml": "claims: " + "x" * 1_000_001 + "\n"})
+    code, _, err = run_cli("check", site)
+    assert code == 1 and "i18n/eo.yaml:1:1: error: the file is" in err and "max_file_size" not in err
