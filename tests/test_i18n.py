@@ -160,6 +160,13 @@ def test_one_text_may_serve_every_number(tmp_path):
     assert "asertoj: 1" in parse_html(out / "briefs" / "meeting" / "index.html").find("p", cls="meta").text()
 
 
+def test_check_reads_the_site_s_strings_in_every_language(tmp_path):
+    site = _site(tmp_path, {**EO, "i18n/de.yaml": "claims: [a, b]\n"})  # a German file on an Esperanto site
+    code, _, err = run_cli("check", site)
+    assert code == 1 and "i18n/de.yaml:1:9: error: 'claims' must be text, not a list" in err
+    assert run_cli("build", site, "--out", tmp_path / "out")[0] == 0  # (a build reads the site's language only)
+
+
 def test_an_unknown_string_suggests_the_one_meant(tmp_path):
     site = _site(tmp_path, {**EO, "i18n/eo.yaml": "claims_trackr: X\n"})
     code, _, err = run_cli("build", site, "--out", tmp_path / "out")
