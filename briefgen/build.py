@@ -127,15 +127,14 @@ def check(site_dir: Path, strict: bool = False, drafts: bool = False) -> list[Di
     with _gc_paused():
         load_site(site_dir, diagnostics, drafts=drafts, cache=cache, jobs=parallel.worker_count(None))
     with contextlib.suppress(UsageError):  # (a theme that cannot be loaded is reported by load_config)
-        theme = load_theme(site_dir, config.theme)
-        theme.strings(config.language, diagnostics)
-        # check reads the site's strings files in every language, not only the site's (a build reads those)
         from .i18n import language_files
 
-        for folder in theme.i18n_dirs:
-            if folder.is_relative_to(site_dir):
-                for language in sorted(language_files(folder)):
-                    theme.strings(language, diagnostics)
+        theme = load_theme(site_dir, config.theme)
+        # the site's strings files in every language, not only the site's language (which a build reads)
+        languages = {config.language, *(tag for folder in theme.i18n_dirs if folder.is_relative_to(site_dir)
+                                        for tag in language_files(folder))}
+        for language in sorted(languages):
+            theme.strings(language, diagnostics)
     return diagnostics.sorted()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,6 +17,7 @@ from .schema import Field, Reader
 
 if TYPE_CHECKING:
     from .i18n import Strings
+    from .theme import Theme
 
 CONFIG_FILE = "briefgen.yaml"
 
@@ -317,19 +319,14 @@ def _theme_checked(site_dir: Path, values: dict, positions: dict, diagnostics: D
                           1, 1, *problem)
 
 
-def _language_checked(site_dir: Path, values: dict, positions: dict, diagnostics: Diagnostics) -> None:
+def _language_checked(theme: Theme, values: dict, positions: dict, diagnostics: Diagnostics) -> None:
     """Warn at ``language:`` when neither the site nor its theme has strings in that language (or a more general
     one: ``pt`` for ``pt-BR``): the words around the content would be English (briefgen.i18n)."""
     from .i18n import FALLBACK, language_files, tags
-    from .theme import load_theme  # local import, as above
 
     language = values["language"]
     if language.lower().split("-")[0] == FALLBACK:
         return  # English, or a kind of it
-    try:
-        theme = load_theme(site_dir, values.get("theme", "default"))
-    except UsageError:  # reported by _theme_checked
-        return
     files = set().union(*(language_files(folder) for folder in theme.i18n_dirs))
     if set(tags(language)) & (files - {FALLBACK}):
         return
@@ -341,15 +338,10 @@ def _language_checked(site_dir: Path, values: dict, positions: dict, diagnostics
                         "(docs/themes.md, Languages), or set language: en")
 
 
-def _image_checked(site_dir: Path, values: dict, positions: dict, diagnostics: Diagnostics) -> None:
+def _image_checked(site_dir: Path, theme: Theme | None, values: dict, positions: dict,
+                   diagnostics: Diagnostics) -> None:
     """Warn when ``image`` names no static file of the site or its theme: link previews would show none."""
-    from .diagnostics import BriefgenError
-    from .theme import load_theme  # local import, as above
-
-    try:
-        folders = load_theme(site_dir, values.get("theme", "default")).static_dirs
-    except BriefgenError:  # (reported by _theme_checked)
-        folders = (site_dir / "static",)
+    folders = theme.static_dirs if theme is not None else (site_dir / "static",)
     if not any((folder / values["image"]).is_file() for folder in folders):
         p = positions["image"]
         diagnostics.warning(CONFIG_FILE, p.line, p.col, f"image {values['image']!r} is not a static file of the site",
@@ -390,10 +382,17 @@ def load_config(site_dir: Path, diagnostics: Diagnostics) -> SiteConfig:
             diagnostics.error(CONFIG_FILE, p.line, p.col, f"output_dir {values['output_dir']!r} is {problem}",
                               "build into a folder of its own, e.g. output_dir: site")
             values["output_dir"] = ""  # none: a build without --out stops before it touches any folder
-    if values.get("image") and "://" not in values["image"]:
-        _image_checked(site_dir, values, positions, diagnostics)
-    if "language" in values:
-        _language_checked(site_dir, values, positions, diagnostics)
+    image = values.get("image") and "://" not in values["image"]
+    if image or "language" in values:
+        from .theme import load_theme  # local import, as above
+
+        theme = None
+        with contextlib.suppress(UsageError):  # (reported by _theme_checked)
+            theme = load_theme(site_dir, values.get("theme", "default"))
+        if image:
+            _image_checked(site_dir, theme, values, positions, diagnostics)
+        if "language" in values and theme is not None:
+            _language_checked(theme, values, positions, diagnostics)
     markdown = values.pop("markdown", {})
     if "html" in markdown:
         values["markdown_html"] = markdown["html"]

@@ -148,7 +148,6 @@ class Strings:
     language: str
     values: dict[str, Value]
     digest: bytes = b""
-    plural: Callable[[int], str] = field(default=_one_other, repr=False)
     # the language of plural strings that came from another language's file (English where the site's has none):
     # their forms are chosen by that language's rules ("21 claims", not the Russian "21 claim")
     origins: dict[str, str] = field(default_factory=dict, repr=False)
@@ -164,8 +163,7 @@ class Strings:
                 raise ValueError(f"the string {key!r} has plural forms: give it count=…")
             if count == 0 and "zero" in value:  # a zero form, when given, is for 0 in any language ("0 notas")
                 return value["zero"]
-            rule = plural_rule(self.origins[key]) if key in self.origins else self.plural
-            form = value.get(rule(count))
+            form = value.get(plural_rule(self.origins.get(key, self.language))(count))
             return value["other"] if form is None else form
         if isinstance(value, tuple):
             raise ValueError(f"the string {key!r} is a list")
@@ -389,11 +387,10 @@ def load(folders: Sequence[Path], site_dir: Path, language: str, diagnostics: Di
                     values[key] = value
                     origins[key] = tag
     values = {key: values[key] for key in sorted(values)}
-    rule = plural_rule(language)
     base = language.lower().split("-")[0]
     origins = {key: origins[key] for key in sorted(values)  # (pt for pt-PT is Portuguese: pt-PT's rules)
                if isinstance(values[key], dict) and origins[key].split("-")[0] != base}
-    return Strings(language, values, text_digest(language, values, origins), rule, origins)
+    return Strings(language, values, text_digest(language, values, origins), origins)
 
 
 @functools.cache
