@@ -37,7 +37,9 @@ def main() -> int:
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="briefgen-edit-latency-"))
     out = args.out or scratch / "out"
-    options = BuildOptions(args.corpus, out_dir=out, jobs=args.jobs, progress=False, session=True)  # as serve
+    # as serve: its cache in the scratch folder too
+    options = BuildOptions(args.corpus, out_dir=out, jobs=args.jobs, progress=False, session=True,
+                           cache_dir=scratch / ".briefgen-cache" / "out")
     try:
         started = time.perf_counter()
         build(options)

@@ -26,6 +26,7 @@ import contextlib
 import functools
 import gc
 import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -34,8 +35,19 @@ from typing import TYPE_CHECKING
 
 from . import cache as caching
 from . import output, parallel, reading, schema
-from .cache import Cache, State, cache_folder, code_digest, digest, forget, open_cache, remember, text_digest
-from .config import SiteConfig, load_config, localized
+from .cache import (
+    Cache,
+    State,
+    cache_folder,
+    code_digest,
+    digest,
+    forget,
+    open_cache,
+    remember,
+    remove_beside,
+    text_digest,
+)
+from .config import SiteConfig, load_config, localized, not_a_site
 from .diagnostics import ContentError, Diagnostic, Diagnostics, UsageError
 from .output import MARKER, check_output_dir
 from .progress import ProgressLine
@@ -58,6 +70,8 @@ class BuildOptions:
     progress: bool = True
     session: bool = False  # a long-lived process that rebuilds after edits (serve): keep what makes that fast
     cache: bool = True  # False (--no-cache): a one-off build (CI) neither reads nor writes the build cache
+    cache_dir: Path | None = None  # where the build cache is kept; None: cache.cache_folder's choice
+    command: str = "build"  # the command that builds, as messages name it
 
 
 @dataclass
@@ -77,11 +91,14 @@ class BuildResult:
         return text + (f"; {warnings} warning(s)" if warnings else "")
 
 
-def _site_dir(path: Path) -> Path:
+def _site_dir(path: Path, command: str) -> Path:
     if not path.exists():
         raise UsageError(f"site folder {path} does not exist")
     if not path.is_dir():
         raise UsageError(f"{path} is not a folder")
+    problem = not_a_site(path, command)
+    if problem is not None:
+        raise problem
     return path
 
 
@@ -120,10 +137,11 @@ def load_site(site_dir: Path, diagnostics: Diagnostics, *, drafts: bool = False,
 def check(site_dir: Path, strict: bool = False, drafts: bool = False) -> list[Diagnostic]:
     """Load and validate; return every problem, sorted. Writes nothing (it may read the build cache)."""
     diagnostics = Diagnostics()
-    site_dir = _site_dir(site_dir)
+    site_dir = _site_dir(site_dir, "check")
     config = _config(site_dir, Diagnostics(), None)
     out = output_dir(site_dir, config.output_dir, None)
-    cache = open_cache(out, _parsed_key(config)) if (out / MARKER).is_file() else None
+    folder = cache_folder(site_dir, out, make=False)  # (check writes nothing)
+    cache = open_cache(out, folder, _parsed_key(config)) if (out / MARKER).is_file() else None
     with _gc_paused():
         load_site(site_dir, diagnostics, drafts=drafts, cache=cache, jobs=parallel.worker_count(None))
     with contextlib.suppress(UsageError):  # (a theme that cannot be loaded is reported by load_config)
@@ -162,7 +180,7 @@ def theme_digest(theme: Theme) -> bytes:
 def build(options: BuildOptions) -> BuildResult:
     """Build the site; raise :class:`ContentError` (nothing written) when loading fails."""
     start = time.perf_counter()
-    site_dir = _site_dir(options.site_dir)
+    site_dir = _site_dir(options.site_dir, options.command)
     jobs = parallel.worker_count(options.jobs)
     diagnostics = Diagnostics()
     config = _config(site_dir, diagnostics, options.base_url)
@@ -170,8 +188,10 @@ def build(options: BuildOptions) -> BuildResult:
         raise ContentError(diagnostics.sorted())
     out = output_dir(site_dir, config.output_dir, options.out_dir)
     check_output_dir(site_dir, out)
-    if output.recover(out):
-        _discard_cache(out)
+    folder = options.cache_dir or cache_folder(site_dir, out, make=options.cache)
+    if options.cache and (folder.is_symlink() or folder.exists()) and not folder.is_dir():
+        raise UsageError(f"the build cache folder {folder} is not a folder: delete it (the cache is safe to "
+                         "delete), or build with --no-cache")
     try:
         theme = load_theme(site_dir, config.theme)
     except UsageError:
@@ -183,14 +203,22 @@ def build(options: BuildOptions) -> BuildResult:
     # files are among the theme's, which pages_key digests; their warnings are among the last build's)
     words = functools.cache(lambda: theme.strings(config.language, diagnostics))
     progress = ProgressLine(options.progress)
+
+    def waiting() -> None:
+        if options.progress:
+            print(f"briefgen: waiting for another build into {out} to finish…", file=sys.stderr, flush=True)
+
     try:
-        with _gc_paused():
-            return _build(options, site_dir, config, out, theme, words, jobs, diagnostics, progress, start)
+        with output.exclusive(out, waiting), _gc_paused():
+            remove_beside(out, folder)
+            if output.recover(out):
+                _discard_cache(out, folder)
+            return _build(options, site_dir, config, out, folder, theme, words, jobs, diagnostics, progress, start)
     finally:
         progress.close()
 
 
-def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path, theme: Theme,
+def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path, folder: Path, theme: Theme,
            words: Callable[[], Strings], jobs: int, diagnostics: Diagnostics, progress: ProgressLine,
            start: float) -> BuildResult:
     parsed_key = _parsed_key(config)  # parsing does not depend on the site's language: check shares the cache
@@ -198,7 +226,7 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
     # A one-off build (--no-cache) reads nothing, and records nothing a later build could reuse: no page
     # fingerprints, output digests or body positions, no cache files (any manifest there is dropped).
     keep = options.cache
-    cache = open_cache(out, parsed_key) if keep else Cache(cache_folder(out), parsed_key=parsed_key)
+    cache = open_cache(out, folder, parsed_key) if keep else Cache(folder, parsed_key=parsed_key)
     new = Cache(cache.folder, parsed_key=parsed_key)
 
     progress.set("reading content")
@@ -497,10 +525,10 @@ def _forget_session(out: Path) -> None:
     session.forget(out)
 
 
-def _discard_cache(out: Path) -> None:
+def _discard_cache(out: Path, folder: Path) -> None:
     import shutil
 
-    shutil.rmtree(cache_folder(out), ignore_errors=True)
+    shutil.rmtree(folder, ignore_errors=True)
     forget(out)
 
 

@@ -1,8 +1,8 @@
-"""The build cache: what an earlier build parsed, rendered and wrote, kept
-*beside* the output in ``<parent>/.briefgen-cache/<output name>/`` (for the
-default ``site/``: ``.briefgen-cache/site/`` in the site folder). Never inside
-the output, so it is never published — it holds every parsed file, drafts
-included. Safe to delete at any time.
+"""The build cache: what an earlier build parsed, rendered and wrote, kept in the
+site folder's ``.briefgen-cache/`` (for the default ``site/``: ``.briefgen-cache/site/``),
+or for an output outside the site folder in the user's cache folder
+(:func:`cache_folder`). Never inside or beside the output, so it is never published
+with it — it holds every parsed file, drafts included. Safe to delete at any time.
 
 Five files, each tagged with the key it is valid for. ``parsed.pickle`` and
 ``markdown.pickle`` are addressed by content, so they are valid whatever the
@@ -38,10 +38,13 @@ only when another build replaced them."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import os
 import pickle
 import sys
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -191,10 +194,46 @@ class Cache:
 _MEMORY: dict[Path, Cache] = {}
 
 
-def cache_folder(out_dir: Path) -> Path:
-    """Where the cache of the output ``out_dir`` lives: beside it, never inside it."""
+def cache_folder(site_dir: Path, out_dir: Path, make: bool = True) -> Path:
+    """Where the cache of the output ``out_dir`` of the site in ``site_dir`` lives. It holds every parsed file,
+    drafts included, so it is never in the output nor in any folder the output is in that might be published
+    with it (``public/`` of ``--out public/en``; a web server's document root):
+
+    - an output inside the site folder: ``.briefgen-cache/<its path there>`` in the site folder, the path made
+      one name (``site/`` → ``.briefgen-cache/site``, ``public/en`` → ``.briefgen-cache/public%2Fen``);
+    - an output elsewhere: ``briefgen/builds/<its name>@<a digest of its path>`` in the user's cache folder
+      (where compiled templates are kept), else in the site folder's ``.briefgen-cache/``. A name made from a
+      path never holds ``@`` (it is quoted), so the two kinds never meet."""
+    site, out = site_dir.resolve(), out_dir.resolve()
+    if out.is_relative_to(site):
+        return site / CACHE_DIR / urllib.parse.quote(out.relative_to(site).as_posix(), safe="")
+    from .theme import user_cache_folder  # (theme imports nothing of this module's users)
+
+    name = f"{urllib.parse.quote(out.name, safe='')}@{hashlib.sha256(os.fsencode(out)).hexdigest()[:16]}"
+    builds = user_cache_folder("builds", make)
+    return (builds if builds is not None else site / CACHE_DIR) / name
+
+
+OLD_CACHE_FILES = ("parsed.pickle", "markdown.pickle", "terms.pickle", "state.pickle", "edits.pickle")
+
+
+def remove_beside(out_dir: Path, folder: Path) -> None:
+    """Remove the cache that earlier versions of briefgen kept beside the output (``<parent>/.briefgen-cache/<name>``)
+    when this output's cache now lives elsewhere (``folder``): for an output such as ``public/en`` it was in
+    the folder that is published. Only the cache's own files go, and the folders they leave empty."""
     out = out_dir.resolve()
-    return out.parent / CACHE_DIR / out.name
+    old = out.parent / CACHE_DIR / out.name
+    if old == folder or not old.is_dir() or old.is_symlink():
+        return
+    for name in OLD_CACHE_FILES:
+        for file in (name, f"{name}.next", f"{name}.tmp", f"{name}.next.tmp"):
+            with contextlib.suppress(OSError):
+                (old / file).unlink()
+    for empty in (old, old.parent):
+        try:
+            empty.rmdir()
+        except OSError:  # something else is in it
+            break
 
 
 def _identity(folder: Path) -> tuple:
@@ -220,9 +259,8 @@ def _read(path: Path, key: bytes | None = None) -> tuple[bytes, Any] | None:
     return file_key, data
 
 
-def open_cache(out_dir: Path, parsed_key: bytes, use_memory: bool = True) -> Cache:
-    """The cache kept for ``out_dir`` (empty when there is none or it is for another configuration)."""
-    folder = cache_folder(out_dir)
+def open_cache(out_dir: Path, folder: Path, parsed_key: bytes, use_memory: bool = True) -> Cache:
+    """The cache kept in ``folder`` for ``out_dir`` (empty when there is none or it is for another configuration)."""
     identity = _identity(folder)
     remembered = _MEMORY.get(out_dir.resolve()) if use_memory else None
     cache = Cache(folder, parsed_key=parsed_key, identity=identity)
@@ -292,7 +330,8 @@ def discard_pending(folder: Path) -> None:
     """A failed build leaves the cache as it was: its pending files are removed, and so are the cache
     folders it made for them (:func:`write_parsed` writes early), if nothing else is in them."""
     for name in PENDING:
-        (folder / f"{name}.next").unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            (folder / f"{name}.next").unlink()
     for empty in (folder, folder.parent):
         try:
             empty.rmdir()
@@ -360,8 +399,9 @@ def write_terms(folder: Path, key: bytes, terms: dict[bytes, tuple[str, str]], p
 def drop_state(folder: Path) -> None:
     """Forget the output manifest (and what patching that output needs): called before the output
     changes, so a build stopped half-way leaves no manifest that describes an output that is no longer there."""
-    (folder / "state.pickle").unlink(missing_ok=True)
-    (folder / "edits.pickle").unlink(missing_ok=True)
+    for name in ("state.pickle", "edits.pickle"):
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):  # none there, or no cache folder
+            (folder / name).unlink()
 
 
 def read_edits(folder: Path, inputs: bytes, shape: Any) -> Any:
@@ -388,7 +428,7 @@ def remember(out_dir: Path, cache: Cache) -> tuple:
     """Keep the Markdown and output state of ``cache`` for the next build into ``out_dir`` in this
     process, as long as its files are the ones just written (parsed files are read again: cheap).
     Returns the identity of those files."""
-    identity = _identity(cache_folder(out_dir))
+    identity = _identity(cache.folder)
     kept = _MEMORY[out_dir.resolve()] = Cache(cache.folder, parsed_key=cache.parsed_key, state=cache.state,
                                               identity=identity)
     kept.share_markdown(cache)

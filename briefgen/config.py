@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from . import schema
-from .diagnostics import Diagnostics, UsageError, one_line
+from .diagnostics import Diagnostics, UsageError, one_line, shell_word
 from .frontmatter import parse_yaml_file
 from .schema import Field, Reader
 
@@ -24,6 +24,25 @@ CONFIG_FILE = "briefgen.yaml"
 # Top-level output paths the built-in pages use; entity kinds may not take them.
 RESERVED_PATHS = frozenset({"briefs", "claims", "timeline", "tags", "search", "assets", "static", "feed.xml",
                             "sitemap.xml", "robots.txt", "404.html", "index.html", "page"})
+
+
+def is_site_folder(folder: Path) -> bool:
+    """Whether ``folder`` holds a site: its ``briefgen.yaml``, or a ``content/`` folder."""
+    return (folder / CONFIG_FILE).is_file() or (folder / "content").is_dir()
+
+
+def not_a_site(folder: Path, command: str) -> UsageError | None:
+    """The error for running ``command`` in (or on) a folder that holds no site, None when it holds one. Most
+    likely the wrong folder (``content/briefs/`` of a site): the enclosing site folder, if any, is named."""
+    if is_site_folder(folder):
+        return None
+    folder = folder.absolute()
+    site = next((p for p in folder.parents if is_site_folder(p)), None)
+    if site is not None:
+        return UsageError(f"{folder} is not a site folder (no {CONFIG_FILE} or content/ in it), but is inside the "
+                          f"site {site}: run the command there, or pass it: briefgen {command} {shell_word(str(site))}")
+    return UsageError(f"{folder} is not a site folder (no {CONFIG_FILE} or content/ in it): run the command in your "
+                      f"site folder, pass it (briefgen {command} DIR), or create a site with 'briefgen init DIR'")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import schema
-from .config import CONFIG_FILE, load_config
+from .config import CONFIG_FILE, load_config, not_a_site
 from .diagnostics import BriefgenError, ContentError, Diagnostic, Diagnostics, UsageError, one_line
 
 MARKER = ".briefgen-output"  # written by the build into its output folder; never deployed
@@ -117,6 +117,9 @@ def _deploy(options: DeployOptions, report: list[str]) -> None:
     site_dir = options.site_dir
     if not site_dir.is_dir():
         raise UsageError(f"{site_dir} is not a folder; pass the site folder (default: .)")
+    problem = not_a_site(site_dir, "deploy")
+    if problem is not None:
+        raise problem
     git = Git(site_dir)
     _require_work_tree(git)
     ref = _check_branch(git, options.branch)
@@ -139,7 +142,8 @@ def _deploy(options: DeployOptions, report: list[str]) -> None:
     if options.build:
         from .build import BuildOptions, build
 
-        result = build(BuildOptions(site_dir=site_dir, out_dir=options.out_dir, strict=True, progress=False))
+        result = build(BuildOptions(site_dir=site_dir, out_dir=options.out_dir, strict=True, progress=False,
+                                    command="deploy"))
         problems = list(result.diagnostics)
         if problems:  # under --strict any warning fails the build; never deploy it
             raise ContentError(problems)

@@ -20,6 +20,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .diagnostics import UsageError
@@ -165,6 +166,32 @@ def _make_parents(folder: Path, root: Path, made: list[Path]) -> None:
     for path in reversed(missing):
         path.mkdir()
         made.append(path)
+
+
+@contextlib.contextmanager
+def exclusive(out_dir: Path, waiting: Callable[[], None]) -> Iterator[None]:
+    """Builds into ``out_dir`` one at a time: a lock on the folder it is in (made if missing), held while the
+    body runs and released when it ends, or when the process does (a killed build leaves no lock). A second
+    build waits, after calling ``waiting``, rather than clean away the first one's staging folder
+    (:func:`recover`) or write its cache files at the same time. Where the system has no ``flock`` (Windows),
+    builds are not kept apart."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    parent = out_dir.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(parent, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def recover(out_dir: Path) -> bool:

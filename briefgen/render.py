@@ -223,8 +223,9 @@ def site_pages(site: Site, views: Views) -> Iterator[Page | Deferred]:
     yield Page("search/index.html", "search.html", say("search"), say("search_description", site=title))
     yield Page("404.html", "404.html", say("not_found"), say("not_found_description"),
                served_anywhere=True)
+    # Feeds and the sitemap leave out drafts (built with --drafts: a preview, should it ever be published)
     yield Page("feed.xml", "feed.xml", config.title, config.description,
-               {"briefs": summaries, "self_path": "feed.xml", "alternate": ""})
+               {"briefs": [s for s in summaries if not s.draft], "self_path": "feed.xml", "alternate": ""})
 
 
 def brief_page(site: Site, views: Views, brief: Brief) -> Page:
@@ -278,7 +279,7 @@ def entity_feed(site: Site, views: Views, entity: Entity) -> Page:
     and its date are made from them when it is rendered (:func:`render_generated`)."""
     config = site.config
     path = f"{entity.kind}/{entity.id}/feed.xml"
-    briefs = [views.summary(b) for b in site.mentioned_in.get(entity.key, [])]
+    briefs = [views.summary(b) for b in site.mentioned_in.get(entity.key, []) if not b.draft]
     context = {"briefs": briefs, "self_path": path, "alternate": f"{entity.kind}/{entity.id}/"}
     if not briefs:  # updated with the site's feed (an empty feed has no date of its own: readers showed 1970)
         context["updated"] = _site_updated(site, views)
@@ -294,7 +295,7 @@ def _site_updated(site: Site, views: Views) -> str | None:
     kept = _SITE_UPDATED.get(id(site))
     if kept is None or kept[0] is not site:
         _SITE_UPDATED.clear()
-        kept = _SITE_UPDATED[id(site)] = (site, latest([views.summary(b) for b in site.briefs]))
+        kept = _SITE_UPDATED[id(site)] = (site, latest([views.summary(b) for b in site.briefs if not b.draft]))
     return kept[1]
 
 

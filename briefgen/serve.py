@@ -24,7 +24,8 @@ from pathlib import Path
 
 import watchfiles
 
-from .config import CONFIG_FILE, load_config
+from .cache import CACHE_DIR
+from .config import CONFIG_FILE, load_config, not_a_site
 from .diagnostics import BriefgenError, ContentError, Diagnostics, UsageError, format_all, one_line, shell_word
 from .livereload import LiveReload, diagnostic_payload, message_payload
 from .server import PreviewServer, open_server
@@ -33,7 +34,7 @@ from .theme import builtin_themes_dir
 
 # What a change under the site folder can affect; anything else (site/, .git, notes) is ignored.
 WATCHED_DIRS = frozenset({"content", "templates", "static", "themes", "i18n"})
-IGNORED_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", "node_modules", ".briefgen-cache"})
+IGNORED_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", "node_modules", CACHE_DIR})
 DEBOUNCE_MS = 50  # a batch ends after this long without a further change
 RUST_TIMEOUT_MS = 200
 
@@ -138,6 +139,7 @@ class Preview:
     def __init__(self, site_dir: Path, out_dir: Path, drafts: bool, live: LiveReload):
         self.site_dir = site_dir
         self.out_dir = out_dir
+        self.cache_dir = out_dir.parent / CACHE_DIR / out_dir.name  # in the preview's temporary folder too
         self.drafts = drafts
         self.live = live
         # The preview is served at the server's root, so absolute URLs (canonical links, feeds, and the
@@ -171,7 +173,7 @@ class Preview:
         stamp = time.strftime("%H:%M:%S")
         started = time.perf_counter()
         try:
-            result = build(BuildOptions(site_dir=self.site_dir, out_dir=self.out_dir,
+            result = build(BuildOptions(site_dir=self.site_dir, out_dir=self.out_dir, cache_dir=self.cache_dir,
                                         drafts=self.drafts, progress=False, base_url=self.base_url, session=True))
         except ContentError as exc:
             errors = [d for d in exc.diagnostics if d.severity == "error"]
@@ -277,6 +279,9 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000, drafts: boo
         raise UsageError(_not_a_site_folder(site_dir))
     if not 0 <= port <= 65535:
         raise UsageError(f"--port {port} is out of range; use 1-65535, or 0 for a free port")
+    problem = not_a_site(site_dir, "serve")
+    if problem is not None:
+        raise problem
     site_dir = site_dir.resolve()
     live = LiveReload()
     tmp = Path(tempfile.mkdtemp(prefix="briefgen-serve-"))

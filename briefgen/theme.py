@@ -79,11 +79,12 @@ class Theme:
         return out
 
 
-def compiled_templates_folder() -> Path | None:
-    """Where builds keep compiled templates: ``briefgen/templates/`` in the user's cache folder
-    (``$XDG_CACHE_HOME`` if it is an absolute path, else ``~/.cache``; ``%LOCALAPPDATA%`` on Windows),
-    made if missing. None when there is none, or when it (or ``briefgen/``) is not a real folder that
-    only this user may write to: the files hold code that builds run, like Python's ``__pycache__``."""
+def user_cache_folder(name: str, make: bool = True) -> Path | None:
+    """The folder ``briefgen/<name>/`` in the user's cache folder (``$XDG_CACHE_HOME`` if it is an absolute
+    path, else ``~/.cache``; ``%LOCALAPPDATA%`` on Windows), made if missing. None when there is none, or when
+    it (or ``briefgen/``) is not a real folder that only this user may write to: what is kept there holds code
+    that builds run (compiled templates, like Python's ``__pycache__``) or the parsed content of sites.
+    ``make=False``: None rather than make it."""
     base = os.environ.get("XDG_CACHE_HOME") or (os.environ.get("LOCALAPPDATA") if os.name == "nt" else None)
     try:
         # A relative path is ignored, as the XDG specification says.
@@ -94,9 +95,10 @@ def compiled_templates_folder() -> Path | None:
         return None
     folder = root / "briefgen"
     try:
-        for path in (folder, folder / "templates"):
-            with contextlib.suppress(FileExistsError):
-                path.mkdir(mode=0o700, parents=True)
+        for path in (folder, folder / name):
+            if make:
+                with contextlib.suppress(FileExistsError):
+                    path.mkdir(mode=0o700, parents=True)
             st = os.lstat(path)
             if not stat.S_ISDIR(st.st_mode):
                 return None
@@ -104,7 +106,13 @@ def compiled_templates_folder() -> Path | None:
                 return None
     except OSError:
         return None
-    return folder / "templates"
+    return folder / name
+
+
+def compiled_templates_folder() -> Path | None:
+    """Where builds keep compiled templates: ``briefgen/templates/`` in the user's cache folder
+    (:func:`user_cache_folder`)."""
+    return user_cache_folder("templates")
 
 
 def _find_theme(site_dir: Path, name: str, used: list[Path]) -> Path:

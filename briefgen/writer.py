@@ -483,6 +483,9 @@ def write_extras(plan: Plan, html_urls: list[str], outputs: dict[str, Output], w
     size = feeds.SITEMAP_URLS
     # a brief's page changes with its content: when it was published, or last updated
     lastmod = {brief_path(b.slug): view_types.iso(b.updated or b.date) for b in site.briefs}
+    drafts = {brief_path(b.slug) for b in site.briefs if b.draft}  # (--drafts) pages that say noindex
+    if drafts:
+        html_urls = [u for u in html_urls if u not in drafts]
     if len(html_urls) > size:  # sitemap-1.xml, sitemap-2.xml... and sitemap.xml their index
         parts = [(f"sitemap-{n}.xml", {"urls": (chunk := html_urls[i:i + size]),
                                        "lastmod": {u: lastmod[u] for u in chunk if u in lastmod}})

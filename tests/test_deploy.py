@@ -351,6 +351,7 @@ def test_what_a_remote_says_cannot_start_a_line(tmp_path: Path, repo: Path, caps
 def test_outside_a_git_repository(tmp_path: Path, capsys) -> None:
     site = tmp_path / "plain"
     write(site / "site", OUTPUT)
+    (site / "briefgen.yaml").write_text("title: Plain\n")
     assert main(["deploy", str(site), "--no-build", "--no-push"]) == 2
     assert "not inside a git repository" in capsys.readouterr().err
 

@@ -219,7 +219,7 @@ def test_workers_give_the_same_bytes_on_a_larger_site(tmp_path):
 # --- the cache is safe to delete, damage, plant or leave behind -----------------------------------------
 
 def test_deleting_the_cache_gives_a_full_build(site, out, tmp_path):
-    shutil.rmtree(cache_folder(out))
+    shutil.rmtree(cache_folder(site, out))
     CHANGES["brief title"](site)
     result = run(site, out)
     assert result.pages_unchanged == 0
@@ -245,7 +245,8 @@ def test_a_build_without_the_cache_drops_the_manifest_the_next_build_would_trust
     CHANGES["brief title"](site)
     run(site, out, cache=False)
     assert_same_as_cold(site, out, tmp_path)
-    assert not (cache_folder(out) / "state.pickle").exists() and not (cache_folder(out) / "edits.pickle").exists()
+    folder = cache_folder(site, out)
+    assert not (folder / "state.pickle").exists() and not (folder / "edits.pickle").exists()
     CHANGES["entity renamed (name)"](site)
     result = run(site, out)
     assert result.pages_unchanged == 0
@@ -257,7 +258,7 @@ def test_a_build_without_the_cache_drops_the_manifest_the_next_build_would_trust
 
 @pytest.mark.parametrize("name", ["parsed.pickle", "markdown.pickle", "state.pickle"])
 def test_a_damaged_cache_file_is_ignored(site, out, tmp_path, name):
-    (cache_folder(out) / name).write_bytes(b"\x80\x05not a pickle")
+    (cache_folder(site, out) / name).write_bytes(b"\x80\x05not a pickle")
     CHANGES["brief title"](site)
     run(site, out)
     assert_same_as_cold(site, out, tmp_path)
@@ -271,7 +272,7 @@ def test_a_planted_cache_cannot_run_code(site, out, tmp_path):
             return (os.system, (f"touch {marker}",))
 
     for name in ("parsed.pickle", "markdown.pickle", "state.pickle"):
-        (cache_folder(out) / name).write_bytes(pickle.dumps((1, b"", Evil())))
+        (cache_folder(site, out) / name).write_bytes(pickle.dumps((1, b"", Evil())))
     run(site, out)
     assert not marker.exists()
     assert_same_as_cold(site, out, tmp_path)
@@ -281,7 +282,7 @@ def test_a_planted_cache_cannot_run_code(site, out, tmp_path):
 def test_a_cache_file_of_the_wrong_shape_is_ignored(site, out, tmp_path, data):
     cache_module.forget(out)
     for name in ("parsed.pickle", "markdown.pickle", "state.pickle"):
-        (cache_folder(out) / name).write_bytes(pickle.dumps(data))
+        (cache_folder(site, out) / name).write_bytes(pickle.dumps(data))
     CHANGES["brief title"](site)
     run(site, out)
     assert_same_as_cold(site, out, tmp_path)
@@ -307,11 +308,11 @@ def test_an_edit_right_after_a_build_with_the_same_size_and_mtime_is_seen(site, 
 
 
 def test_check_reads_the_cache_but_writes_nothing(site, out):
-    before = {p: p.stat().st_mtime_ns for p in (cache_folder(out)).iterdir()}
+    before = {p: p.stat().st_mtime_ns for p in (cache_folder(site, out)).iterdir()}
     CHANGES["brief title"](site)
     (site / "briefgen.yaml").write_text((site / "briefgen.yaml").read_text() + f"output_dir: {out}\n")
     assert check(site) == []
-    assert {p: p.stat().st_mtime_ns for p in (cache_folder(out)).iterdir()} == before
+    assert {p: p.stat().st_mtime_ns for p in (cache_folder(site, out)).iterdir()} == before
 
 
 # --- diagnostics and --strict are the same from the cache ------------------------------------------------
@@ -328,11 +329,11 @@ def test_warnings_come_back_from_the_cache_and_strict_still_fails(site, out):
 
 
 def test_a_failed_build_leaves_the_cache_as_it_was(site, out):
-    before = {p.name: p.read_bytes() for p in (cache_folder(out)).iterdir()}
+    before = {p.name: p.read_bytes() for p in (cache_folder(site, out)).iterdir()}
     (site / "content/people/bad.yaml").write_text("name: [not, text]\n")
     with pytest.raises(ContentError):
         run(site, out)
-    assert {p.name: p.read_bytes() for p in (cache_folder(out)).iterdir()} == before
+    assert {p.name: p.read_bytes() for p in (cache_folder(site, out)).iterdir()} == before
 
 
 # --- one long-lived process (briefgen serve) -------------------------------------------------------------
@@ -447,17 +448,87 @@ def test_an_error_in_a_worker_is_reported_and_the_output_left_as_it_was(tmp_path
         run(site, out, jobs=2)
     assert "templates/entity.html" in failure.value.diagnostics[0].path
     assert files(out) == before
-    assert sorted(p.name for p in out.parent.iterdir()) == [CACHE_DIR, "out"]  # no staging folder left
+    assert sorted(p.name for p in out.parent.iterdir()) == ["out"]  # no staging folder left
 
 
-def test_cache_lives_beside_the_output_never_inside(tmp_path):
+SECRET = {**SITE, "content/briefs/2025-12-09-secret.md":
+          "---\ntitle: Embargoed\ndate: 2025-12-09\nsummary: Secret plan.\ndraft: true\n---\nUnder embargo.\n"}
+
+
+def _secret_anywhere(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
+                  if p.is_file() and (b"Embargoed" in p.read_bytes() or b"embargo" in p.read_bytes()))
+
+
+def test_the_cache_of_the_default_output_is_in_the_site_folder_never_in_the_output(tmp_path):
     """The cache holds every parsed file, drafts included: it must never be published with the site."""
-    site = make_site(tmp_path / "src", {**SITE, "content/briefs/2025-12-09-secret.md":
-                                        "---\ntitle: Embargoed\ndate: 2025-12-09\nsummary: Secret plan.\n"
-                                        "draft: true\n---\nUnder embargo.\n"})
-    out = tmp_path / "site"
+    site = make_site(tmp_path / "src", SECRET)
+    out = site / "site"
     run(site, out)
     run(site, out)
-    assert not (out / CACHE_DIR).exists()
-    assert (tmp_path / CACHE_DIR / "site" / "parsed.pickle").is_file()
-    assert not any(b"Embargoed" in data or b"embargo" in data for data in files(out).values())
+    assert not (out / CACHE_DIR).exists() and not _secret_anywhere(out)
+    assert (site / CACHE_DIR / "site" / "parsed.pickle").is_file()
+    assert cache_folder(site, out) == site / CACHE_DIR / "site"
+
+
+def test_a_nested_output_keeps_its_cache_out_of_the_folders_it_is_in(tmp_path):
+    """``--out public/en``: ``public/`` is what gets uploaded, so the cache is not beside ``en/`` but in the
+    site folder's ``.briefgen-cache/``, under the output's path made one name."""
+    from .conftest import run_cli
+
+    site = make_site(tmp_path / "src", SECRET)
+    for _ in range(2):
+        code, _, stderr = run_cli("build", site, "--out", site / "public" / "en")
+        assert code == 0, stderr
+    assert sorted(p.name for p in (site / "public").iterdir()) == ["en"]
+    assert not _secret_anywhere(site / "public")
+    assert (site / CACHE_DIR / "public%2Fen" / "parsed.pickle").is_file()
+    assert "0 files written" in run_cli("build", site, "--out", site / "public" / "en")[1]  # and it is used
+
+
+def test_an_output_outside_the_site_folder_keeps_its_cache_in_the_users_cache_folder(tmp_path, user_cache):
+    """An output elsewhere (a web server's document root, say): nothing beside it; the cache is in the user's
+    cache folder, named by the output's name and a digest of its path, so two outputs never share one."""
+    site = make_site(tmp_path / "src", SECRET)
+    docroot = tmp_path / "www"
+    run(site, docroot / "briefs")
+    run(site, docroot / "news")
+    assert sorted(p.name for p in docroot.iterdir()) == ["briefs", "news"]
+    assert not _secret_anywhere(docroot) and not (site / CACHE_DIR).exists()
+    folders = [cache_folder(site, docroot / name) for name in ("briefs", "news")]
+    assert [f.parent for f in folders] == [user_cache / "briefgen" / "builds"] * 2
+    assert folders[0].name.startswith("briefs@") and folders[1].name.startswith("news@")
+    assert all((f / "parsed.pickle").is_file() for f in folders)
+
+
+def test_a_cache_an_earlier_version_kept_beside_the_output_is_removed(tmp_path):
+    """Earlier versions kept the cache beside the output (``public/.briefgen-cache/en/``, published with
+    ``public/``): a build removes its files, and nothing else."""
+    site = make_site(tmp_path / "src", SECRET)
+    old = site / "public" / CACHE_DIR / "en"
+    old.mkdir(parents=True)
+    for name in ("parsed.pickle", "state.pickle", "markdown.pickle.next"):
+        (old / name).write_bytes(b"Embargoed")
+    run(site, site / "public" / "en")
+    assert sorted(p.name for p in (site / "public").iterdir()) == ["en"]
+    assert not _secret_anywhere(site / "public")
+    (old / "notes.txt").parent.mkdir(parents=True)
+    (old / "notes.txt").write_text("mine")  # not a cache file: kept, and so is its folder
+    (old / "parsed.pickle").write_bytes(b"Embargoed")
+    run(site, site / "public" / "en")
+    assert sorted(p.name for p in old.iterdir()) == ["notes.txt"]
+
+
+
+
+def test_a_cache_folder_that_is_a_file_is_a_clear_error_and_no_matter_without_the_cache(tmp_path):
+    from .conftest import run_cli
+
+    site = make_site(tmp_path / "src", SITE)
+    (site / CACHE_DIR).mkdir()
+    (site / CACHE_DIR / "site").write_text("not a folder")
+    code, _, stderr = run_cli("build", site, "--no-cache")
+    assert code == 0, stderr
+    code, _, stderr = run_cli("build", site)
+    assert code == 2 and "Traceback" not in stderr
+    assert f"the build cache folder {site / CACHE_DIR / 'site'} is not a folder: delete it" in stderr

@@ -112,7 +112,7 @@ def test_cache_files_written_while_pages_render_are_put_in_place_only_by_a_build
     site = make_site(tmp_path / "src", _many_briefs(120))  # enough pages for a worker to be forked
 
     def cache_files(out):
-        folder = cache_folder(out)
+        folder = cache_folder(site, out)
         assert not list(folder.glob("*.next"))
         return {"terms": pickle.loads((folder / "terms.pickle").read_bytes()),
                 "markdown": _read_markdown(folder / "markdown.pickle", pickle.loads((folder / "markdown.pickle")
@@ -126,7 +126,7 @@ def test_cache_files_written_while_pages_render_are_put_in_place_only_by_a_build
     assert len(files[2]["terms"][2]) > 240  # every brief and claim, and the entities
     assert len(files[2]["markdown"]) > 120  # every brief body, and the entities' and notes
     assert files[1] == files[2]
-    before = {p.name: p.read_bytes() for p in cache_folder(tmp_path / "out2").iterdir()}
+    before = {p.name: p.read_bytes() for p in cache_folder(site, tmp_path / "out2").iterdir()}
     edited = site / "content/briefs/2025-10-02-b1.md"
     edited.write_text(edited.read_text().replace("spoke, 1.", "spoke of Zanzibar, 1.").replace("Brief 1", "B 1"))
 
@@ -136,7 +136,7 @@ def test_cache_files_written_while_pages_render_are_put_in_place_only_by_a_build
     monkeypatch.setattr(writer, "write_extras", fail)  # after the page workers are done
     with pytest.raises(OSError):
         build(BuildOptions(site, out_dir=tmp_path / "out2", jobs=2, progress=False))
-    after = {p.name: p.read_bytes() for p in cache_folder(tmp_path / "out2").iterdir()}
+    after = {p.name: p.read_bytes() for p in cache_folder(site, tmp_path / "out2").iterdir()}
     assert {name: after.get(name) for name in before if name != "state.pickle"} == \
         {name: data for name, data in before.items() if name != "state.pickle"}
     assert set(after) <= set(before)

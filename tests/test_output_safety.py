@@ -86,10 +86,10 @@ def _fail_on_last_page(monkeypatch, pages: int, error: BaseException) -> list[in
 
 def _page_count(monkeypatch, site: Path, out: Path, tmp_path: Path) -> int:
     """How many pages a build into ``out`` renders: builds are incremental, so count them in a copy
-    of ``out`` (with its build cache, kept beside it), where the same pages are out of date."""
+    of ``out`` (with its build cache), where the same pages are out of date."""
     copy = tmp_path / "count" / out.name
     shutil.copytree(out, copy, symlinks=True)
-    shutil.copytree(cache_folder(out), cache_folder(copy))
+    shutil.copytree(cache_folder(site, out), cache_folder(site, copy))
     calls = _fail_on_last_page(monkeypatch, -1, RuntimeError())
     build(BuildOptions(site, out_dir=copy, jobs=1, progress=False))
     monkeypatch.undo()
@@ -436,3 +436,22 @@ def test_static_symlinks_outside_the_site_loops_and_fifos_are_not_published(tmp_
     assert (out / "logo.txt").read_text() == "logo\n"
     for name in ("leak.txt", "outside", "sub/loop", "pipe.txt"):
         assert not (out / name).exists(), name
+
+
+@pytest.mark.skipif(os.name == "nt", reason="builds are kept apart with flock, which Windows lacks")
+def test_a_second_build_into_the_same_output_waits_for_the_first(tmp_path):
+    """Two builds at once (a save hook and a hand-typed build) used to fail: the second removed the first's
+    staging folder as something an interrupted build had left. It now waits for the first to end."""
+    site = make_site(tmp_path / "s", BASIC)
+    out = tmp_path / "pub" / "site"
+    with output.exclusive(out, waiting=lambda: pytest.fail("the lock was free")):  # a first build, in this process
+        staging = output.staging_folder(out)  # what it writes
+        proc = subprocess.Popen([sys.executable, "-m", "briefgen", "build", str(site), "--out", str(out)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+        line = proc.stderr.readline()  # the second says why it does not go on, and does not
+        assert line == f"briefgen: waiting for another build into {out} to finish…\n"
+        assert staging.is_dir() and not out.exists()
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 0, stderr
+    assert "Built" in stdout and (out / "index.html").is_file()
+    assert not staging.exists()  # left by a build that ended without cleaning it (killed): cleaned by the next

@@ -55,7 +55,7 @@ def rebuild(site: Path, out: Path, loads: list, jobs: int = 1, **options):
 def test_a_body_edit_is_patched_in_and_gives_what_a_cold_build_gives(site, tmp_path, loads, jobs):
     out = tmp_path / "pub" / "out"
     run(site, out, jobs)
-    assert (cache_folder(out) / "edits.pickle").is_file()
+    assert (cache_folder(site, out) / "edits.pickle").is_file()
     before = mtimes(out)
     # The first mentions move (Maduro now comes before Trump), a known [[link]] stays, new words come.
     edit(site / BRIEF, "Donald Trump met his advisers about Maduro.",
@@ -119,9 +119,9 @@ class _RunsCode:
         return (print, ("a planted kit ran code",))
 
 
-def _plant(out: Path, kit) -> None:
+def _plant(site: Path, out: Path, kit) -> None:
     """An edits file for the last build whose kit for BRIEF is ``kit`` (pickled on its own unless bytes)."""
-    path = cache_folder(out) / "edits.pickle"
+    path = cache_folder(site, out) / "edits.pickle"
     _, inputs, (briefs, sizes) = pickle.loads(path.read_bytes())
     briefs[BRIEF] = kit if isinstance(kit, bytes) else pickle.dumps(kit)
     path.write_bytes(pickle.dumps((FORMAT, inputs, (briefs, sizes))))
@@ -133,14 +133,14 @@ FALLBACKS = {
     "a [[link]] to nothing": lambda s, o: edit(s / BRIEF, "See [[oval-meeting]].", "See [[nobody-at-all]]."),
     "an entity's body": lambda s, o: CHANGES["entity body edited"](s),
     "a page changed by hand": lambda s, o: _hand_edit(s, o),
-    "a damaged edits file": lambda s, o: (cache_folder(o) / "edits.pickle").write_bytes(b"\x80\x05garbage"),
-    "a planted edits file of another shape": lambda s, o: (cache_folder(o) / "edits.pickle").write_bytes(
-        pickle.dumps((FORMAT, pickle.loads((cache_folder(o) / "edits.pickle").read_bytes())[1],
+    "a damaged edits file": lambda s, o: (cache_folder(s, o) / "edits.pickle").write_bytes(b"\x80\x05garbage"),
+    "a planted edits file of another shape": lambda s, o: (cache_folder(s, o) / "edits.pickle").write_bytes(
+        pickle.dumps((FORMAT, pickle.loads((cache_folder(s, o) / "edits.pickle").read_bytes())[1],
                       ({BRIEF: ("briefs/meeting/index.html", 0, 5)}, {})))),
-    "a planted kit naming a file outside": lambda s, o: _plant(o, ("../../etc/passwd", 0, 5, 0, (), ())),
-    "a planted kit of another shape": lambda s, o: _plant(o, ("briefs/meeting/index.html", -1, "5")),
-    "a planted kit that would run code": lambda s, o: _plant(o, pickle.dumps(_RunsCode())),
-    "a deleted edits file": lambda s, o: (cache_folder(o) / "edits.pickle").unlink(),
+    "a planted kit naming a file outside": lambda s, o: _plant(s, o, ("../../etc/passwd", 0, 5, 0, (), ())),
+    "a planted kit of another shape": lambda s, o: _plant(s, o, ("briefs/meeting/index.html", -1, "5")),
+    "a planted kit that would run code": lambda s, o: _plant(s, o, pickle.dumps(_RunsCode())),
+    "a deleted edits file": lambda s, o: (cache_folder(s, o) / "edits.pickle").unlink(),
 }
 
 
@@ -176,7 +176,7 @@ def test_a_theme_that_does_more_with_the_body_is_never_patched(site, tmp_path, l
         "{{ brief.html | safe }}", "{{ brief.html | safe }}<p>{{ brief.html | length }} characters</p>")})
     out = tmp_path / "pub" / "out"
     run(site, out)
-    assert not (cache_folder(out) / "edits.pickle").exists()
+    assert not (cache_folder(site, out) / "edits.pickle").exists()
     edit(site / BRIEF, "See [[oval-meeting]].", "See [[oval-meeting]]. Longer now.")
     _, patched = rebuild(site, out, loads)
     assert not patched
@@ -284,7 +284,7 @@ def test_a_failed_patch_leaves_the_output_and_cache_as_they_were(site, tmp_path,
     with pytest.raises(OSError):
         run(site, out)
     assert files(out) == before
-    assert sorted(p.name for p in out.parent.iterdir()) == [".briefgen-cache", "out"]  # no staging left
+    assert sorted(p.name for p in out.parent.iterdir()) == ["out"]  # no staging left
     monkeypatch.undo()
     run(site, out)
     assert_same_as_cold(site, out, tmp_path)

@@ -216,7 +216,7 @@ def test_a_new_process_folds_only_what_changed_thanks_to_the_cached_memo(tmp_pat
         build(BuildOptions(site, out_dir=out, jobs=1, progress=False))
 
     new_process_build()
-    memo = cache_folder(out) / "terms.pickle"
+    memo = cache_folder(site, out) / "terms.pickle"
     assert memo.is_file()
     edited = site / "content/briefs/2025-10-05-b4.md"
     # A summary edit: the index is built (a body edit alone would be patched in: tests/test_patch.py).

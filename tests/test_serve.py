@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from briefgen import cli
+from briefgen.cache import cache_folder
 from briefgen.diagnostics import Diagnostic, UsageError
 from briefgen.livereload import EVENTS_PATH, SCRIPT_PATH, LiveReload, diagnostic_payload, inject
 from briefgen.serve import SourceFilter, _named, describe_changes, is_editor_temp
@@ -541,7 +542,8 @@ def test_serve_rebuilds_reloads_shows_errors_recovers_and_stops_cleanly(tmp_path
     srv.wait_line(r"Stopped; preview files removed")
     assert not any("error serving" in line or "Traceback" in line for line in srv.output)
     assert not srv.tmp.exists()
-    assert not (site / "site").exists()
+    assert not (site / "site").exists() and not (site / ".briefgen-cache").exists()  # its cache was in the preview's
+    assert not cache_folder(site, srv.tmp / "site", make=False).exists()  # not in the user's cache folder either
 
 
 def test_serve_starts_on_a_broken_site_and_recovers(tmp_path, run_serve):

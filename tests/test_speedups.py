@@ -338,8 +338,10 @@ def test_views_made_while_markdown_renders_are_those_the_pages_would_make(tmp_pa
     page = plain["briefs/b003/index.html"].decode()
     assert "Seen by <em>" in page and 'href="../../people/p2/"' in page  # a note, with its link, is shown
 
+    from briefgen.cache import cache_folder
+
     def fingerprints(out):
-        state = (tmp_path / ".briefgen-cache" / out / "state.pickle").read_bytes()
+        state = (cache_folder(site, tmp_path / out) / "state.pickle").read_bytes()
         return {path: entry[2] for path, entry in pickle.loads(state)[2][1].items()}
 
     assert fingerprints("early-2-True") == fingerprints("early-1-True") == fingerprints("plain")

@@ -403,10 +403,11 @@ def test_a_reference_to_an_entity_whose_file_has_errors_says_to_fix_that_file(tm
            "content/people/donald-trump.yaml)" in lines, err
 
 
-def test_a_folder_without_content_is_warned_about(tmp_path):
-    # Most likely the wrong folder: it builds an empty site, which --strict refuses.
+def test_a_site_without_content_is_warned_about(tmp_path):
+    # A briefgen.yaml and nothing else: it builds an empty site, which --strict refuses.
     site = tmp_path / "nothing"
     site.mkdir()
+    (site / "briefgen.yaml").write_text("title: Nothing yet\n")
     code, out, err = run_cli("check", site)
     assert code == 0 and "content:1:1: warning: there is no content/ folder in" in err
     code, out, err = run_cli("check", site, "--strict")
@@ -415,6 +416,26 @@ def test_a_folder_without_content_is_warned_about(tmp_path):
     (site / "content").mkdir()  # the build that finds nothing else changed does not repeat the warning
     code, out, err = run_cli("build", site, "--out", tmp_path / "out", "--strict")
     assert code == 0 and "content/" not in err, err
+
+
+def test_a_folder_that_is_no_site_is_refused_naming_the_site_it_is_in(tmp_path, monkeypatch):
+    """Most likely the wrong folder: ``briefgen build`` in a site's ``content/briefs/`` wrote a whole site into
+    the real site's content (which then failed every --strict build). Refused, naming the enclosing site."""
+    site = make_site(tmp_path / "news", BASIC)
+    inner = site / "content" / "briefs"
+    before = sorted(p.relative_to(site) for p in site.rglob("*"))
+    for command in ("build", "check", "deploy", "serve"):
+        code, _, err = run_cli(command, inner)
+        assert code == 2 and "Traceback" not in err, err
+        assert err == (f"briefgen: error: {inner} is not a site folder (no briefgen.yaml or content/ in it), but is "
+                       f"inside the site {site}: run the command there, or pass it: briefgen {command} {site}\n")
+    monkeypatch.chdir(inner)
+    assert run_cli("build")[0] == 2
+    assert sorted(p.relative_to(site) for p in site.rglob("*")) == before  # nothing written anywhere
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = run_cli("build", empty)
+    assert code == 2 and "create a site with 'briefgen init DIR'" in err and not list(empty.iterdir())
 
 
 def test_set_aside_folders_in_content_are_skipped_silently(tmp_path):
@@ -429,6 +450,7 @@ def test_files_editors_leave_behind_are_skipped_silently_so_they_cannot_fail_a_s
 
 
 def test_usage_errors_exit_2(tmp_path):
+    (tmp_path / "briefgen.yaml").write_text("title: A site\n")
     code, _, err = run_cli("build", tmp_path / "missing")
     assert code == 2 and "does not exist" in err
     code, _, err = run_cli("build", "--no-such-flag")
@@ -478,6 +500,23 @@ def test_drafts_only_with_flag(tmp_path):
     assert not (tmp_path / "a/briefs/draft").exists()
     assert run_cli("build", site, "--out", tmp_path / "b", "-q", "--drafts")[0] == 0
     assert (tmp_path / "b/briefs/draft/index.html").is_file()
+
+
+def test_a_draft_built_as_a_preview_is_in_no_feed_and_not_in_the_sitemap(tmp_path):
+    """``--drafts`` builds a preview whose draft pages say noindex: should it be published, the sitemap does not
+    list them to search engines and no feed announces them to readers (an entity's feed included)."""
+    draft = brief("title: Embargoed plan\ndate: 2025-12-09\nsummary: Secret.\npeople: [donald-trump]\n"
+                  "draft: true")
+    site = make_site(tmp_path / "s", {**BASIC, "content/briefs/2025-12-09-draft.md": draft})
+    out = tmp_path / "b"
+    code, _, err = run_cli("build", site, "--out", out, "--drafts", "--base-url", "https://x.org/")
+    assert code == 0, err
+    assert b'content="noindex"' in (out / "briefs/draft/index.html").read_bytes()
+    for path in ("sitemap.xml", "feed.xml", "people/donald-trump/feed.xml"):
+        text = (out / path).read_text()
+        assert "briefs/draft/" not in text and "Embargoed" not in text, path
+    assert all("briefs/meeting/" in (out / path).read_text() for path in ("sitemap.xml", "feed.xml"))
+    assert "2025-12-09" not in (out / "feed.xml").read_text()  # nor dated by it
 
 
 def test_build_writes_site_with_cross_links(basic_site, tmp_path):
