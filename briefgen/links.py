@@ -39,12 +39,16 @@ class Mention:
 
 @dataclass
 class Problem:
-    """A ``[[...]]`` that did not resolve, located in the body."""
+    """A link of the body that is not what it seems, located in it. ``kind`` says what is wrong:
+
+    - ``""``: a ``[[target]]`` that resolved to nothing (or names nothing: ``[[]]``, ``[[|text]]``);
+    - ``"unclosed"``: a ``[[`` with no ``]]`` after it (``target`` is what follows it);
+    - ``"empty-text"``: a ``[[target|]]`` that resolved, with nothing after its ``|``."""
 
     line: int
     col: int
     target: str
-    unclosed: bool = False  # a ``[[`` with no ``]]`` after it: ``target`` is what follows it
+    kind: str = ""
 
 
 @dataclass
@@ -63,3 +67,4 @@ class RenderEnv:
 def safe_link(url: str) -> bool:
     """Only http(s), mailto and relative links pass (also used for autolinks and images)."""
     return url_scheme(url) in SAFE_SCHEMES
+

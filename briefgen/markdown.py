@@ -28,7 +28,7 @@ from .links import ROOT, LinkTarget, Mention, Problem, RenderEnv, safe_link
 from .markdown_shortcuts import Renderer, normalize, prose_plugin
 from .schema import url_scheme
 
-_WIKILINK = re.compile(r"\[\[([^\[\]\n|]{1,200})(?:\|([^\[\]\n]{1,300}))?\]\]")
+_WIKILINK = re.compile(r"\[\[([^\[\]\n|]{1,200})(?:\|([^\[\]\n]{0,300}))?\]\]")
 _EMPTY_WIKILINK = re.compile(r"\[\[(?:\|[^\[\]\n]{0,300})?\]\]")  # [[]] or [[|text]]: no target at all
 
 
@@ -43,21 +43,21 @@ def wikilinks_plugin(md: MarkdownIt) -> None:
                 if "]]" not in state.src[state.pos:]:
                     _unclosed(state)
                 elif (empty := _EMPTY_WIKILINK.match(state.src, state.pos)) and state.env.get("briefgen"):
-                    env = state.env["briefgen"]
-                    env.problems.append(_locate(env, state, empty[0]))
+                    _report(state, empty[0], empty[0][2:-2][:60])  # [[|text]]: shown whole
             return False
         env: RenderEnv | None = state.env.get("briefgen")
         if env is None:
             return False
         if not silent:
-            target_text = m[1].strip()
-            label = (m[2] or "").strip()
-            target = env.resolve(target_text)
+            target_text, label = _parts(m)
+            target = env.resolve(target_text) if target_text else None
             if target is None:
-                env.problems.append(_locate(env, state, m[0]))
+                _report(state, m[0], target_text or m[0][2:-2].replace("\\|", "|")[:60])
                 token = state.push("text", "", 0)
                 token.content = label or target_text
             else:
+                if m[2] is not None and not label:  # [[target|]]: shown as [[target]] would be
+                    _report(state, m[0], target_text, "empty-text")
                 token = state.push("link_open", "a", 1)
                 token.attrs = {"href": ROOT + target.path, "class": "wikilink"}
                 token = state.push("text", "", 0)
@@ -69,39 +69,58 @@ def wikilinks_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.before("link", "briefgen_wikilink", wikilink)
 
 
+def _parts(m: re.Match) -> tuple[str, str]:
+    """The target and the text of a ``[[target|text]]``, each stripped. The ``|`` may be written ``\\|``,
+    as a table needs it (``[[target\\|text]]``), anywhere: a table hands its cells to this rule with the
+    backslash taken out, other text with it left in, which is then no part of the target."""
+    target = m[1]
+    if m[2] is not None and target.endswith("\\"):
+        target = target[:-1]
+    return target.strip(), (m[2] or "").strip()
+
+
+def _report(state: StateInline, raw: str, target: str, kind: str = "", at: int | None = None) -> None:
+    """Add a :class:`Problem` of ``kind`` about ``target`` at ``raw``, the source text at ``at`` (by
+    default ``state.pos``)."""
+    env: RenderEnv | None = state.env.get("briefgen")
+    if env is not None:
+        line, col = _where(env, state, raw, at=state.pos if at is None else at)
+        env.problems.append(Problem(line, col, target, kind))
+
+
 def _unclosed(state: StateInline) -> None:
     """Report a ``[[`` that nothing closes in its paragraph or table cell. Mostly a ``[[target|text]]``
     in a table, whose ``|`` the table took for a column separator (``\\|`` keeps it in the cell)."""
     env: RenderEnv | None = state.env.get("briefgen")
     if env is not None:
         raw = state.src[state.pos:].split("\n", 1)[0]
-        where = _locate(env, state, raw, ends_cell=True)
-        env.problems.append(Problem(where.line, where.col, raw[2:].strip()[:60], unclosed=True))
+        line, col = _where(env, state, raw, state.pos, ends_cell=True)
+        env.problems.append(Problem(line, col, raw[2:].strip()[:60], "unclosed"))
 
 
 _CELL_END = re.compile(r"\s*(?:(?<!\\)\||$)")  # what follows an unclosed [[ that runs to its cell's or line's end
 
 
-def _locate(env: RenderEnv, state: StateInline, raw: str, ends_cell: bool = False) -> Problem:
-    """Where ``raw`` (found at ``state.pos``) is in the source. Its line is known; on that line, the first
-    time it occurs, or with ``ends_cell`` (the rest of a line or a table cell, after an unclosed ``[[``)
-    the first time it ends a cell or the line: the same text earlier on the line may be a whole
-    ``[[target\\|text]]`` in another cell, which markdown-it hands to this rule on its own."""
-    line_index = env.block_line + state.src.count("\n", 0, state.pos)
+def _where(env: RenderEnv, state: StateInline, raw: str, at: int, ends_cell: bool = False) -> tuple[int, int]:
+    """The line and column in the file of ``raw``, the text at ``at`` in ``state.src``. Its line is known; on
+    that line, ``raw`` is found as often as it comes before ``at`` on its line of the text, plus one
+    (``[[ghost]] and [[ghost]]``), with each ``|`` in it written ``|`` or ``\\|``: a table hands each cell
+    to the inline rules with its ``\\|`` made ``|``. With ``ends_cell`` (the rest of a line or a table
+    cell, after an unclosed ``[[``) only where it ends a cell or the line counts: the same text earlier
+    on the line may be a whole ``[[target\\|text]]`` in another cell, which markdown-it hands to this
+    rule on its own."""
+    line_index = env.block_line + state.src.count("\n", 0, at)
     col = 1
     if 0 <= line_index < len(env.lines):
         line = env.lines[line_index]
-        found = line.find(raw)
-        if ends_cell:
-            at = found
-            while at >= 0 and not _CELL_END.match(line, at + len(raw)):
-                at = line.find(raw, at + 1)
-            found = at if at >= 0 else found
-        col = found + 1 if found >= 0 else 1
+        written = re.compile(r"\\?\|".join(map(re.escape, raw.split("|"))))
+        starts = [m.start() for m in written.finditer(line) if not ends_cell or _CELL_END.match(line, m.end())]
+        starts = starts or [m.start() for m in written.finditer(line)]
+        before = 0 if ends_cell else state.src.count(raw, state.src.rfind("\n", 0, at) + 1, at)
+        col = starts[min(before, len(starts) - 1)] + 1 if starts else 1
     if line_index == 0:
         col += env.first_col - 1
-    target = raw[2:-2].split("|")[0].strip()
-    return Problem(env.first_line + line_index, col, target or raw[2:-2][:60])  # [[|text]]: shown whole
+    return env.first_line + line_index, col
 
 
 def _inline_with_lines(state: StateCore, shortcut: bool = True) -> None:

@@ -109,7 +109,7 @@ def _render_one(site: Site, item: _Text) -> Markdown:
     env = RenderEnv(resolve, item.mentions, item.first_line, item.first_col)
     md = _parser(site.config.markdown_html)
     html = render_inline(md, item.text, env) if item.inline else render(md, item.text, env)
-    return Markdown(html, tuple((p.line, p.col, p.target, p.unclosed) for p in env.problems), tuple(resolutions))
+    return Markdown(html, tuple((p.line, p.col, p.target, p.kind) for p in env.problems), tuple(resolutions))
 
 
 def render_markdown(site: Site, diagnostics: Diagnostics, cache: Cache, new: Cache, jobs: int,
@@ -171,9 +171,18 @@ def render_markdown(site: Site, diagnostics: Diagnostics, cache: Cache, new: Cac
 
 
 def report(site: Site, item: _Text, entry: Markdown, diagnostics: Diagnostics) -> None:
-    for line, col, target, unclosed in entry.problems:
-        if unclosed:
-            diagnostics.warning(item.path, line, col, f"link [[{target} is not closed with ]]",
-                                "close it with ]]; in a table, write the | of [[target|text]] as \\|")
-        else:
-            diagnostics.warning(item.path, line, col, *site.link_problem(target))
+    for line, col, target, kind in entry.problems:
+        diagnostics.warning(item.path, line, col, *problem_message(site, target, kind))
+
+
+def problem_message(site: Site, target: str, kind: str) -> tuple[str, str]:
+    """The message and hint of a :class:`briefgen.links.Problem` of ``kind`` about ``target``."""
+    if kind == "unclosed":
+        return (f"link [[{target} is not closed with ]]",
+                "close it with ]]; in a table, write the | of [[target|text]] as \\|")
+    if kind == "empty-text":
+        found = site.link_target(target)
+        shown = f"{found.title!r}" if found is not None else "its target's name"
+        return (f"link [[{target}|]] has no text after its |; it shows {shown}",
+                f"write [[{target}]], or the link's text after the |")
+    return site.link_problem(target)

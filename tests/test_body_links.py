@@ -1,0 +1,55 @@
+"""Links in Markdown bodies that do not do what they seem: each is a warning at its line and column with
+the likely fix, and is rendered as sensibly as it can be (``[[target|]]``, ``[[target\\|text]]``, links with a
+scheme that is not published, web addresses without ``https://``, links to a file that has errors)."""
+
+from __future__ import annotations
+
+from .conftest import BASIC, make_site, parse_html, run_cli
+from .test_validation import BRIEF, GOOD_FRONT, brief, check
+
+
+def prose(out, slug: str = "meeting"):
+    return parse_html((out / f"briefs/{slug}/index.html").read_text()).find("div", cls="prose")
+
+
+def build_site(tmp_path, files: dict[str, str], *args: str):
+    site = make_site(tmp_path / "s", {**BASIC, **files})
+    code, _, err = run_cli("build", site, "--out", tmp_path / "out", *args)
+    assert code == 0 and "Traceback" not in err, err
+    return tmp_path / "out", err
+
+
+def test_a_wikilink_with_an_empty_text_is_a_warning_and_shows_the_name(tmp_path):
+    body = "See [[donald-trump|]], [[Trump| ]] and [[nobody|]].\n"
+    code, lines, err = check(tmp_path, {BRIEF: brief(GOOD_FRONT, body)})
+    assert code == 0, err
+    assert lines == [
+        f"{BRIEF}:6:5: warning: link [[donald-trump|]] has no text after its |; it shows 'Donald Trump' "
+        "(write [[donald-trump]], or the link's text after the |)",
+        f"{BRIEF}:6:24: warning: link [[Trump|]] has no text after its |; it shows 'Donald Trump' "
+        "(write [[Trump]], or the link's text after the |)",
+        f"{BRIEF}:6:40: warning: link [[nobody]] points to no entity or brief "
+        "(use an entity id, name or alias, or a brief's slug)"], err
+    assert run_cli("check", tmp_path / "s", "--strict")[0] == 1
+    out, _ = build_site(tmp_path, {BRIEF: brief(GOOD_FRONT, body)})
+    text = prose(out)
+    assert [(a.get("href"), a.text()) for a in text.find_all("a", cls="wikilink")] == [
+        ("../../people/donald-trump/", "Donald Trump"), ("../../people/donald-trump/", "Donald Trump")]
+    assert "[[" not in text.text() and text.text().endswith("and nobody.")
+
+
+def test_an_escaped_pipe_is_located_in_a_table_and_works_outside_one(tmp_path):
+    body = ("First line.\n\n[[donald-trump\\|Trump]] and [[ghost\\|Ghost]].\n\n| a | b |\n|---|---|\n"
+            "| [[bad-one]] | [[zz3\\|y]] |\n| [[zz3\\|y]] x [[zz3\\|y]] | b |\n")
+    _code, lines, err = check(tmp_path, {BRIEF: brief(GOOD_FRONT, body)})
+    assert [line.split(" (")[0] for line in lines] == [
+        f"{BRIEF}:8:29: warning: link [[ghost]] points to no entity or brief",
+        f"{BRIEF}:12:3: warning: link [[bad-one]] points to no entity or brief",
+        f"{BRIEF}:12:17: warning: link [[zz3]] points to no entity or brief",
+        f"{BRIEF}:13:3: warning: link [[zz3]] points to no entity or brief",  # the same link twice in a cell
+        f"{BRIEF}:13:16: warning: link [[zz3]] points to no entity or brief",
+    ], err
+    out, _ = build_site(tmp_path, {BRIEF: brief(GOOD_FRONT, body)})
+    links = prose(out).find_all("p")[1].find_all("a")
+    assert [(a.get("href"), a.text()) for a in links] == [("../../people/donald-trump/", "Trump")]
+    assert "\\" not in prose(out).text()
