@@ -9,6 +9,7 @@ pages at any depth. Only http, https, mailto and relative links survive."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -43,7 +44,11 @@ class Problem:
 
     - ``""``: a ``[[target]]`` that resolved to nothing (or names nothing: ``[[]]``, ``[[|text]]``);
     - ``"unclosed"``: a ``[[`` with no ``]]`` after it (``target`` is what follows it);
-    - ``"empty-text"``: a ``[[target|]]`` that resolved, with nothing after its ``|``."""
+    - ``"empty-text"``: a ``[[target|]]`` that resolved, with nothing after its ``|``;
+    - ``"link-scheme"``, ``"image-scheme"``: a link or image whose URL (``target``) has a scheme that is
+      not published (:func:`safe_link`), shown as text;
+    - ``"link-domain"``, ``"image-domain"``: a relative link or image whose URL (``target``) starts with
+      a domain name (:func:`looks_like_domain`)."""
 
     line: int
     col: int
@@ -68,3 +73,16 @@ def safe_link(url: str) -> bool:
     """Only http(s), mailto and relative links pass (also used for autolinks and images)."""
     return url_scheme(url) in SAFE_SCHEMES
 
+
+# A domain name at the start of a relative URL: www.<anything>, or a name ending in a common top-level domain, or in
+# one of a country's usual second levels (bbc.co.uk); not every country's own: .md, .py or .sh name files more often
+_DOMAIN_LIKE = re.compile(r"(?:www\.[^/?#\s]+|[a-z0-9-]+(?:\.[a-z0-9-]+)*\."
+                          r"(?:(?:ac|co|com|edu|gov|net|org)\.[a-z]{2}|com|edu|gov|info|int|io|mil|net|news|org))"
+                          r"(?:[/?#]|$)", re.IGNORECASE)
+
+
+def looks_like_domain(url: str) -> bool:
+    """Whether a relative ``url`` starts with what reads as a domain name (``www.cnn.com/story``,
+    ``cnn.com``): most likely a web address written without its ``https://``, which a browser looks
+    for on this site."""
+    return url_scheme(url) == "" and _DOMAIN_LIKE.match(url) is not None

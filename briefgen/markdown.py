@@ -4,7 +4,10 @@ footnotes) with two briefgen plugins, applied with ``md.use()``:
 - :func:`wikilinks_plugin`: ``[[target]]`` and ``[[target|text]]`` link to an
   entity (id, name or alias; ``kind/id`` to be explicit) or a brief (slug);
 - :func:`mentions_plugin`: the first mention of each listed entity, by name or
-  alias, becomes a link — never inside links, code or headings.
+  alias, becomes a link — never inside links, code or headings;
+- :func:`checked_links_plugin`: links and images that do not do what they seem
+  (a scheme that is not published, shown as text; ``www.…`` without ``https://``)
+  are reported.
 
 Internal links are written as ``ROOT + "kind/id/"``; the page renderer replaces
 :data:`ROOT` with the page's relative path to the site root, so one rendering
@@ -18,13 +21,19 @@ import re
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block import reference as reference_rule
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline import autolink as autolink_rule
+from markdown_it.rules_inline import image as image_rule
+from markdown_it.rules_inline import link as link_rule
+from markdown_it.rules_inline.autolink import AUTOLINK_RE
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .letters import UNSPACED_CLASS, unspaced
-from .links import ROOT, LinkTarget, Mention, Problem, RenderEnv, safe_link
+from .links import ROOT, LinkTarget, Mention, Problem, RenderEnv, looks_like_domain, safe_link
 from .markdown_shortcuts import Renderer, normalize, prose_plugin
 from .schema import url_scheme
 
@@ -121,6 +130,98 @@ def _where(env: RenderEnv, state: StateInline, raw: str, at: int, ends_cell: boo
     if line_index == 0:
         col += env.first_col - 1
     return env.first_line + line_index, col
+
+
+def checked_links_plugin(md: MarkdownIt) -> None:
+    """Report the links and images that do not do what they seem: one whose scheme is not published
+    (:func:`safe_link`: ``tel:``, ``ftp:``, ``javascript:``...), which markdown-it leaves as text, and a
+    relative one that starts with a domain name (``www.cnn.com/story``), which leads nowhere on this
+    site. markdown-it's own ``link``, ``image``, ``autolink`` and ``reference`` rules parse them, as
+    before; each is wrapped to look at what it did."""
+    md.inline.ruler.at("link", _checked_link)
+    md.inline.ruler.at("image", _checked_image)
+    md.inline.ruler.at("autolink", _checked_autolink)
+    md.block.ruler.at("reference", _checked_reference)
+
+
+def _checked_link(state: StateInline, silent: bool) -> bool:
+    start, count = state.pos, len(state.tokens)
+    if link_rule(state, silent):
+        if not silent:
+            _check_relative(state, start, count, "link")
+        return True
+    if not silent and "briefgen" in state.env:
+        _check_refused(state, start)
+    return False
+
+
+def _checked_image(state: StateInline, silent: bool) -> bool:
+    start, count = state.pos, len(state.tokens)
+    if image_rule(state, silent):  # (one refused for its scheme is reported by the link rule, at its "[")
+        if not silent:
+            _check_relative(state, start, count, "image")
+        return True
+    return False
+
+
+def _check_relative(state: StateInline, start: int, count: int, what: str) -> None:
+    """Report the link or image a rule just made (from ``start``; its tokens from ``count`` on) if its URL
+    is relative but starts with a domain name."""
+    for token in state.tokens[count:]:  # the text before it, if any, then the link's own
+        if token.type in ("link_open", "image"):
+            url = token.attrGet("href" if what == "link" else "src")
+            if isinstance(url, str) and looks_like_domain(url):
+                _report(state, state.src[start:state.pos], url, f"{what}-domain", at=start)
+            return
+
+
+def _check_refused(state: StateInline, start: int) -> None:
+    """Report the ``[text](url)`` (or ``![text](url)``) at ``start`` that the link rule did not take
+    because its URL's scheme is not published: it stays as text."""
+    src, end = state.src, state.posMax
+    label_end = state.md.helpers.parseLinkLabel(state, start, True)
+    pos = label_end + 1
+    if label_end < 0 or pos >= end or src[pos] != "(":
+        return
+    pos += 1
+    while pos < end and src[pos] in " \t\n":
+        pos += 1
+    found = state.md.helpers.parseLinkDestination(src, pos, end)
+    if not found.ok or state.md.validateLink(state.md.normalizeLink(found.str)):
+        return
+    image = start > 0 and src[start - 1] == "!" and state.pending.endswith("!")  # the image rule refused it first
+    begin = start - 1 if image else start
+    _report(state, src[begin:found.pos], found.str, "image-scheme" if image else "link-scheme", at=begin)
+
+
+def _checked_autolink(state: StateInline, silent: bool) -> bool:
+    if autolink_rule(state, silent):
+        return True
+    if not silent and "briefgen" in state.env:
+        end = state.src.find(">", state.pos, state.posMax)
+        url = state.src[state.pos + 1:end] if end > 0 else ""
+        if AUTOLINK_RE.search(url) and not state.md.validateLink(state.md.normalizeLink(url)):
+            _report(state, state.src[state.pos:end + 1], url, "link-scheme")
+    return False
+
+
+_REFERENCE = re.compile(r"\[(?:[^\[\]\\\n]|\\.)+\]:[ \t]*(?:<([^<>\n]*)>|(\S+))")  # [label]: url, on one line
+
+
+def _checked_reference(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """markdown-it's ``reference`` rule; a ``[label]: url`` definition it refused for its URL's scheme
+    (left as text) is reported."""
+    if reference_rule(state, start_line, end_line, silent):
+        return True
+    env: RenderEnv | None = state.env.get("briefgen")
+    if not silent and env is not None:
+        begin = state.bMarks[start_line] + state.tShift[start_line]
+        m = _REFERENCE.match(state.src, begin, state.eMarks[start_line])
+        url = m and (m[1] if m[1] is not None else m[2])
+        if url and not state.md.validateLink(state.md.normalizeLink(url)):
+            col = begin - state.src.rfind("\n", 0, begin)
+            env.problems.append(Problem(env.first_line + start_line, col, url, "link-scheme"))
+    return False
 
 
 def _inline_with_lines(state: StateCore, shortcut: bool = True) -> None:
@@ -390,6 +491,7 @@ def make_markdown(html: bool = False) -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(wikilinks_plugin)
     md.use(mentions_plugin)
+    md.use(checked_links_plugin)
     md.use(prose_plugin)
     md.core.ruler.at("inline", _inline_with_lines)
     md.core.ruler.at("normalize", normalize)

@@ -185,4 +185,11 @@ def problem_message(site: Site, target: str, kind: str) -> tuple[str, str]:
         shown = f"{found.title!r}" if found is not None else "its target's name"
         return (f"link [[{target}|]] has no text after its |; it shows {shown}",
                 f"write [[{target}]], or the link's text after the |")
+    what, _, why = kind.partition("-")
+    if why == "scheme":
+        return (f"{what} {target!r} is shown as text: only http, https, mailto and relative links are published",
+                "write an https:// or mailto: address, or the text alone; docs/security.md says why")
+    if why == "domain":
+        return (f"{what} {target!r} has no https://, so it is looked for on this site",
+                f"write https://{target} if it is on another site")
     return site.link_problem(target)

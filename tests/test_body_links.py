@@ -53,3 +53,38 @@ def test_an_escaped_pipe_is_located_in_a_table_and_works_outside_one(tmp_path):
     links = prose(out).find_all("p")[1].find_all("a")
     assert [(a.get("href"), a.text()) for a in links] == [("../../people/donald-trump/", "Trump")]
     assert "\\" not in prose(out).text()
+
+
+def test_a_link_whose_scheme_is_not_published_or_that_lacks_https_is_a_warning(tmp_path):
+    body = ("Call [the desk](tel:+15551234) or get [the file](ftp://x.org/f.pdf) from\n"
+            "[CNN](www.cnn.com/story), [the BBC](bbc.co.uk/news) or [Reuters](reuters.com).\n\n"
+            "![a map](ftp://x.org/map.png) <tel:+15551234> [x][ref] [y](javascript:alert(1))\n\n"
+            "[ref]: data:text/html,x\n\n"
+            "Kept: [notes](../notes.md) [a page](report.html) [top](/briefs/) [mail](mailto:a@b.org) <b>bold</b>\n")
+    code, lines, err = check(tmp_path, {BRIEF: brief(GOOD_FRONT, body)})
+    assert code == 0, err
+    scheme = ("is shown as text: only http, https, mailto and relative links are published (write an https:// "
+              "or mailto: address, or the text alone; docs/security.md says why)")
+    assert lines == [
+        f"{BRIEF}:6:6: warning: link 'tel:+15551234' {scheme}",
+        f"{BRIEF}:6:39: warning: link 'ftp://x.org/f.pdf' {scheme}",
+        f"{BRIEF}:7:1: warning: link 'www.cnn.com/story' has no https://, so it is looked for on this site "
+        "(write https://www.cnn.com/story if it is on another site)",
+        f"{BRIEF}:7:27: warning: link 'bbc.co.uk/news' has no https://, so it is looked for on this site "
+        "(write https://bbc.co.uk/news if it is on another site)",
+        f"{BRIEF}:7:56: warning: link 'reuters.com' has no https://, so it is looked for on this site "
+        "(write https://reuters.com if it is on another site)",
+        f"{BRIEF}:9:1: warning: image 'ftp://x.org/map.png' {scheme}",
+        f"{BRIEF}:9:31: warning: link 'tel:+15551234' {scheme}",
+        f"{BRIEF}:9:56: warning: link 'javascript:alert(1)' {scheme}",
+        f"{BRIEF}:11:1: warning: link 'data:text/html,x' {scheme}",
+    ], err
+    assert run_cli("check", tmp_path / "s", "--strict")[0] == 1
+    out, _ = build_site(tmp_path, {BRIEF: brief(GOOD_FRONT, body)})
+    text = prose(out)
+    hrefs = [a.get("href") for a in text.find_all("a")]
+    # the policy is as it was: refused schemes stay text, relative links are kept, raw HTML is text
+    assert hrefs == ["www.cnn.com/story", "bbc.co.uk/news", "reuters.com", "../notes.md", "report.html",
+                     "/briefs/", "mailto:a@b.org"]
+    assert "[the desk](tel:+15551234)" in text.text() and not text.find_all("img")
+    assert "<b>bold</b>" in text.text()
