@@ -22,7 +22,7 @@ from . import parallel
 from .cache import Cache, FileEntry, digest, dumps, loads, text_digest
 from .config import SiteConfig
 from .diagnostics import Diagnostics
-from .load import load_brief, load_entity
+from .load import load_brief, load_entity, slug_from_filename
 from .model import Brief, Entity, EntityKey
 from .sources import SourceFile, find_content, read_text
 
@@ -155,10 +155,14 @@ def model(found: Scan, diagnostics: Diagnostics, new: Cache, drafts: bool) -> tu
 
 
 def unreadable(found: Scan) -> dict[EntityKey, str]:
-    """The entity files whose errors left no entity, by the key their file name gives."""
-    return {(source.kind, PurePosixPath(source.rel).stem): source.rel
-            for source, entry in zip(found.sources, found.entries, strict=True)
-            if source.kind != "briefs" and entry.blob is None}
+    """The content files whose errors left no entity or brief, by the key their file name gives: an
+    entity's ``(kind, id)``, a brief's ``("briefs", slug)`` (the slug its file name gives)."""
+    out: dict[EntityKey, str] = {}
+    for source, entry in zip(found.sources, found.entries, strict=True):
+        if entry.blob is None:
+            name = slug_from_filename(source.rel) if source.kind == "briefs" else PurePosixPath(source.rel).stem
+            out[source.kind, name] = source.rel
+    return out
 
 
 def _share(obj: Brief | Entity, shared: dict[str, str]) -> None:

@@ -46,6 +46,7 @@ class Site:
     tags: dict[str, tuple[str, list[Brief]]] = field(default_factory=dict)  # tag slug -> (label, briefs)
     claims_by_status: dict[str, list[Claim]] = field(default_factory=dict)
     drafts: dict[str, str] = field(default_factory=dict)  # slug -> file of each draft left out of the build
+    unreadable: dict[EntityKey, str] = field(default_factory=dict)  # files whose errors left nothing (resolve_site)
     _mentions: dict[EntityKey, Mention] = field(default_factory=dict, repr=False, compare=False)
     _labels: dict[str, dict[str, object]] = field(default_factory=dict, repr=False, compare=False)
     _suggested: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -101,8 +102,21 @@ class Site:
         if target in self.drafts:
             return (f"link [[{target}]] points to a draft brief ({self.drafts[target]}), which this build leaves out",
                     "publish that brief (remove its draft: true), or build with --drafts to preview it")
+        broken = self.unreadable_file(target)
         return (f"link [[{target}]] points to no entity or brief",
-                self.close_targets(target) or "use an entity id, name or alias, or a brief's slug")
+                f"fix the errors in {broken}" if broken is not None
+                else self.close_targets(target) or "use an entity id, name or alias, or a brief's slug")
+
+    def unreadable_file(self, target: str) -> str | None:
+        """The file with errors that left no entity or brief (:attr:`unreadable`) that a reference most
+        likely means: the entity whose id it gives (``id`` or ``kind/id``, the id made from a name as a
+        stub's is), else the brief whose slug it is."""
+        kind, slash, rest = target.partition("/")
+        if slash:
+            return self.unreadable.get((kind, schema.slugify(rest)))
+        ident = schema.slugify(target)
+        found = (self.unreadable.get((kind, ident)) for kind in (*self.config.entity_kinds, "briefs"))
+        return next((file for file in found if file is not None), None)
 
     def close_targets(self, target: str) -> str:
         """"did you mean …?" for a ``[[target]]`` that points nowhere: the entities (by id, name or alias) and
@@ -190,8 +204,8 @@ def resolve_site(config: SiteConfig, briefs: list[Brief], entities: list[Entity]
                  diagnostics: Diagnostics, unreadable: dict[EntityKey, str] | None = None,
                  drafts: dict[str, str] | None = None) -> Site:
     """Index and resolve. Unknown references become warnings and stub entities; ``unreadable``: the
-    entity files that have errors that left no entity (:func:`briefgen.reading.unreadable`), which
-    references to them are told to fix; ``drafts``: the draft briefs left out, by slug, which links
+    entity and brief files that have errors that left nothing (:func:`briefgen.reading.unreadable`), which
+    references and ``[[links]]`` to them are told to fix; ``drafts``: the draft briefs left out, by slug, which links
     to them are told about (:attr:`briefgen.reading.Scan.drafts`).
 
     The site is then complete for Markdown rendering (entities, names, briefs by slug, each brief's
@@ -225,16 +239,17 @@ def resolve_site(config: SiteConfig, briefs: list[Brief], entities: list[Entity]
     ordered = sorted(briefs_by_slug.values(), key=lambda b: (sort_key(b.date), b.slug), reverse=True)
 
     site = Site(config=config, briefs=ordered, entities=by_key, briefs_by_slug=briefs_by_slug,
-                names=_index_names(config, by_key, diagnostics), drafts=dict(drafts or {}))
-    _Resolver(site, diagnostics, unreadable or {}).run()
+                names=_index_names(config, by_key, diagnostics), drafts=dict(drafts or {}),
+                unreadable=dict(unreadable or {}))
+    _Resolver(site, diagnostics).run()
     return site
 
 
 class _Resolver:
-    def __init__(self, site: Site, diagnostics: Diagnostics, unreadable: dict[EntityKey, str]):
+    def __init__(self, site: Site, diagnostics: Diagnostics):
         self.site = site
         self.diagnostics = diagnostics
-        self.unreadable = unreadable
+        self.unreadable = site.unreadable
         self.keys: dict[EntityKey, EntityKey] = {k: k for k in site.entities}
         self.found: dict[tuple[str, str | None], list[EntityKey]] = {}  # (text, kind or None) -> lookup
 

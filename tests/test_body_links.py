@@ -88,3 +88,17 @@ def test_a_link_whose_scheme_is_not_published_or_that_lacks_https_is_a_warning(t
                      "/briefs/", "mailto:a@b.org"]
     assert "[the desk](tel:+15551234)" in text.text() and not text.find_all("img")
     assert "<b>bold</b>" in text.text()
+
+
+def test_a_wikilink_to_a_file_with_errors_says_to_fix_that_file(tmp_path):
+    files = {BRIEF: brief(GOOD_FRONT, "See [[x]], [[people/x]] and [[broken]].\n"),
+             "content/people/x.yaml": "name: [unclosed\n",
+             "content/briefs/2025-12-02-broken.md": "---\ntitle: [unclosed\n---\n"}
+    code, lines, err = check(tmp_path, files)
+    assert code == 1
+    assert [line for line in lines if line.startswith(BRIEF)] == [
+        f"{BRIEF}:6:5: warning: link [[x]] points to no entity or brief (fix the errors in content/people/x.yaml)",
+        f"{BRIEF}:6:12: warning: link [[people/x]] points to no entity or brief "
+        "(fix the errors in content/people/x.yaml)",
+        f"{BRIEF}:6:29: warning: link [[broken]] points to no entity or brief "
+        "(fix the errors in content/briefs/2025-12-02-broken.md)"], err
