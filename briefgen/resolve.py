@@ -245,6 +245,29 @@ def resolve_site(config: SiteConfig, briefs: list[Brief], entities: list[Entity]
     return site
 
 
+def stub_name(text: str) -> str:
+    """What makes unknown references one name, with one stub page: their text, less case, accents and
+    the difference between spaces and hyphens (``Ghost Person``, ``ghost-person``)."""
+    return " ".join(schema.fold(text).replace("-", " ").split())
+
+
+def stub_base(text: str) -> str:
+    """The URL name of the stub page of an unknown reference ``text``, made from it as an id; with eight
+    hex digits made from it when it has letters an id cannot hold (``Москва 121`` → ``121-1b2c3d4e``), so
+    that Москва 121 and Варяг 121 do not make one page, nor Путин none."""
+    ident = schema.slugify(text)
+    if schema.loses_its_name(text):
+        ident = f"{ident}-{schema.short_digest(text)}".lstrip("-")
+    return ident
+
+
+def _stub_order(item: tuple[tuple[str, str], str]) -> tuple:
+    """The order in which unknown names ``((kind, stub name), base URL name)`` take their stub's URL name: by
+    kind and URL name, an id as written (``jane-doe-2``, which is its own URL name) before other names."""
+    (kind, name), base = item
+    return (kind, base, name != base.replace("-", " "), name)
+
+
 class _Resolver:
     def __init__(self, site: Site, diagnostics: Diagnostics):
         self.site = site
@@ -252,6 +275,7 @@ class _Resolver:
         self.unreadable = site.unreadable
         self.keys: dict[EntityKey, EntityKey] = {k: k for k in site.entities}
         self.found: dict[tuple[str, str | None], list[EntityKey]] = {}  # (text, kind or None) -> lookup
+        self.stub_ids: dict[tuple[str, str], str] = {}  # (kind, stub name) -> its URL name (plan_stubs)
 
     def lookup(self, text: str, kind: str | None = None) -> list[EntityKey]:
         """``site.lookup`` of ``text`` (in one kind, or all), remembered: the same ids and names are looked
@@ -288,11 +312,45 @@ class _Resolver:
                                f"{ref.text!r} matches more than one entity ({files})",
                                "write the id, or kind/id, instead of the name")
 
+    def plan_stubs(self) -> None:
+        """Decide the URL name of the stub page of every unknown reference in the briefs' entity lists,
+        before any is made, so that it depends on the names alone (not on the order of the briefs), and
+        no two stubs, nor a stub and an entity, share one. Names that differ only in case, accents,
+        spaces or hyphens (:func:`stub_name`) are one name and share one stub.
+
+        Each gets the URL name made from it as an id (:func:`stub_base`) when no entity has that, and no
+        other name that gives it comes before it (an id as written first, then in sorted order); the others
+        get it with the first free number added (``jane-doe-2``), in sorted order. A name with no URL name
+        (no letter a-z or digit) or one Windows reserves (``con``) gets no stub."""
+        wanted: dict[tuple[str, str], str] = {}  # (kind, stub name) -> base URL name
+        for brief in self.site.briefs:
+            for kind, refs in brief.refs.items():
+                for ref in refs:
+                    if not self.lookup(ref.text, kind):  # (of spellings of one name, the first URL name in order)
+                        name, base = (kind, stub_name(ref.text)), stub_base(ref.text)
+                        wanted[name] = min(wanted.get(name, base), base)
+        taken = set(self.site.entities)
+        later = []
+        for (kind, name), base in sorted(wanted.items(), key=_stub_order):
+            if not schema.is_id(base):  # no URL name, or a name Windows reserves
+                continue
+            if (kind, base) in taken:
+                later.append((kind, name, base))
+            else:
+                taken.add((kind, base))
+                self.stub_ids[kind, name] = base
+        for kind, name, base in later:
+            n = 2
+            while (kind, f"{base}-{n}") in taken:
+                n += 1
+            taken.add((kind, f"{base}-{n}"))
+            self.stub_ids[kind, name] = f"{base}-{n}"
+
     def stub(self, kind: str, ref: Ref) -> EntityKey | None:
-        ident = schema.slugify(ref.text)
-        if schema.loses_its_name(ref.text):  # Путин, or Москва 121 and Варяг 121: not one page, nor none
-            ident = f"{ident}-{schema.short_digest(ref.text)}".lstrip("-")
-        if not schema.is_id(ident):  # a name Windows reserves (con, nul, ...)
+        """The stub entity of an unknown reference (made the first time), at the URL name
+        :meth:`plan_stubs` gave its name; None for a name that gets no stub."""
+        ident = self.stub_ids.get((kind, stub_name(ref.text)))
+        if ident is None:
             return None
         key = (kind, ident)
         if key not in self.site.entities:
@@ -304,6 +362,7 @@ class _Resolver:
     def run(self) -> None:
         site = self.site
         kinds = list(site.config.entity_kinds)
+        self.plan_stubs()
         for brief in site.briefs:
             listed: list[EntityKey] = []
             for kind, refs in brief.refs.items():
