@@ -325,9 +325,11 @@ def load_entity(rel: str, kind: str, text: str, config: SiteConfig, diagnostics:
         p = positions["end_date"]
         diagnostics.warning(rel, p.line, p.col, f"'end_date' ({values['end_date']}) is before 'date' "
                             f"({values['date']})", "swap them, or correct the end date")
+    aliases = values.get("aliases", [])
     entity = Entity(kind=kind, id=ident, path=rel, name=values["name"], pos=schema.Pos(rel, 1, 1),
-                    aliases=[a for a, _ in values.get("aliases", [])], summary=values.get("summary", ""),
+                    aliases=[a for a, _ in aliases], summary=values.get("summary", ""),
                     links=values.get("links", []), wikidata=values.get("wikidata"), facts=facts,
                     fact_refs=fact_refs, date=values.get("date"), end_date=values.get("end_date"),
-                    body=doc.body, body_line=doc.body_line)
+                    body=doc.body, body_line=doc.body_line,
+                    label_pos=(positions["name"], *(p for _, p in aliases)))
     return entity

@@ -126,6 +126,7 @@ class Entity:
     body: str = ""
     body_line: int = 0
     stub: bool = False  # made for an unknown reference
+    label_pos: tuple[Pos, ...] = ()  # where the name and each alias are written, in that order
     # resolved
     html: str = ""
 

@@ -16,6 +16,7 @@ from .config import SiteConfig
 from .diagnostics import Diagnostics, did_you_mean
 from .links import LinkTarget, Mention
 from .model import Brief, Claim, Entity, EntityKey, Ref, sort_key
+from .schema import Pos
 
 MAX_SUGGESTED = 25  # links that point nowhere that get a "did you mean" (Site.close_targets)
 _fold = functools.lru_cache(maxsize=1 << 16)(schema.fold)  # the same names are looked up again and again
@@ -187,12 +188,21 @@ def _index_names(config: SiteConfig, entities: dict[EntityKey, Entity], diagnost
                 continue
             other = owner.get((e.kind, folded))
             if other is not None and other.id != e.id:
-                diagnostics.error(e.path, 1, 1, f"the name or alias {label!r} also belongs to {other.path}",
+                p = _label_pos(e, label)
+                diagnostics.error(p.path, p.line, p.col, f"the name or alias {label!r} also belongs to {other.path}",
                                   "a name or alias must point to one entity of a kind; remove or change one")
                 continue
             owner[(e.kind, folded)] = e
             names[e.kind][folded].add(e.id)
     return names
+
+
+def _label_pos(e: Entity, label: str) -> Pos:
+    """Where ``label``, the id, name or an alias of ``e``, is first written (the id: the file itself)."""
+    for written, pos in zip([e.name, *e.aliases], e.label_pos, strict=False):
+        if written == label:
+            return pos
+    return e.pos
 
 
 def _same_name(a: str, b: str) -> bool:

@@ -76,9 +76,15 @@ CASES = [
      f"{BRIEF}:1:1: error: the front matter is never closed", "add a line with just '---'"),
     ("no-front-matter", BRIEF, "Just a body.\n",
      f"{BRIEF}:1:1: error: the file does not start with front matter", ""),
+    # at the name or alias of the second file (by id), not at its first line
     ("alias-shared", "content/people/don-jr.yaml", "name: Donald Trump Jr.\naliases: [Trump]\n",
-     "content/people/donald-trump.yaml:1:1: error: the name or alias 'Trump' also belongs to "
-     "content/people/don-jr.yaml", ""),
+     "content/people/donald-trump.yaml:2:11: error: the name or alias 'Trump' also belongs to "
+     "content/people/don-jr.yaml", "remove or change one"),
+    ("name-shared", "content/people/trump2.yaml", "summary: x\nname: Donald Trump\n",
+     "content/people/trump2.yaml:2:7: error: the name or alias 'Donald Trump' also belongs to "
+     "content/people/donald-trump.yaml", ""),
+    ("name-shared-in-a-md-entity", "content/people/trump2.md", "---\nname: Donald Trump\n---\nBody.\n",
+     "content/people/trump2.md:2:7: error: the name or alias 'Donald Trump' also belongs to ", ""),
     ("duplicate-id", "content/people/donald-trump.md", "---\nname: Donald J. Trump\n---\nBody.\n",
      "content/people/donald-trump.yaml:1:1: error: duplicate people id 'donald-trump' "
      "(also content/people/donald-trump.md)", ""),
