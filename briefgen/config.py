@@ -132,6 +132,8 @@ def _read_kinds(node: yaml.Node, r: Reader, name: str) -> dict[str, KindConfig] 
             better = schema.slugify(key)
             if key in RESERVED_PATHS:
                 hint = f"not a built-in section name ({', '.join(sorted(RESERVED_PATHS))})"
+            elif schema.id_shaped(key):  # a name Windows reserves, or too long
+                hint = schema.id_hint(key)
             elif schema.is_id(better) and better not in RESERVED_PATHS:
                 hint = f"a kind is a folder name of lower-case letters, digits and hyphens, e.g. {better!r}"
             else:
@@ -184,7 +186,7 @@ def _read_statuses(node: yaml.Node, r: Reader, name: str) -> dict[str, StatusCon
     statuses: dict[str, StatusConfig] = {}
     for key, (key_node, value_node) in entries.items():
         if not schema.is_id(key):
-            r.error(key_node, f"'{key}' cannot be a claim status", "use lower-case letters, digits and hyphens")
+            r.error(key_node, f"'{key}' cannot be a claim status", schema.id_hint(key))
             continue
         values, _ = schema.read_fields(value_node, r, STATUS_FIELDS, f"claim status '{key}'")
         known = DEFAULT_STATUSES.get(key)

@@ -279,7 +279,7 @@ def load_entity(rel: str, kind: str, text: str, config: SiteConfig, diagnostics:
     ident = path.stem
     if not schema.is_id(ident):
         suggestion = schema.slugify(ident)
-        if ident in schema.WINDOWS_RESERVED or suggestion in schema.WINDOWS_RESERVED:
+        if schema.id_shaped(ident) or suggestion in schema.WINDOWS_RESERVED:  # reserved by Windows, or too long
             hint = schema.id_hint(ident) + "; rename the file"
         elif suggestion:
             hint = f"rename the file to {suggestion + path.suffix!r}"

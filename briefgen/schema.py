@@ -410,24 +410,36 @@ def read_fields(
 
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_ID = 120  # characters of an id or slug at most
 # Device names Windows reserves: no file or folder can have them, so a site using one cannot be checked out there.
 WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
                               *(f"lpt{i}" for i in range(10))})
 
 
 def is_id(value: str) -> bool:
-    """Ids and slugs: lower-case ASCII letters, digits and single hyphens; not a name Windows reserves."""
-    return bool(_ID.fullmatch(value)) and len(value) <= 120 and value not in WINDOWS_RESERVED
+    """Ids and slugs: lower-case ASCII letters, digits and single hyphens, at most :data:`MAX_ID` of them;
+    not a name Windows reserves."""
+    return id_shaped(value) and len(value) <= MAX_ID and value not in WINDOWS_RESERVED
+
+
+def id_shaped(value: str) -> bool:
+    """Whether ``value`` is made of lower-case ASCII letters, digits and single hyphens, as an id is (whatever
+    its length, and whether Windows reserves it)."""
+    return bool(_ID.fullmatch(value))
 
 
 def id_hint(value: str) -> str:
-    """How to fix an invalid id or slug (for a diagnostic's hint)."""
+    """How to fix an invalid id or slug (for a diagnostic's hint): what is wrong with it, and an example."""
     if value in WINDOWS_RESERVED:
         return f"{value!r} is a device name on Windows, where no file or folder can have it; e.g. {value + '-1'!r}"
     suggestion = slugify(value)
     if suggestion in WINDOWS_RESERVED:
         suggestion += "-1"
-    return "use lower-case letters a-z, digits and hyphens" + (f", e.g. {suggestion!r}" if suggestion else "")
+    example = f", e.g. {suggestion!r}" if suggestion else ""
+    if id_shaped(value):  # too long, and nothing else
+        return f"it has {len(value)} characters, and a URL name has at most {MAX_ID}: shorten it{example}"
+    rule = "use lower-case letters a-z, digits and hyphens"
+    return rule + (f", at most {MAX_ID} of them" if len(value) > MAX_ID else "") + example
 
 
 def slugify(value: str) -> str:

@@ -93,6 +93,25 @@ CASES = [
      f"(also {BRIEF})", ""),
     ("bad-slug", BRIEF, brief(GOOD_FRONT + "slug: ../../etc"),
      f"{BRIEF}:5:7: error: slug '../../etc' is not a valid URL name", "'etc'"),
+    # what is wrong with a URL name that is lower-case: its length, or Windows
+    ("slug-too-long", BRIEF, brief(GOOD_FRONT + "slug: " + "a" * 300),
+     f"{BRIEF}:5:7: error: slug '{'a' * 300}' is not a valid URL name",
+     f"(it has 300 characters, and a URL name has at most 120: shorten it, e.g. '{'a' * 80}')"),
+    ("claim-id-too-long", BRIEF, brief(GOOD_FRONT + "claims:\n  - text: t\n    status: reported\n    id: "
+                                       + "a-" * 100 + "a"),
+     f"{BRIEF}:8:9: error: claim id '{'a-' * 100}a' is not a valid anchor", "(it has 201 characters, and a URL "
+     "name has at most 120: shorten it"),
+    ("status-reserved-by-windows", "briefgen.yaml", "claim_statuses: {con: {}, reported: {}}\n",
+     "briefgen.yaml:1:18: error: 'con' cannot be a claim status ('con' is a device name on Windows, where no file "
+     "or folder can have it; e.g. 'con-1')", ""),
+    ("status-upper-case", "briefgen.yaml", "claim_statuses: {Reported: {}}\n",
+     "briefgen.yaml:1:18: error: 'Reported' cannot be a claim status (use lower-case letters a-z, digits and "
+     "hyphens, e.g. 'reported')", ""),
+    ("kind-reserved-by-windows", "briefgen.yaml", "entity_kinds: {people: {}, con: {}}\n",
+     "briefgen.yaml:1:28: error: 'con' cannot be an entity kind ('con' is a device name on Windows", ""),
+    ("entity-id-too-long", f"content/people/{'b' * 130}.yaml", "name: B\n",
+     f"content/people/{'b' * 130}.yaml:1:1: error: '{'b' * 130}' is not a valid entity id",
+     "(it has 130 characters, and a URL name has at most 120: shorten it, e.g. "),
     ("bad-claim-id", BRIEF, brief(GOOD_FRONT + "claims:\n  - text: t\n    status: reported\n    id: ../x"),
      f"{BRIEF}:8:9: error: claim id '../x' is not a valid anchor", ""),
     # A datetime whose UTC time falls outside the years 1 to 9999 once its offset is applied (the calendar's
