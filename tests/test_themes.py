@@ -326,7 +326,7 @@ def palettes() -> dict[str, tuple[dict[str, str], dict[str, dict[str, str]]]]:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_status_badges_meet_wcag_aa_contrast(scheme):
+def test_status_badges_and_form_controls_meet_wcag_aa_contrast(scheme):
     root, statuses = palettes()[scheme]
     assert set(DEFAULT_STATUSES) <= set(statuses), "every default status has its own colours"
     fallback = {"st-fg": root["st-fg"], "st-bg": root["st-bg"], "st-edge": root["st-edge"]}  # custom statuses
@@ -337,6 +337,8 @@ def test_status_badges_meet_wcag_aa_contrast(scheme):
     for name in ("fg", "muted", "accent"):
         for background in (root["bg"], root["surface"]):
             assert contrast(root[name], background) >= 4.5, f"{scheme} --{name}"
+    for background in (root["bg"], root["surface"]):  # text boxes and buttons, in the header and on the page
+        assert contrast(root["line-control"], background) >= 3, f"{scheme} --line-control: form controls' edges"
 
 
 def test_status_colours_are_distinct():

@@ -176,5 +176,42 @@ def test_status_badges_meet_aa_contrast(new_page, base_url, scheme):
     assert not low, f"search result badges below 4.5:1 in the {scheme} scheme: {low}"
 
 
+BOXES = """() => {
+  const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const ratio = (a, b) => { const x = lum(rgb(a)), y = lum(rgb(b));
+    return Math.round((Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05) * 100) / 100; };
+  const background = e => {
+    for (; e; e = e.parentElement) { const c = getComputedStyle(e).backgroundColor;
+      if (!/^rgba\\(.*, 0\\)$/.test(c) && c !== 'transparent') return c; }
+    return 'rgb(255, 255, 255)';
+  };
+  return [...document.querySelectorAll('input[type=search]')].map(i => {
+    const s = getComputedStyle(i), inside = background(i);
+    const edge = Math.min(ratio(s.borderTopColor, inside), ratio(s.borderTopColor, background(i.parentElement)));
+    return {id: i.id, edge,
+            placeholder: i.placeholder ? ratio(getComputedStyle(i, '::placeholder').color, inside) : null};
+  });
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_search_boxes_stand_out(new_page, base_url, scheme):
+    """A text box's edge at 3:1 against what is on both sides of it (WCAG 1.4.11), and the header box's
+    placeholder, its only visible label, at 4.5:1 (not the browser's lighter grey)."""
+    page = new_page(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    boxes = []
+    for url, box in (("briefs/", "#site-search-q"), ("search/", "#search-q")):
+        page.goto(base_url + url)
+        page.locator(box).wait_for()
+        boxes += page.evaluate(BOXES)
+    assert {b["id"] for b in boxes} == {"site-search-q", "search-q"}
+    assert all(b["edge"] >= 3 for b in boxes), boxes
+    assert [b["placeholder"] >= 4.5 for b in boxes if b["placeholder"] is not None] == [True], boxes
+
+
 if os.environ.get("BRIEFGEN_AXE_REPORT"):  # pragma: no cover - a manual aid: print every violation, any impact
     FAILING_IMPACTS = ("minor", "moderate", "serious", "critical")
