@@ -176,11 +176,12 @@ class Strings:
 
     def date(self, value: dt.date) -> str:
         """``1 December 2025``, or ``1 December 2025, 17:00 UTC-05:00`` for a time (``date_format``,
-        ``datetime_format``, ``first_day``; locale-independent, so output is deterministic)."""
+        ``datetime_format``, ``first_day``; locale-independent, so output is deterministic). The date's own
+        spaces are no-break spaces: a line never ends between day and month; it may between date and time."""
         months = self.values["months"]
         day = self.values["first_day"] if value.day == 1 else value.day  # (French: 1er)
         text = self.values["date_format"].format(day=day, month=months[value.month - 1],  # type: ignore[union-attr]
-                                                 year=value.year)
+                                                 year=value.year).replace(" ", "\u00a0")
         if isinstance(value, dt.datetime):
             offset = value.strftime("%z")
             zone = "UTC" if offset in ("", "+0000") else f"UTC{offset[:3]}:{offset[3:5]}"

@@ -250,14 +250,17 @@ def test_plural_rules_agree_with_the_browser_s():
 
 def test_dates_follow_the_language_s_format():
     strings = i18n.default_strings()
-    assert strings.date(dt.date(2025, 12, 1)) == "1 December 2025"
+    # (the date's own spaces are no-break spaces: a line may end between date and time, not inside the date)
+    assert strings.date(dt.date(2025, 12, 1)) == "1\u00a0December\u00a02025"
     tz = dt.timezone(dt.timedelta(hours=-5))
-    assert strings.date(dt.datetime(2025, 12, 1, 17, 0, tzinfo=tz)) == "1 December 2025, 17:00 UTC-05:00"
+    assert strings.date(dt.datetime(2025, 12, 1, 17, 0, tzinfo=tz)) == "1\u00a0December\u00a02025, 17:00 UTC-05:00"
     german = i18n.load([THEME_I18N], Path(), "de", Diagnostics())
-    assert german.date(dt.date(2025, 3, 1)) == "1. März 2025"
+    assert german.date(dt.date(2025, 3, 1)) == "1.\u00a0März\u00a02025"
     french = i18n.load([THEME_I18N], Path(), "fr", Diagnostics())
-    assert french.date(dt.date(2025, 12, 1)) == "1er décembre 2025"
-    assert french.date(dt.date(2025, 12, 2)) == "2 décembre 2025"
+    assert french.date(dt.date(2025, 12, 1)) == "1er\u00a0décembre\u00a02025"
+    assert french.date(dt.date(2025, 12, 2)) == "2\u00a0décembre\u00a02025"
+    spanish = i18n.load([THEME_I18N], Path(), "es", Diagnostics())
+    assert spanish.date(dt.datetime(2025, 11, 30, 9, 5)) == "30\u00a0de\u00a0noviembre\u00a0de\u00a02025, 09:05 UTC"
 
 
 SHIPPED = sorted(p.stem for p in THEME_I18N.glob("*.yaml"))

@@ -121,3 +121,26 @@ def wider_than_the_window(page, base_url: str, urls: list[str]) -> list[str]:
         if got["scroll"] > got["width"]:
             problems.append(f"{url}: {got['scroll']} px wide in a {got['width']} px viewport ({got['wide']})")
     return problems
+
+
+SPLIT_DATES = """() => [...document.querySelectorAll('time')].filter(t => t.getClientRects().length).flatMap(t => {
+  // the date: all of a date alone, up to its year for a date with a time ("1. Dezember 2025", then ", 17:30 …")
+  const text = t.firstChild;
+  if (!text || text.nodeType !== Node.TEXT_NODE) return [];
+  const at = text.data.indexOf(t.dateTime.slice(0, 4));
+  const end = t.dateTime.length > 10 && at > 0 ? at + 4 : text.data.length;
+  const range = document.createRange();
+  range.setStart(text, 0);
+  range.setEnd(text, end);
+  const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.bottom)));
+  return lines.size > 1 ? [text.data.slice(0, end)] : [];
+})"""
+
+
+def dates_split(page, base_url: str, urls: list[str]) -> list[str]:
+    """The dates of the pages of ``urls`` that ``page``'s window shows over two lines ("1 / December 2025")."""
+    problems = []
+    for url in urls:
+        page.goto(base_url + url)
+        problems += [f"{url}: {date!r}" for date in page.evaluate(SPLIT_DATES)]
+    return problems

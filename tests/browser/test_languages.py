@@ -114,16 +114,30 @@ def german(tmp_path_factory) -> Iterator[tuple[str, Path]]:
 
 
 def test_long_words_and_dates_with_times_fit_a_phone(new_page, german):
-    """"Aktualisiert am 1. Dezember 2025, 17:30 UTC+01:00" and a 50-letter tag wrap rather than widen the page."""
-    from .conftest import html_pages, wider_than_the_window
+    """"Aktualisiert am 1. Dezember 2025, 17:30 UTC+01:00" and a 50-letter tag wrap rather than widen the page;
+    the date wraps after its year, not between "1." and "Dezember"."""
+    from .conftest import dates_split, html_pages, wider_than_the_window
     from .test_mobile import PHONE
 
     url, out = german
     page = new_page(**PHONE)
     problems = wider_than_the_window(page, url, html_pages(out))
     assert not problems, "\n".join(problems)
+    problems = dates_split(page, url, html_pages(out))
+    assert not problems, "\n".join(problems)
     page.goto(url + "briefs/urteil/")
-    assert "Aktualisiert am 1. Dezember 2025, 17:30 UTC+01:00" in page.locator(".brief-header .meta").inner_text()
+    meta = page.locator(".brief-header .meta").inner_text()
+    assert "Aktualisiert am 1.\u00a0Dezember\u00a02025, 17:30 UTC+01:00" in meta  # (no-break spaces in the date)
+
+
+def test_french_dates_keep_day_and_month_together_on_a_phone(new_page, french_url):
+    """"Mis à jour le 30 novembre 2025" and "1er décembre 2025" on a phone: never "1er / décembre"."""
+    from .conftest import dates_split
+    from .test_mobile import PHONE
+
+    problems = dates_split(new_page(**PHONE), french_url, ["", "briefs/", "claims/", "timeline/",
+                                                            "briefs/caribbean-buildup/", "briefs/oval-office-meeting/"])
+    assert not problems, "\n".join(problems)
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,11 @@
-"""A 390 px wide phone: no page scrolls sideways, and the search panel fits; every page keeps the header's column."""
+"""A 390 px wide phone: no page scrolls sideways, and the search panel fits; every page keeps the header's column;
+no date breaks between day and month."""
 
 from __future__ import annotations
 
 import pytest
 
-from .conftest import html_pages, wider_than_the_window
+from .conftest import dates_split, html_pages, wider_than_the_window
 
 pytestmark = pytest.mark.browser
 
@@ -47,4 +48,11 @@ def test_every_page_has_the_header_s_column(new_page, base_url, site, width):
         if (round(main["x"]), round(main["width"])) != (round(header["x"]), round(header["width"])):
             problems.append(f"{url}: main at x={main['x']:.0f} w={main['width']:.0f}, "
                             f"header at x={header['x']:.0f} w={header['width']:.0f}")
+    assert not problems, "\n".join(problems)
+
+
+def test_dates_keep_day_and_month_together(new_page, base_url, site):
+    """"Updated 30 November 2025" may wrap after "Updated", never as "30 / November 2025"."""
+    page = new_page(**PHONE)
+    problems = dates_split(page, base_url, html_pages(site))
     assert not problems, "\n".join(problems)
