@@ -53,3 +53,14 @@ def test_status_page_lists_one_status(page, base_url):
     badges = page.locator("main .claim .badge")
     assert badges.count() >= 1
     assert {b.inner_text().strip().lower() for b in badges.all()} == {"disputed"}
+
+
+def test_all_sits_in_the_row_of_status_buttons_at_their_height(page, base_url):
+    """"All" and the status buttons are as tall as each other and as the status links the home page shows
+    (a button's font: inherit once gave the status buttons the page's line height, 24.8 px against 22.4)."""
+    page.goto(base_url + "claims/")
+    heights = page.eval_on_selector_all(".status-legend button", "bs => bs.map(b => b.getBoundingClientRect().height)")
+    assert len(heights) == len(STATUSES) + 1
+    page.goto(base_url)
+    links = page.eval_on_selector_all(".status-legend a.badge", "as => as.map(a => a.getBoundingClientRect().height)")
+    assert {round(h, 1) for h in heights + links} == {round(links[0], 1)}, (heights, links)
