@@ -56,3 +56,21 @@ def test_dates_keep_day_and_month_together(new_page, base_url, site):
     page = new_page(**PHONE)
     problems = dates_split(page, base_url, html_pages(site))
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_rules_are_as_wide_as_what_they_head(new_page, base_url, width):
+    """The home page's "Latest briefs" rule ends where its briefs do; the claims tracker's status bar where its
+    row of badges does (filter buttons included), on one line or wrapped."""
+    page = new_page(viewport={"width": width, "height": 900})
+    page.goto(base_url)
+    rule, item = (page.locator(s).first.bounding_box() for s in ("#latest", ".home-briefs .brief-item"))
+    assert (round(rule["x"]), round(rule["width"])) == (round(item["x"]), round(item["width"]))
+    for url in ("claims/", "claims/disputed/"):
+        page.goto(base_url + url)
+        bar = page.locator(".status-bar").bounding_box()
+        ends = page.eval_on_selector_all(".status-legend > li", "ls => ls.map(l => l.getBoundingClientRect().right)")
+        column = page.locator("main").evaluate(
+            "m => m.getBoundingClientRect().right - parseFloat(getComputedStyle(m).paddingRight)")
+        assert bar["x"] + bar["width"] >= max(ends) - 1, url  # no badge beyond the bar's end
+        assert round(bar["x"] + bar["width"]) in (round(max(ends)), round(column)), (url, bar, max(ends), column)
