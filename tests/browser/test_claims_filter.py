@@ -47,6 +47,30 @@ def test_filter_from_the_address(page, base_url):
     assert page.locator("button[data-status='claimed']").get_attribute("aria-pressed") == "true"
 
 
+def test_the_status_line_follows_the_address(page, base_url):
+    """Going from claims/#denied to claims/#reported (a link, Back) shows Reported, and the hidden status line says
+    so rather than still "Denied"."""
+    page.goto(base_url + "claims/")
+    status = page.locator("[role=status]").last
+    assert status.text_content() == ""  # (nothing to say on an ordinary visit)
+    page.locator("button[data-status='denied']").click()
+    assert status.text_content() == "Showing only claims rated \u201cDenied\u201d"
+    page.evaluate("location.hash = '#reported'")
+    page.wait_for_function("document.getElementById('denied').hidden && !document.getElementById('reported').hidden")
+    assert visible_groups(page) == ["reported"]
+    assert page.locator("button[data-status='reported']").get_attribute("aria-pressed") == "true"
+    assert status.text_content() == "Showing only claims rated \u201cReported\u201d"
+    page.go_back()  # to #denied
+    page.wait_for_function("!document.getElementById('denied').hidden")
+    assert status.text_content() == "Showing only claims rated \u201cDenied\u201d"
+    page.evaluate("location.hash = '#'")
+    page.wait_for_function("!document.getElementById('confirmed').hidden")
+    assert visible_groups(page) == list(STATUSES)
+    assert status.text_content() == "Showing every status"
+    page.goto(base_url + "claims/#false")  # opened at a status: it says which
+    assert page.locator("[role=status]").last.text_content() == "Showing only claims rated \u201cFalse\u201d"
+
+
 def test_status_page_lists_one_status(page, base_url):
     page.goto(base_url + "claims/disputed/")
     assert re.match(r"Disputed", page.locator("h1").inner_text())

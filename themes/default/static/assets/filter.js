@@ -47,12 +47,17 @@
   list.insertBefore(all, list.firstChild);
   list.setAttribute("aria-label", word("label", "Show claims by status"));
 
+  // Shows the sections of key ("": every one). From a button (user), the address follows. The hidden status line
+  // says what is shown whenever a button or the address (a link, Back) changes it, and at load when the address
+  // picks a status; not "every status" on every visit.
   function apply(key, user) {
     if (key && !byKey[key]) { key = ""; }
     sections.forEach(function (s) { s.hidden = Boolean(key) && s.id !== key; });
     buttons.forEach(function (b) { b.setAttribute("aria-pressed", String(b.getAttribute("data-status") === key)); });
     if (user) {
       history.replaceState(null, "", key ? "#" + key : location.pathname + location.search);
+    }
+    if (user || key || status.textContent) {
       var h = key ? byKey[key].querySelector("h2") : null;
       var name = h && (h.querySelector(".badge") || h);  // the status's name (not the count beside it)
       name = name ? name.textContent.replace(/\s+/g, " ").trim() : key;
