@@ -124,6 +124,19 @@ def test_home_lists_latest_briefs_with_dates_summaries_and_status_counts(example
         counts[claim["status"]] = counts.get(claim["status"], 0) + 1
     badges = first.find("ul", cls="status-counts").find_all(cls="badge")
     assert {b.text() for b in badges} == {f"{STATUS_LABELS[k]} {n}" for k, n in counts.items()}
+    # plain: a link to claims/<status>/ would lead to every claim of that status, not the brief's own
+    assert {b.tag for b in badges} == {"span"} and not first.find("ul", cls="status-counts").find_all("a")
+
+
+def test_status_counts_on_cards_are_plain_and_the_tracker_s_badges_links(example_out):
+    for path in ("index.html", "briefs/index.html", "timeline/index.html", "people/donald-trump/index.html",
+                 "briefs/caribbean-buildup/index.html"):
+        counts = main(page(example_out, path)).find_all("ul", cls="status-counts")
+        assert counts and not [a for ul in counts for a in ul.find_all("a")], path
+    for path in ("index.html", "claims/index.html", "claims/denied/index.html"):
+        legend = main(page(example_out, path)).find("ul", cls="status-legend")
+        assert all(b.get("href", "").endswith(f"claims/{b.classes[1][len('status-'):]}/")
+                   for b in legend.find_all("a", cls="badge")) and legend.find_all("a", cls="badge"), path
 
 
 def test_home_links_to_every_section(example_out):
