@@ -40,6 +40,7 @@ class Site:
     briefs_by_slug: dict[str, Brief] = field(default_factory=dict)
     names: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # kind -> folded name -> ids
     mentioned_in: dict[EntityKey, list[Brief]] = field(default_factory=dict)  # newest first
+    cited_in: dict[EntityKey, list[Brief]] = field(default_factory=dict)  # briefs a source of which it is, newest first
     claims_by: dict[EntityKey, list[Claim]] = field(default_factory=dict)
     claims_about: dict[EntityKey, list[Claim]] = field(default_factory=dict)
     co_mentions: dict[EntityKey, list[tuple[EntityKey, int]]] = field(default_factory=dict)
@@ -446,14 +447,17 @@ def _top(counts: dict, k: int) -> list[tuple[int, object]]:
 
 
 def cross_link(site: Site) -> None:
-    """Backlinks (briefs by entity, claims by claimant, subject and status), tags, co-mentions and
-    related briefs; reports nothing."""
+    """Backlinks (briefs by entity, briefs by the outlet of a source, claims by claimant, subject and status),
+    tags, co-mentions and related briefs; reports nothing."""
     mentioned: dict[EntityKey, list[Brief]] = defaultdict(list)
+    cited: dict[EntityKey, list[Brief]] = defaultdict(list)
     by_status: dict[str, list[Claim]] = {s: [] for s in site.config.claim_statuses}
     tags: dict[str, tuple[str, list[Brief]]] = {}
     for brief in site.briefs:  # newest first, so every list below is newest first
         for key in brief.entities:
             mentioned[key].append(brief)
+        for key in dict.fromkeys(s.entity for s in brief.sources if s.entity):
+            cited[key].append(brief)
         for claim in brief.claims:
             if claim.by_entity:
                 site.claims_by.setdefault(claim.by_entity, []).append(claim)
@@ -464,6 +468,7 @@ def cross_link(site: Site) -> None:
         for tag in brief.tags:
             tags.setdefault(schema.tag_slug(tag), (tag, []))[1].append(brief)
     site.mentioned_in = dict(mentioned)
+    site.cited_in = dict(cited)
     # Co-mentions: for each entity, the entities of the briefs that mention it (counted in C, one
     # Counter per entity), less itself; the 12 most frequent, then by key.
     co_mentions = {}

@@ -156,6 +156,7 @@ class EntityView:
     brief_count: int = 0
     place: EntityLink | None = None  # an event's place, when it resolves
     kind_label: str = ""  # plural, e.g. People
+    cited: list[BriefSummary] = field(default_factory=list)  # briefs a source of which it is (an outlet), newest first
 
 
 @dataclass(slots=True)
@@ -289,7 +290,8 @@ class Views:
             claims_by=[self.claim(c) for c in self.site.claims_by.get(key, [])],
             claims_about=[self.claim(c) for c in self.site.claims_about.get(key, [])],
             co_mentions=[(self.link(k), n) for k, n in self.site.co_mentions.get(key, [])],
-            brief_count=len(briefs), place=place, kind_label=self.site.config.entity_kinds[entity.kind].label)
+            brief_count=len(briefs), place=place, kind_label=self.site.config.entity_kinds[entity.kind].label,
+            cited=[self.summary(b) for b in self.site.cited_in.get(key, [])])
 
     def listing(self, kind: str) -> list[EntityListItem]:
         """A kind's entities for its index: by name; events by date, newest first."""

@@ -560,3 +560,22 @@ def test_cli_build_reports_no_traceback_for_template_errors(tmp_path):
     assert code == 1
     assert "Traceback" not in out + err
     assert "templates/tag.html:2:1: error: template error while rendering tags/venezuela/index.html" in err
+
+
+def test_an_outlets_page_lists_the_briefs_that_cite_it_without_counting_them_as_mentions(tmp_path):
+    """A news organization used as a source is not a party to the story: it is not listed among the brief's
+    entities (nor counted with them), yet its page shows the briefs one of whose sources it is."""
+    files = {**BASIC, "content/organizations/cnn.yaml": "name: CNN\n"}
+    site = make_site(tmp_path / "s", files)
+    out = build(site, tmp_path / "out")
+    page = parse_html((out / "organizations/cnn/index.html").read_text())
+    cited = page.find("section", aria_labelledby="cited")
+    assert cited.find("h2").text() == "Briefs citing CNN 1"
+    assert [a.get("href") for a in cited.find_all("a")][:1] == ["../../briefs/meeting/"]
+    assert "No brief mentions CNN yet." in page.text()  # a source is no mention
+    trump = parse_html((out / "people/donald-trump/index.html").read_text())
+    with_links = [a.get("href") for a in trump.find("section", aria_labelledby="with").find_all("a")]
+    assert "../../people/nicolas-maduro/" in with_links
+    assert "../../organizations/cnn/" not in with_links  # nor often mentioned with the brief's entities
+    brief = (out / "briefs/meeting/index.html").read_text()
+    assert 'href="../../organizations/cnn/"' in brief  # its source line links to it, as before
