@@ -183,6 +183,7 @@ def exclusive(out_dir: Path, waiting: Callable[[], None]) -> Iterator[None]:
     parent = out_dir.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(parent, os.O_RDONLY)
+    _LOCKS.add(fd)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -191,7 +192,24 @@ def exclusive(out_dir: Path, waiting: Callable[[], None]) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
+        _LOCKS.discard(fd)
         os.close(fd)
+
+
+# The lock's descriptors held by this process. A flock belongs to the open file, which a forked worker would
+# share: it is closed in every child, so that the lock ends with the build, not with the last worker to exit.
+_LOCKS: set[int] = set()
+
+
+def _close_locks_in_child() -> None:
+    for fd in _LOCKS:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _LOCKS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_locks_in_child)
 
 
 def recover(out_dir: Path) -> bool:

@@ -455,3 +455,24 @@ def test_a_second_build_into_the_same_output_waits_for_the_first(tmp_path):
     assert proc.returncode == 0, stderr
     assert "Built" in stdout and (out / "index.html").is_file()
     assert not staging.exists()  # left by a build that ended without cleaning it (killed): cleaned by the next
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked on Linux only")
+def test_the_lock_ends_with_the_build_not_with_a_worker_that_outlives_it(tmp_path):
+    """A flock belongs to the open file, which forked workers share: each closes it, so that a worker still
+    exiting does not keep the next build waiting."""
+    import fcntl
+    import time
+
+    out = tmp_path / "site"
+    with output.exclusive(out, waiting=lambda: pytest.fail("the lock was free")):
+        pid = os.fork()
+        if pid == 0:  # a worker that outlives the build by a little
+            time.sleep(1)
+            os._exit(0)
+    fd = os.open(tmp_path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises BlockingIOError while the child holds it
+    finally:
+        os.close(fd)
+        os.waitpid(pid, 0)
