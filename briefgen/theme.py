@@ -71,12 +71,87 @@ class Theme:
         return load(self.i18n_dirs, self.site_dir or Path(), language, diagnostics)
 
     def files(self) -> list[Path]:
-        """Every template, static and strings file, for change detection (serve, caches)."""
+        """Every template, static and strings file, for change detection (the build cache): the templates
+        as the template loader finds them (:func:`walk`: through symlinked folders too), the static files as
+        a build copies them (:func:`static_walk`)."""
         out = []
-        for folder in (*self.template_dirs, *self.static_dirs, *self.i18n_dirs):
+        for folder in self.template_dirs:
+            out += sorted(walk(folder))
+        for folder in self.static_dirs:
+            out += sorted(static_walk(folder))
+        for folder in self.i18n_dirs:
             if folder.is_dir():
                 out += sorted(p for p in folder.rglob("*") if p.is_file())
         return out
+
+
+def walk(folder: Path, inside: Path | None = None, dotted: bool = True, avoid: tuple[Path, ...] = (),
+         refused: list[Path] | None = None) -> list[Path]:
+    """Every regular file under ``folder`` (in no set order), by the path it is reached through: symlinked
+    folders are walked too, as reading a path follows them, but a real folder at most once on any one way
+    down, so a symlink loop is not walked without end. With ``inside`` (a resolved folder), a symlink is
+    followed only when it points there (static files: docs/security.md). Without ``dotted``, names that
+    start with ``.`` are left out, but for a ``.well-known`` folder at the top. A file or folder that is, or
+    is inside, one of ``avoid`` (resolved folders) is not walked: its path goes to ``refused``. Dangling
+    symlinks and anything but regular files and folders (FIFOs, sockets, devices) are skipped."""
+    try:
+        real = folder.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return []
+    out: list[Path] = []
+    avoided = tuple(str(a) for a in avoid)
+    _walk(folder, real, inside, dotted, avoided, refused, {real}, out, top=True)
+    return out
+
+
+def _walk(folder: Path, real_folder: Path, inside: Path | None, dotted: bool, avoid: tuple[str, ...],
+          refused: list[Path] | None, seen: set[Path], out: list[Path], top: bool = False) -> None:
+    try:
+        with os.scandir(folder) as it:
+            entries = list(it)
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if not dotted and name.startswith(".") and not (top and name == ".well-known"):
+            continue
+        path = Path(entry.path)
+        try:
+            if entry.is_symlink():
+                real = path.resolve(strict=True)
+                if inside is not None and not real.is_relative_to(inside):
+                    continue
+                mode = os.stat(real).st_mode
+                is_dir, is_file = stat.S_ISDIR(mode), stat.S_ISREG(mode)
+            else:  # (the file's type as the folder listing gives it: no system call)
+                real = real_folder / name
+                is_dir, is_file = entry.is_dir(follow_symlinks=False), entry.is_file(follow_symlinks=False)
+        except (OSError, RuntimeError):  # a dangling link, or a loop
+            continue
+        if avoid and (is_dir or is_file):
+            text = str(real)
+            if any(text == a or text.startswith(a + os.sep) for a in avoid):
+                if refused is not None:
+                    refused.append(path)
+                continue
+        if is_dir:
+            if real not in seen:
+                _walk(path, real, inside, dotted, avoid, refused, seen | {real}, out)
+        elif is_file:
+            out.append(path)
+
+
+def static_walk(tree: Path, avoid: tuple[Path, ...] = (), refused: list[Path] | None = None) -> list[Path]:
+    """The files a build copies from the static folder ``tree`` (in no set order; :func:`walk`): a symlink is
+    followed only when it points inside the folder that holds ``tree`` (the site, or the theme), and nothing
+    at all when ``tree`` itself is a symlink out of it; names that start with ``.`` are left out, but for
+    ``.well-known`` at the top. ``avoid`` and ``refused``: as for :func:`walk`."""
+    if not tree.is_dir():
+        return []
+    holder, root = tree.parent.resolve(), tree.resolve()
+    if not root.is_relative_to(holder):
+        return []
+    return walk(tree, holder, dotted=False, avoid=avoid, refused=refused)
 
 
 def user_cache_folder(name: str, make: bool = True) -> Path | None:

@@ -19,7 +19,6 @@ import io
 import os
 import pickle
 import shutil
-import stat
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from .cache import Output, digest
 from .diagnostics import one_line
 from .output import MARKER, MARKER_TEXT, safe_relpath
 from .resolve import Site, brief_path
-from .theme import Theme
+from .theme import Theme, static_walk
 from .views import BriefView, EntityView, Views
 
 if TYPE_CHECKING:
@@ -396,10 +395,9 @@ def environment(theme: Theme, strings: Strings | None, key: bytes, compiled: Pat
     if env is None:
         _ENVIRONMENTS.clear()
         env = _ENVIRONMENTS[(key, theme, compiled)] = theme.environment(strings, compiled)
-        for name in sorted(env.list_templates()):
-            if not name.startswith(".") and name.endswith((".html", ".xml", ".txt")):
-                with contextlib.suppress(Exception):  # a broken template is reported when a page uses it
-                    env.get_template(name)
+        for name in env.list_templates():  # (every file of the template folders: a page may include any)
+            with contextlib.suppress(Exception):  # a broken template is reported when a page uses it
+                env.get_template(name)
     return env
 
 
@@ -524,14 +522,9 @@ def static_files(trees: Iterable[Path], blocked: list[tuple[Path, str]] | None =
     so does a file whose path has a backslash or a control character (with ``""`` for the path)."""
     found: dict[str, Path] = {}
     for tree in trees:
-        if not tree.is_dir():
-            continue
-        holder, root = tree.parent.resolve(), tree.resolve()
-        if not root.is_relative_to(holder):  # the static folder itself a symlink out of the site (or theme)
-            continue
         earlier = set(found)
         folders = {f for rel in earlier for f in _parent_folders(rel)}
-        for path in sorted(_walk(tree, holder, {root}, top=True)):
+        for path in sorted(static_walk(tree)):
             rel = path.relative_to(tree).as_posix()
             if "\\" in rel or one_line(rel) != rel:  # not a path the output can have as it is (\ is / to some)
                 if blocked is not None:
@@ -551,31 +544,6 @@ def _parent_folders(rel: str) -> list[str]:
     """The folders a relative path goes through: ``a/b/c`` → ``a``, ``a/b``."""
     parts = rel.split("/")
     return ["/".join(parts[:i]) for i in range(1, len(parts))]
-
-
-def _walk(folder: Path, allowed: Path, seen: set[Path], top: bool = False) -> list[Path]:
-    out = []
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return out
-    for entry in entries:
-        if entry.name.startswith(".") and not (top and entry.name == ".well-known"):
-            continue
-        path = Path(entry.path)
-        try:
-            real = path.resolve(strict=True)
-            mode = os.stat(real).st_mode
-        except (OSError, RuntimeError):  # a dangling link or a loop
-            continue
-        if entry.is_symlink() and not real.is_relative_to(allowed):
-            continue
-        if stat.S_ISDIR(mode):
-            if real not in seen:
-                out += _walk(path, allowed, seen | {real})
-        elif stat.S_ISREG(mode):
-            out.append(path)
-    return out
 
 
 def _kept_static(rel: str, src: Path, known: dict[str, tuple], outputs: dict[str, Output],

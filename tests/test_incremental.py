@@ -17,7 +17,7 @@ from briefgen.build import BuildOptions, BuildResult, build, check
 from briefgen.cache import CACHE_DIR, cache_folder
 from briefgen.diagnostics import ContentError
 
-from .conftest import BASIC, make_site
+from .conftest import BASIC, make_site, run_cli
 
 BRIEF = "content/briefs/2025-12-01-meeting.md"
 
@@ -161,6 +161,33 @@ def test_a_change_undone_gives_the_first_output_back(site, out, tmp_path):
     (site / BRIEF).write_text(text)
     run(site, out)
     assert files(out) == before
+
+
+@pytest.mark.parametrize("folder", ["static", "templates"])
+def test_an_edit_inside_a_symlinked_folder_is_seen(tmp_path, folder):
+    """A folder of static/ or templates/ that is a symlink (within the site) is walked for changes, as the build
+    reads it: an edit to a file in it is built. A symlink loop in either folder is no endless walk."""
+    site = make_site(tmp_path / "src", {
+        **SITE, "vendor/x.css": "v1\n", "vendor/part.html": "<p>part v1</p>\n",
+        "templates/tags.html": '{% extends "base.html" %}{% block main %}{% include "vendor/part.html" %}'
+                               '{% endblock %}\n'})
+    (site / folder).mkdir(exist_ok=True)
+    (site / folder / "vendor").symlink_to("../vendor")
+    (site / folder / "loop").symlink_to(".")
+    out = tmp_path / "pub" / "out"
+    if folder == "static":
+        (site / "templates/tags.html").unlink()
+    code, _, err = run_cli("build", site, "--out", out, "-q")
+    assert code == 0, err
+    (site / "vendor/x.css").write_text("v2\n")
+    (site / "vendor/part.html").write_text("<p>part v2</p>\n")
+    code, _, err = run_cli("build", site, "--out", out, "-q")
+    assert code == 0, err
+    if folder == "static":
+        assert (out / "vendor/x.css").read_text() == "v2\n"
+    else:
+        assert "part v2" in (out / "tags/index.html").read_text()
+    assert_same_as_cold(site, out, tmp_path)
 
 
 # --- what is written, what is kept ------------------------------------------------------------------------
