@@ -39,19 +39,27 @@ _VERBATIM: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def _body_verbatim(env: jinja2.Environment) -> bool:
     try:
-        for name in env.list_templates():
-            if name.startswith(".") or not name.endswith((".html", ".xml", ".txt")):
-                continue
-            # A theme's template knows from when it was compiled (briefgen.templating._CodeGenerator);
-            # another environment's is parsed here.
-            verbatim = getattr(env.get_template(name), "body_verbatim", None)
-            if verbatim is None:
+        names = env.list_templates()  # every file of the template folders, whatever its name: a page may include any
+    except (jinja2.TemplateError, OSError):
+        return False
+    for name in names:
+        try:
+            template = env.get_template(name)
+        except (jinja2.TemplateError, OSError, UnicodeError):
+            # Not a template (an image, a file that is not UTF-8, a syntax error): a page that included it would
+            # fail the build (as an error located in it), so no page that a build writes shows anything of it.
+            continue
+        # A theme's template knows from when it was compiled (briefgen.templating._CodeGenerator);
+        # another environment's is parsed here.
+        verbatim = getattr(template, "body_verbatim", None)
+        if verbatim is None:
+            try:
                 source, filename, _ = env.loader.get_source(env, name)
                 verbatim = tree_verbatim(env.parse(source, name, filename))
-            if not verbatim:
+            except (jinja2.TemplateError, OSError, UnicodeError):
                 return False
-    except (jinja2.TemplateError, OSError, UnicodeError):
-        return False  # a broken template is reported when a page uses it
+        if not verbatim:
+            return False
     return True
 
 

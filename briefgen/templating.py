@@ -22,6 +22,7 @@ from markupsafe import Markup
 from . import fragments
 from .diagnostics import ContentError, Diagnostic, did_you_mean
 from .i18n import Strings, default_strings
+from .theme import walk
 
 try:  # MarkupSafe 3's escaping of a plain str; older versions: markupsafe.escape as it is
     from markupsafe import _escape_inner
@@ -145,6 +146,15 @@ class _Loader(jinja2.FileSystemLoader):
             raise jinja2.TemplateSyntaxError(f"the file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} on line "
                                              f"{line}); save it as UTF-8", line, template, filename) from None
         return source.removeprefix("\ufeff"), filename, uptodate
+
+    def list_templates(self) -> list[str]:
+        """Every name a template can be loaded by: every file in the folders, whatever its name (``_meta.j2``,
+        ``.partials/x.html``), in symlinked folders too (Jinja's own list leaves out what loading them finds:
+        :func:`briefgen.marks.body_verbatim` must see every template a page can include)."""
+        found = set()
+        for folder in self.searchpath:
+            found.update(path.relative_to(folder).as_posix() for path in walk(Path(folder)))
+        return sorted(found)
 
 
 class ThemeEnvironment(jinja2.Environment):

@@ -183,6 +183,39 @@ def test_a_theme_that_does_more_with_the_body_is_never_patched(site, tmp_path, l
     assert_same_as_cold(site, out, tmp_path)
 
 
+@pytest.mark.parametrize("name", ["_meta.j2", "_meta.jinja", "meta.htm", "META.HTML", ".partials/meta.html",
+                                  "linked/meta.html"])
+def test_a_template_included_by_any_name_counts_for_what_the_theme_does_with_the_body(site, tmp_path, loads, name):
+    """Whatever its name (any extension, a name starting with '.', in a symlinked folder), a template a page
+    includes is one marks.body_verbatim checks: a build with the cache gives what one without it gives."""
+    meta = '<p class="len">{{ brief.html | length }} chars, {{ brief.html | wordcount }} words</p>\n'
+    make_site(site, {"templates/brief.html": '{% extends "base.html" %}\n{% block main %}{{ brief.html | safe }}'
+                                             f'{{% include "{name}" %}}{{% endblock %}}\n',
+                     ("parts/meta.html" if name.startswith("linked/") else f"templates/{name}"): meta})
+    if name.startswith("linked/"):
+        (site / "templates/linked").symlink_to("../parts")
+    out = tmp_path / "pub" / "out"
+    code, _, err = run_cli("build", site, "--out", out, "-q")
+    assert code == 0, err
+    assert not (cache_folder(site, out) / "edits.pickle").exists()
+    assert_same_as_cold(site, out, tmp_path, cache=False)
+    edit(site / BRIEF, "See [[oval-meeting]].", "See [[oval-meeting]]. Longer now.")
+    _, patched = rebuild(site, out, loads)
+    assert not patched
+    assert_same_as_cold(site, out, tmp_path, cache=False)
+
+
+def test_a_file_in_templates_that_is_no_template_leaves_patching_on(site, tmp_path, loads):
+    """A page that included it would fail the build: it cannot be what any page shows."""
+    make_site(site, {"templates/logo.png": b"\x89PNG\r\n\x1a\n\xff\xfe", "templates/.DS_Store": b"\x00\x00Bud1\xc3"})
+    out = tmp_path / "pub" / "out"
+    run(site, out)
+    edit(site / BRIEF, "See [[oval-meeting]].", "See [[oval-meeting]]. Later.")
+    _, patched = rebuild(site, out, loads)
+    assert patched
+    assert_same_as_cold(site, out, tmp_path)
+
+
 @pytest.mark.parametrize("extra", ["", "\x02", "\x02body x\x03", "\x02/body x\x03\x02"])
 @pytest.mark.parametrize("where", ["before", "after", "twice"])
 def test_where_a_page_shows_its_body_is_found_whatever_else_the_page_holds(site, extra, where):
