@@ -336,10 +336,13 @@ def _build(options: BuildOptions, site_dir: Path, config: SiteConfig, out: Path,
         if html_urls is not None:
             writer.write_extras(plan, html_urls, outputs, written)
         blocked: list[tuple[Path, str]] = []
+        refused: list[Path] = []  # links into the output or the cache
         known = state.statics if state else {}
-        statics, kept_out = writer.published_statics(writer.static_files(theme.static_dirs, blocked), outputs,
-                                                     known, plan.previous)
+        avoid = (out.resolve(), site_dir.resolve() / caching.CACHE_DIR, folder.resolve())
+        statics, kept_out = writer.published_statics(writer.static_files(theme.static_dirs, blocked, avoid, refused),
+                                                     outputs, known, plan.previous)
         _hidden_statics(kept_out, blocked, site_dir, diagnostics)
+        _looping_statics(refused, out, site_dir, diagnostics)
         if diagnostics.failed(options.strict):
             raise ContentError(diagnostics.sorted())
         statics = writer.copy_statics(plan, statics, known, outputs, written)
@@ -471,6 +474,25 @@ def _hidden_statics(kept_out: list[tuple[Path, str, str]], blocked: list[tuple[P
             message = f"not published: the theme's static file {in_the_way} is where a folder of its path would be"
         diagnostics.warning(shown(source), 1, 1, message,
                             "rename it; to replace a theme's file, give yours the same path (docs/themes.md)")
+
+
+def _looping_statics(refused: list[Path], out: Path, site_dir: Path, diagnostics: Diagnostics) -> None:
+    """Refuse the symlinks in ``static/`` that lead into the output folder or the build cache
+    (:func:`briefgen.writer.static_files`): the output would copy itself, growing with every build, or
+    publish the cache (every parsed file, drafts included), as an output folder inside ``static/`` would."""
+    output_dir = out.resolve()
+    for path in refused:
+        shown = path.relative_to(site_dir).as_posix() if path.is_relative_to(site_dir) else str(path)
+        if path.resolve().is_relative_to(output_dir):
+            where = output_dir.relative_to(site_dir.resolve()).as_posix() + "/" \
+                if output_dir.is_relative_to(site_dir.resolve()) else str(output_dir)
+            message = (f"this leads through a symlink into the output folder {where}: the build would copy its own "
+                       "output into it")
+        else:
+            message = (f"this leads through a symlink into the build cache {caching.CACHE_DIR}/, which is never "
+                       "published")
+        diagnostics.error(shown, 1, 1, message, "remove the link: static/ may link to files of the site, not to what "
+                          "builds write")
 
 
 def _drop_bodies(site: Site) -> None:

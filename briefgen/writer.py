@@ -508,7 +508,8 @@ def write_extras(plan: Plan, html_urls: list[str], outputs: dict[str, Output], w
         written.append(".nojekyll")
 
 
-def static_files(trees: Iterable[Path], blocked: list[tuple[Path, str]] | None = None) -> dict[str, Path]:
+def static_files(trees: Iterable[Path], blocked: list[tuple[Path, str]] | None = None, avoid: tuple[Path, ...] = (),
+                 refused: list[Path] | None = None) -> dict[str, Path]:
     """What copying the static folders in order gives: relative path → source file (later folders win).
 
     Names starting with '.' are skipped at any depth (``.git``, ``.DS_Store``, an ``.env`` left there),
@@ -519,12 +520,14 @@ def static_files(trees: Iterable[Path], blocked: list[tuple[Path, str]] | None =
     or recurse without end. A file whose path an earlier folder's file needs as a folder, or that would
     be where an earlier folder's folder is (``assets`` against the theme's ``assets/style.css``), cannot
     be copied: it goes to ``blocked`` (source, the path in the way; a folder's ends in ``/``) instead, and
-    so does a file whose path has a backslash or a control character (with ``""`` for the path)."""
+    so does a file whose path has a backslash or a control character (with ``""`` for the path). A link that
+    leads into one of ``avoid`` (resolved folders: the output, the build cache) is not followed and goes to
+    ``refused``: copied, the output would copy itself, growing with every build."""
     found: dict[str, Path] = {}
     for tree in trees:
         earlier = set(found)
         folders = {f for rel in earlier for f in _parent_folders(rel)}
-        for path in sorted(static_walk(tree)):
+        for path in sorted(static_walk(tree, avoid, refused)):
             rel = path.relative_to(tree).as_posix()
             if "\\" in rel or one_line(rel) != rel:  # not a path the output can have as it is (\ is / to some)
                 if blocked is not None:

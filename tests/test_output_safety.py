@@ -418,6 +418,32 @@ def test_content_static_and_config_that_are_symlinks_out_of_the_site_are_not_rea
     assert not (out / "briefs/leak").exists()
 
 
+@pytest.mark.parametrize(("link", "target", "where"), [
+    ("static/mirror", "../site", "static/mirror"),
+    ("static/pages/index.html", "../../site/index.html", "static/pages/index.html"),
+    ("static/all", "..", "static/all/site"),  # the site folder, with the output in it
+    ("static/cache", "../.briefgen-cache", "static/cache"),
+    ("static/state.pickle", "../.briefgen-cache/site/state.pickle", "static/state.pickle"),
+])
+def test_a_static_symlink_into_the_output_or_the_cache_is_refused(tmp_path, link, target, where):
+    """The output would copy itself into itself, growing with every build; the cache holds drafts."""
+    site = make_site(tmp_path / "src", {**BASIC, "static/ok.txt": "public\n"})
+    out = site / "site"
+    code, _, err = run_cli("build", site, "--out", out, "-q")
+    assert code == 0, err
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (site / link).parent.mkdir(parents=True, exist_ok=True)
+    (site / link).symlink_to(target)
+    for _ in range(2):
+        code, _, err = run_cli("build", site, "--out", out, "-q")
+        assert code == 1 and "Traceback" not in err, err
+        assert err.startswith(f"{where}:1:1: error: this leads through a symlink into the "
+                              f"{'build cache' if 'cache' in target else 'output folder site/'}"), err
+        assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before  # the last output, untouched
+    (site / link).unlink()
+    assert run_cli("build", site, "--out", out, "-q")[0] == 0
+
+
 def test_static_symlinks_outside_the_site_loops_and_fifos_are_not_published(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("private key\n")
