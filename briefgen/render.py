@@ -242,9 +242,8 @@ def entity_page(site: Site, views: Views, entity: Entity) -> Page:
     description = entity.summary or views.strings.text("entity_description", kind=kind_config.singular,
                                                        site=config.title)
     context = {"entity": views.entity(entity), "kind": kind_config, "feed": f"{kind}/{entity.id}/feed.xml",
-               "og_type": "profile" if kind == "people" else "website"}
-    if not entity.stub:
-        context["jsonld"] = entity_jsonld(config, entity)
+               "og_type": "profile" if kind == "people" else "website",
+               "jsonld": None if entity.stub else entity_jsonld(config, entity)}  # (a stub has no data: none)
     return Page(f"{kind}/{entity.id}/index.html", "entity.html", entity.name, description, context)
 
 

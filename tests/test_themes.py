@@ -290,6 +290,37 @@ def test_missing_template_names_the_template(tmp_path):
     assert code == 1 and "template 'nothere.html' not found" in err and "Traceback" not in err
 
 
+EVERY_PAGE = ("site.title site.description site.language site.og_locale site.image site.dir site.base_url site.kinds "
+              "site.statuses page.title page.description page.path page.url page.section page.template "
+              "page.served_anywhere page.context root canonical")
+DOCUMENTED = {  # what docs/themes.md says each template receives
+    "index.html": "briefs brief_count sections status_totals events",
+    "brief.html": "brief jsonld og_type",
+    "briefs.html": "briefs brief_count pagination",
+    "kind.html": "kind.key kind.label kind.singular entities",
+    "entity.html": "entity kind feed og_type jsonld",
+    "claims.html": "groups status_totals claim_count",
+    "status.html": "status claims count pagination status_totals",
+    "timeline.html": "items days pagination event_label",
+    "tags.html": "tags",
+    "tag.html": "tag briefs brief_count pagination",
+    "search.html": "",
+    "404.html": "",
+}
+
+
+def test_every_page_defines_what_the_docs_say_its_template_receives(tmp_path):
+    """Each documented name is defined on every page of its template (a stub entity's page too: its jsonld is
+    none), so that a theme may test it with {% if %} under StrictUndefined."""
+    files = {f"templates/{name}": "".join(f"{{% if {var} %}}{{% endif %}}" for var in f"{EVERY_PAGE} {names}".split())
+             + f"{name} ok" for name, names in DOCUMENTED.items()}
+    other = "content/briefs/2025-12-02-other.md"  # an unknown name: a stub page, whose jsonld is none
+    files[other] = "---\ntitle: O\ndate: 2025-12-02\nsummary: S.\npeople: [nobody]\n---\n"
+    out = build(site_with(tmp_path, files, "title: Themed\npage_size: 1\n"), tmp_path / "out")
+    assert (out / "people/nobody/index.html").read_text(encoding="utf-8") == "entity.html ok"
+    assert (out / "briefs/page/2/index.html").read_text(encoding="utf-8") == "briefs.html ok"
+
+
 def test_docs_describe_every_template_of_the_default_theme():
     docs = (REPO / "docs/themes.md").read_text(encoding="utf-8")
     for template in sorted((DEFAULT / "templates").glob("*.html")):
