@@ -466,12 +466,12 @@ def text_direction(language: str) -> str:
     return "rtl" if parts[0] in _RTL_LANGUAGES else "ltr"
 
 
-def og_locale(language: str) -> str | None:
-    """Open Graph's ``language_TERRITORY`` for a language tag with a region (``pt-BR`` → ``pt_BR``); None
+def og_locale(language: str) -> str:
+    """Open Graph's ``language_TERRITORY`` for a language tag with a region (``pt-BR`` → ``pt_BR``); empty
     for one without (``en``: Open Graph's default is en_US, and no region can be made up)."""
     parts = _subtags(language)
     region = next((p for p in parts[1:] if len(p) == 2 and p.isalpha()), None)  # (Open Graph takes no es_419)
-    return f"{parts[0].lower()}_{region.upper()}" if region else None
+    return f"{parts[0].lower()}_{region.upper()}" if region else ""
 
 
 def _subtags(language: str) -> list[str]:

@@ -62,7 +62,15 @@ def test_languages_written_right_to_left_set_the_pages_direction(language, direc
 
 def test_og_locale_reads_the_region_only():
     assert [render.og_locale(t) for t in ("pt-BR", "en-u-nu-ar", "es-419", "zh-Hant-TW", "en")] == [
-        "pt_BR", None, None, "zh_TW", None]
+        "pt_BR", "", "", "zh_TW", ""]
+
+
+def test_og_locale_is_empty_for_a_language_without_a_region(tmp_path):
+    """As docs/themes.md says: empty, not the text None."""
+    site = make_site(tmp_path / "s", {"briefgen.yaml": "title: T\nlanguage: de\n",
+                                      "content/briefs/a.md": brief("a", "2025-06-06"),
+                                      "templates/tags.html": "[{{ site.og_locale }}]"})
+    assert (build(site, tmp_path / "out") / "tags/index.html").read_text(encoding="utf-8") == "[]"
 
 
 def test_a_long_list_shows_a_window_of_pages_and_numbers_its_titles(tmp_path):
