@@ -169,6 +169,24 @@ class ThemeEnvironment(jinja2.Environment):
     context_class = _Context
     code_generator_class = _CodeGenerator
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._failed: dict[str, jinja2.TemplateSyntaxError] = {}  # see _load_template
+
+    def _load_template(self, name, globals):
+        """Jinja's, but a template that does not compile is compiled once: its error is raised again for every
+        later page that uses it (a build renders every page to report every template error, and compiling a
+        broken template again for each of 10,000 pages would take seconds). An environment lives while the
+        theme's files are the same (:func:`briefgen.writer.environment`)."""
+        error = self._failed.get(name)
+        if error is not None:
+            raise error.with_traceback(None)
+        try:
+            return super()._load_template(name, globals)
+        except jinja2.TemplateSyntaxError as exc:
+            self._failed[name] = exc
+            raise
+
 
 def strings_filter(strings: Strings):
     """The ``t`` filter: ``{{ "key" | t }}``, ``{{ "key" | t(name=value, count=n) }}`` give the string ``key``

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from . import feeds, fragments, marks, parallel, render, search
 from . import views as view_types
 from .cache import Output, digest
-from .diagnostics import one_line
+from .diagnostics import ContentError, Diagnostic, one_line
 from .output import MARKER, MARKER_TEXT, safe_relpath
 from .resolve import Site, brief_path
 from .theme import Theme, static_walk
@@ -222,6 +222,7 @@ class Written:
     terms_saved: bool = False
     chores_done: bool = False
     in_feeds: bool = False  # the last page this process rendered was an entity's feed (see _page)
+    errors: list[tuple[tuple, list[Diagnostic]]] = field(default_factory=list)  # (order, a template's error)
 
 
 def _keep_or_write(plan: Plan, path: str, data: bytes, fp: bytes | None) -> tuple[Output, bool]:
@@ -370,9 +371,26 @@ def _page(plan: Plan, env: Any, views: TrackedViews, site_view: dict, item: Any,
     if plan.same_key and old is not None and old.fingerprint == fp and page.path in plan.present:
         result.rows.append(((0, index), page.path, old, False))
     else:
-        out, wrote = _keep_or_write(plan, page.path, _render(plan, env, page, site_view, result.spans), fp)
-        result.rows.append(((0, index), page.path, out, wrote))
+        try:
+            data = _render(plan, env, page, site_view, result.spans)
+        except ContentError as exc:  # a template's error: the other pages go on, to find every other one
+            result.errors.append(((0, index), exc.diagnostics))
+        else:
+            out, wrote = _keep_or_write(plan, page.path, data, fp)
+            result.rows.append(((0, index), page.path, out, wrote))
     plan.progress.add()
+
+
+def template_errors(errors: Iterable[tuple[tuple, list[Diagnostic]]]) -> ContentError | None:
+    """The template errors of a build's pages (``(order, diagnostics)`` from every process), one per place in a
+    template, as the first page in site order met it (whichever process rendered it); None when there are none."""
+    first: dict[tuple, tuple[tuple, Diagnostic]] = {}
+    for order, diagnostics in errors:
+        for d in diagnostics:
+            where = (d.path, d.line, d.col)
+            if where not in first or order < first[where][0]:
+                first[where] = (order, d)
+    return ContentError(sorted(d for _, d in first.values())) if first else None
 
 
 def _let_go(env: Any) -> None:
@@ -421,6 +439,9 @@ def render_pages(plan: Plan, jobs: int, estimate: int) -> Pages:
             if r.spilled:
                 spill.seek(0)
                 sizes = pickle.load(spill)
+    failed = template_errors(error for r in results for error in r.errors)
+    if failed is not None:
+        raise failed
     rows: list[tuple] = []
     pages = Pages({}, [], [], sizes=sizes)
     for r in results:
@@ -460,15 +481,24 @@ def render_bodies(plan: Plan, owners: list) -> Pages:
             index.rows = []
     outputs.update((row[1], row[2]) for row in index.rows)
     site_view = render.site_context(site)
-    for page in render.body_pages(site, views, owners):
+    errors = []
+    for order, page in enumerate(render.body_pages(site, views, owners)):
         fp = fingerprint(page, views)
         old = plan.previous[page.path]
         if plan.same_key and old.fingerprint == fp:
             continue
-        out, wrote = _keep_or_write(plan, page.path, _render(plan, env, page, site_view, pages.spans), fp)
+        try:
+            data = _render(plan, env, page, site_view, pages.spans)
+        except ContentError as exc:  # reported with every other page's (render_pages)
+            errors.append(((order,), exc.diagnostics))
+            continue
+        out, wrote = _keep_or_write(plan, page.path, data, fp)
         outputs[page.path] = out
         if wrote:
             pages.written.append(page.path)
+    failed = template_errors(errors)
+    if failed is not None:
+        raise failed
     return pages
 
 

@@ -284,6 +284,33 @@ def test_a_template_error_is_reported_with_the_contents_warnings(tmp_path):
     assert lines[-1] == "FAILED: 1 error(s), 1 warning(s); nothing was written"
 
 
+def test_every_template_error_is_reported_once_whatever_the_workers(tmp_path):
+    """One error per place in a template (not one per page), the first page in site order naming it; the same with
+    one process and with workers; the last output untouched."""
+    spec = dict(BASIC)
+    for i in range(120):  # enough pages for a worker to take some
+        spec[f"content/briefs/2025-10-{1 + i % 28:02d}-b{i}.md"] = (
+            f"---\ntitle: Brief {i}\ndate: 2025-10-{1 + i % 28:02d}\nsummary: S.\npeople: [p{i % 9}]\n---\nText.\n")
+    site = site_with(tmp_path, spec)
+    out = build(site, tmp_path / "out", "-q")
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    make_site(site, {"templates/brief.html": '{% extends "base.html" %}\n{% block main %}\n{{ nope1 }}{% endblock %}\n',
+                     "templates/index.html": "{{ nope2 }}\n", "templates/entity.html": "<p>\n</p>\n{% if %}\n"})
+    reports = []
+    for jobs in ("1", "2", "1"):
+        code, _, err = run_cli("build", site, "--out", out, "-q", "--jobs", jobs)
+        assert code == 1 and "Traceback" not in err, err
+        errors = [line for line in err.splitlines() if ": error: " in line]
+        assert [line.split(": template error while rendering ")[0] for line in errors] == [
+            "templates/brief.html:3:1: error", "templates/entity.html:3:1: error",
+            "templates/index.html:1:1: error"], err
+        assert "'nope1' is undefined" in errors[0] and "Expected an expression" in errors[1] and "'nope2'" in errors[2]
+        assert err.splitlines()[-1].startswith("FAILED: 3 error(s)"), err
+        assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+        reports.append(err)
+    assert reports[0] == reports[1] == reports[2]
+
+
 def test_missing_template_names_the_template(tmp_path):
     site = site_with(tmp_path, {"templates/tags.html": "{% include 'nothere.html' %}"})
     code, _, err = run_cli("build", site, "--out", tmp_path / "out")
