@@ -260,11 +260,12 @@ def template_error(exc: Exception, env: jinja2.Environment, page_path: str) -> C
     """A problem raised while rendering a template, as a diagnostic located in the template file
     (relative to the site folder when inside it). ``None`` when no template is to blame."""
     filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    code = ""  # where the line is, as Jinja names it in the traceback: top-level template code, a block, a macro
     if filename is None:  # a runtime error: Jinja puts the template's file and line in the traceback
         searchpath = [str(Path(p).resolve()) for p in getattr(env.loader, "searchpath", [])]
         for frame in reversed(traceback.extract_tb(exc.__traceback__)):
             if any(str(Path(frame.filename).resolve()).startswith(p) for p in searchpath):
-                filename, line = frame.filename, frame.lineno
+                filename, line, code = frame.filename, frame.lineno, frame.name
                 break
     if filename is None and not isinstance(exc, jinja2.TemplateError):
         return None
@@ -278,10 +279,15 @@ def template_error(exc: Exception, env: jinja2.Environment, page_path: str) -> C
     if isinstance(exc, jinja2.TemplateNotFound):
         message = f"template {exc.name!r} not found (rendering {page_path})"
         hint = "add it to the site's templates/ or the theme, or fix the name"
-    elif isinstance(exc, RecursionError):  # {% extends %} or {% include %} of itself, found first again
+    elif isinstance(exc, RecursionError) and code == "top-level template code":
+        # {% extends %} or {% include %} of itself (found first again), or templates that include each other
         message = f"template error while rendering {page_path}: it extends or includes itself, without end"
         hint = ("a template found first on the path is found again by its own name: extend or include another "
                 "name (docs/themes.md, 'Where templates and static files come from')")
+    elif isinstance(exc, RecursionError):  # a macro, a block or a recursive loop that calls itself every time
+        message = (f"template error while rendering {page_path}: a macro, block or recursive loop here calls itself "
+                   "(directly or through others) without end")
+        hint = "make the call depend on something that changes, e.g. {% if n < 10 %}{{ r(n + 1) }}{% endif %}"
     else:
         text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
         message = f"template error while rendering {page_path}: {text}"

@@ -171,6 +171,18 @@ def test_a_template_that_extends_itself_says_so(tmp_path):
         "it extends or includes itself, without end" in err, err
 
 
+@pytest.mark.parametrize("template", [
+    "{% macro r(n) %}{{ r(n + 1) }}{% endmacro %}{{ r(1) }}",
+    "{% for x in [1] recursive %}{{ loop([1]) }}{% endfor %}",
+    '{% extends "base.html" %}{% block main %}{{ self.main() }}{% endblock %}',
+])
+def test_a_macro_block_or_loop_that_calls_itself_without_end_says_so(tmp_path, template):
+    code, _, err = run_cli("build", site_with(tmp_path, {"templates/tags.html": template}), "--out", tmp_path / "out")
+    assert code == 1 and err.startswith("templates/tags.html:1:1: error: template error while rendering "
+                                        "tags/index.html: a macro, block or recursive loop here calls itself "
+                                        "(directly or through others) without end"), err
+
+
 def test_a_byte_order_mark_in_a_template_is_not_output(tmp_path):
     files = {"templates/part.html": "\ufeff<p class='part'>P</p>", "templates/tags.html":
              '{% extends "base.html" %}{% block main %}<div class="w">{% include "part.html" %}</div>{% endblock %}'}
