@@ -385,6 +385,10 @@ def load(folders: Sequence[Path], site_dir: Path, language: str, diagnostics: Di
                     r.warning(key_node, f"no theme has the string '{key}' (it is not in any en.yaml)",
                               did_you_mean(key, shapes) or "remove it, or add it to en.yaml with its English text")
                 elif _checked(value, shape, value_node, r, key):
+                    if shape.kind == "plural" and isinstance(value, str) and value and plural_rule(tag) is not _other:
+                        r.warning(value_node, f"'{key}' depends on a number, and '{tag}' has plural forms: one line of "
+                                  "text is shown for every number", "give its forms, as one: … and other: …; or "
+                                  "other: alone, for a text that reads right with any number")
                     values[key] = value
                     origins[key] = tag
     values = {key: values[key] for key in sorted(values)}

@@ -154,10 +154,27 @@ def test_problems_in_a_strings_file_are_reported_where_they_are(tmp_path, text, 
 
 
 def test_one_text_may_serve_every_number(tmp_path):
-    """A language without plural forms writes a plural string as one text."""
-    site = _site(tmp_path, {**EO, "i18n/eo.yaml": "claims_count: 'asertoj: {count}'\n"})
-    out = build(site, tmp_path / "out", "--strict")
-    assert "asertoj: 1" in parse_html(out / "briefs" / "meeting" / "index.html").find("p", cls="meta").text()
+    """A language without plural forms writes a plural string as one text; another gives ``other:`` alone for
+    a text that reads right with any number."""
+    for language, text in (("ja", "claims_count: '主張 {count} 件'\n"),
+                           ("eo", "claims_count: {other: 'asertoj: {count}'}\n")):
+        site = _site(tmp_path / language, {**EO, "briefgen.yaml": f"title: T\nlanguage: {language}\n",
+                                           f"i18n/{language}.yaml": text})
+        out = build(site, tmp_path / language / "out", "--strict")
+        shown = parse_html(out / "briefs" / "meeting" / "index.html").find("p", cls="meta").text()
+        assert ("主張 1 件" if language == "ja" else "asertoj: 1") in shown
+
+
+@pytest.mark.parametrize("language", ["de", "eo", "en"])
+def test_one_line_for_a_plural_string_in_a_language_with_plural_forms_is_a_warning(tmp_path, language):
+    """As docs/themes.md says: only a language without plural forms may write one line ("1 Behauptungen")."""
+    site = _site(tmp_path, {**EO, "briefgen.yaml": f"title: T\nlanguage: {language}\n",
+                            f"i18n/{language}.yaml": "tagged: X {tag}\nclaims_count: '{count} Behauptungen'\n"})
+    for command in ("check", "build"):
+        code, _, err = run_cli(command, site, *(("--out", tmp_path / "out") if command == "build" else ()))
+        assert code == 0 and f"i18n/{language}.yaml:2:15: warning: 'claims_count' depends on a number, and " \
+            f"'{language}' has plural forms: one line of text is shown for every number" in err, err
+        assert err.count("warning:") == 1, err
 
 
 def test_check_reads_the_site_s_strings_in_every_language(tmp_path):
