@@ -212,6 +212,13 @@ def strings_filter(strings: Strings):
         return made(key, fields)
 
     def made(key: str, fields: dict[str, object]) -> Markup:
+        count = fields.get("count")
+        if "count" in fields and not isinstance(count, jinja2.Undefined) and (type(count) is bool
+                                                                           or not isinstance(count, int)):
+            # ("1" took the plural for other than 1, 2.5 was shown as it is, and French rules failed on a str)
+            raise jinja2.TemplateRuntimeError(f"the string {key!r} is given count={count!r} ({type(count).__name__}), "
+                                              "which is not a whole number: give it an int, e.g. count=items | "
+                                              "length or count=n | int")
         try:
             return markupsafe.escape(strings.form(key, fields.get("count"))).format(**fields)  # type: ignore[arg-type]
         except KeyError as exc:

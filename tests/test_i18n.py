@@ -215,6 +215,19 @@ def test_a_template_that_asks_for_a_string_wrongly_is_an_error_in_the_template(t
     assert code == 1 and "templates/404.html:2" in err and message in err, err
 
 
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("count", ['"1"', "2.5", "true", "2 | string", "none"])
+def test_a_count_that_is_not_a_whole_number_is_an_error_in_the_template(tmp_path, language, count):
+    """Not "1 claims" for "1", "2.5 claims", or a Python message from the French rules."""
+    files = {**BASIC, "briefgen.yaml": f"title: T\nlanguage: {language}\n",
+             "templates/404.html": '{% extends "base.html" %}{% block main %}\n{{ "claims_count" | t(count='
+                                   + count + ") }}{% endblock %}"}
+    code, _, err = run_cli("build", _site(tmp_path, files), "--out", tmp_path / "out")
+    assert code == 1 and err.startswith("templates/404.html:2:1: error: template error while rendering 404.html: "
+                                        "the string 'claims_count' is given count="), err
+    assert "which is not a whole number: give it an int" in err
+
+
 @pytest.mark.parametrize("session", [False, True], ids=["command line", "serve"])
 def test_editing_a_strings_file_rebuilds_what_shows_it(tmp_path, session):
     from briefgen.build import BuildOptions
