@@ -230,8 +230,9 @@ def site_pages(site: Site, views: Views) -> Iterator[Page | Deferred]:
 
 def brief_page(site: Site, views: Views, brief: Brief) -> Page:
     """A brief's own page (the only page that shows its Markdown body)."""
-    view = views.brief(brief)
-    return Page(f"briefs/{brief.slug}/index.html", "brief.html", brief.title, brief.summary,
+    path = f"briefs/{brief.slug}/index.html"
+    view = views.brief(brief, "../" * path.count("/"))  # (Page.root)
+    return Page(path, "brief.html", brief.title, brief.summary,
                 {"brief": view, "jsonld": brief_jsonld(site, view), "og_type": "article"})
 
 
@@ -241,10 +242,12 @@ def entity_page(site: Site, views: Views, entity: Entity) -> Page:
     kind, kind_config = entity.kind, config.entity_kinds[entity.kind]
     description = entity.summary or views.strings.text("entity_description", kind=kind_config.singular,
                                                        site=config.title)
-    context = {"entity": views.entity(entity), "kind": kind_config, "feed": f"{kind}/{entity.id}/feed.xml",
+    path = f"{kind}/{entity.id}/index.html"
+    context = {"entity": views.entity(entity, "../" * path.count("/")), "kind": kind_config,
+               "feed": f"{kind}/{entity.id}/feed.xml",
                "og_type": "profile" if kind == "people" else "website",
                "jsonld": None if entity.stub else entity_jsonld(config, entity)}  # (a stub has no data: none)
-    return Page(f"{kind}/{entity.id}/index.html", "entity.html", entity.name, description, context)
+    return Page(path, "entity.html", entity.name, description, context)
 
 
 def entity_jsonld(config, entity: Entity) -> str:

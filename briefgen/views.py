@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .i18n import Strings, default_strings
+from .links import ROOT
 from .model import Brief, Claim, Date, Entity, EntityKey, sort_key
 from .resolve import Site, brief_path, entity_path
 from .schema import fold, tag_slug
@@ -257,14 +258,16 @@ class Views:
             self._claims[id(claim)] = view = self._shared(view)
         return view
 
-    def brief(self, brief: Brief) -> BriefView:
+    def brief(self, brief: Brief, root: str | None = None) -> BriefView:
+        """What a brief's page shows; with ``root`` (the page's way back to the site root), its body's links are
+        made relative to the page (:func:`page_html`)."""
         groups = []
         for kind, cfg in self.site.config.entity_kinds.items():
             links = [self.link(k) for k in brief.entities if k[0] == kind]
             if links:
                 groups.append(EntityGroup(kind, cfg.label, links))
         return BriefView(
-            summary=self.summary(brief), html=brief.html, claims=[self.claim(c) for c in brief.claims],
+            summary=self.summary(brief), html=page_html(brief.html, root), claims=[self.claim(c) for c in brief.claims],
             sources=[self.source(brief, i) for i in range(len(brief.sources))], groups=groups,
             related=[(self.summary(b), n) for b, n in self.site.related.get(brief.slug, [])])
 
@@ -272,7 +275,8 @@ class Views:
         ref = entity.fact_refs.get("place")
         return self.link(ref.key) if ref is not None and ref.key is not None else None
 
-    def entity(self, entity: Entity) -> EntityView:
+    def entity(self, entity: Entity, root: str | None = None) -> EntityView:
+        """What an entity's page shows; ``root``: as for :meth:`brief`."""
         key = entity.key
         place = self.place(entity) if entity.kind == "events" else None
         facts = []
@@ -285,7 +289,7 @@ class Views:
         return EntityView(
             link=self.link(key), summary=entity.summary, aliases=entity.aliases, facts=facts,
             links=[(label(name), url) for name, url in entity.links],
-            wikidata=entity.wikidata, html=entity.html, date=DateView.of(entity.date, self.strings),
+            wikidata=entity.wikidata, html=page_html(entity.html, root), date=DateView.of(entity.date, self.strings),
             end_date=DateView.of(entity.end_date, self.strings), briefs=[self.summary(b) for b in briefs],
             claims_by=[self.claim(c) for c in self.site.claims_by.get(key, [])],
             claims_about=[self.claim(c) for c in self.site.claims_about.get(key, [])],
@@ -305,6 +309,14 @@ class Views:
             dated = {e.id: sort_key(e.date) for e in self.site.kind_entities(kind) if e.date is not None}
             items.sort(key=lambda i: dated.get(i.link.id, EPOCH), reverse=True)
         return items
+
+
+def page_html(html: str, root: str | None) -> str:
+    """Rendered Markdown shown on one page only (a brief's or an entity's body), its links made relative to that
+    page, whose way back to the site root is ``root``: a template then has the body as the page shows it (its
+    length, an excerpt, a filter such as ``urlencode``), not the placeholder :data:`briefgen.links.ROOT` that the
+    page's other links have until the page is written. None: left as it is."""
+    return html if root is None or ROOT not in html else html.replace(ROOT, root)
 
 
 def label(name: str) -> str:

@@ -360,6 +360,20 @@ def test_every_page_defines_what_the_docs_say_its_template_receives(tmp_path):
     assert (out / "briefs/page/2/index.html").read_text(encoding="utf-8") == "briefs.html ok"
 
 
+def test_a_body_s_links_are_the_page_s_own_in_the_template(tmp_path):
+    """brief.html and entity.html are shown on one page each: a filter that changes their text (urlencode,
+    truncate, length) has the links the page shows, not the placeholder the page's shared pieces hold."""
+    files = {"templates/brief.html": '{{ brief.html | urlencode }}|{{ brief.html | truncate(5000) }}',
+             "templates/entity.html": '{{ entity.html | urlencode }}|{{ entity.html | truncate(5000) }}',
+             "content/people/marco-rubio.md": "---\nname: Marco Rubio\n---\nHe met [[donald-trump]].\n"}
+    out = build(site_with(tmp_path, files), tmp_path / "out")
+    for page, link in (("briefs/meeting/index.html", "../../events/oval-meeting/"),
+                       ("people/marco-rubio/index.html", "../../people/donald-trump/")):
+        encoded, truncated = (out / page).read_text(encoding="utf-8").split("|")
+        assert "%02" not in encoded and "\x02" not in truncated and "root" not in encoded + truncated, page
+        assert f'href="{link}"' in truncated.replace("&#34;", '"'), truncated
+
+
 def test_docs_describe_every_template_of_the_default_theme():
     docs = (REPO / "docs/themes.md").read_text(encoding="utf-8")
     for template in sorted((DEFAULT / "templates").glob("*.html")):
