@@ -67,6 +67,8 @@ class Fragments:
         """What ``cached(macro, *args, **kwargs)`` gives (a template's call comes here directly, without
         packing its arguments again: :class:`briefgen.templating._Context`)."""
         if type(macro) is not Macro and not isinstance(macro, Macro):
+            if isinstance(macro, jinja2.Undefined):  # why it is undefined (a name _macros.html does not have…)
+                macro._fail_with_undefined_error()
             raise TypeError(f"cached() takes a macro first, not {type(macro).__name__}")
         root = self.root
         # One flat tuple per call (a build keeps tens of thousands): the macro (hashed by identity), the number

@@ -33,6 +33,9 @@ FEED_ENTRIES = 50
 
 # Files made by :mod:`briefgen.feeds` rather than a theme template (the page's ``template``).
 GENERATED = ("feed.xml", "sitemap.xml", "robots.txt")
+# The templates that pages are rendered with (:func:`site_pages`), in the order of their first pages.
+PAGE_TEMPLATES = ("index.html", "briefs.html", "brief.html", "kind.html", "entity.html", "claims.html", "status.html",
+                  "timeline.html", "tags.html", "tag.html", "search.html", "404.html")
 
 
 def url_of(path: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -165,6 +166,7 @@ class ThemeEnvironment(jinja2.Environment):
     internals, so ``pyproject.toml`` keeps Jinja below 3.2 until they are checked again)."""
 
     site_dir: Path | None = None
+    theme_file: Path | None = None  # where a problem of the whole theme is located (briefgen.theme.Theme.source)
     template_class = _Template
     context_class = _Context
     code_generator_class = _CodeGenerator
@@ -276,6 +278,14 @@ def template_error(exc: Exception, env: jinja2.Environment, page_path: str) -> C
                 break
     if filename is None and not isinstance(exc, jinja2.TemplateError):
         return None
+    imported = _NOT_EXPORTED.match(getattr(exc, "message", None) or "") if isinstance(exc, jinja2.UndefinedError) \
+        else None
+    if imported is not None:  # at its import, as the message says: not where the name is used
+        with contextlib.suppress(Exception):
+            filename, line = env.get_template(imported["into"]).filename, int(imported["line"])
+    elif filename is None and isinstance(exc, jinja2.TemplateNotFound):  # a page template no folder of the theme has
+        filename = getattr(env, "theme_file", None)
+        line = 1
     where = filename or getattr(exc, "name", None) or "templates"
     site_dir = getattr(env, "site_dir", None)
     if filename and site_dir is not None:
@@ -286,6 +296,19 @@ def template_error(exc: Exception, env: jinja2.Environment, page_path: str) -> C
     if isinstance(exc, jinja2.TemplateNotFound):
         message = f"template {exc.name!r} not found (rendering {page_path})"
         hint = "add it to the site's templates/ or the theme, or fix the name"
+        if filename is not None and filename == getattr(env, "theme_file", None):  # the theme lacks a page template
+            from .render import PAGE_TEMPLATES  # (render imports this module)
+
+            missing = [name for name in PAGE_TEMPLATES if name != exc.name and not _found(env, name)]
+            if missing:
+                message += f"; nor are {', '.join(missing)}" if len(missing) > 1 else f"; nor is {missing[0]}"
+            hint = ("add each to the theme's templates/ (or the site's), or extend a theme that has them: extends: "
+                    "default in its theme.yaml (docs/themes.md)")
+    elif imported is not None:
+        message = f"template error while rendering {page_path}: {exc.message}"
+        template = imported["template"]
+        hint = (f"{imported['name']!r} is not a macro of {template}: a {template} of the site's or a theme's replaces "
+                "the one after it whole, so it must have every macro the templates import (docs/themes.md)")
     elif isinstance(exc, RecursionError) and code == "top-level template code":
         # {% extends %} or {% include %} of itself (found first again), or templates that include each other
         message = f"template error while rendering {page_path}: it extends or includes itself, without end"
@@ -300,3 +323,19 @@ def template_error(exc: Exception, env: jinja2.Environment, page_path: str) -> C
         message = f"template error while rendering {page_path}: {text}"
         hint = "fix the template; docs/themes.md lists what each template receives"
     return ContentError([Diagnostic(str(where), line or 1, 1, "error", message, hint)])
+
+
+def _found(env: jinja2.Environment, name: str) -> bool:
+    """Whether a folder of the theme has the template ``name``."""
+    try:
+        env.loader.get_source(env, name)
+    except jinja2.TemplateNotFound:
+        return False
+    except Exception:  # there, if not readable: the page that uses it says so
+        return True
+    return True
+
+
+# Jinja's message for a name that a {% from … import … %} asks for and the template does not have
+_NOT_EXPORTED = re.compile(r"the template '(?P<template>.+)' \(imported on line (?P<line>\d+) in '(?P<into>.+)'\) "
+                           r"does not export the requested name '(?P<name>.+)'$")

@@ -56,13 +56,24 @@ class Theme:
     static_dirs: tuple[Path, ...]  # copied in this order, so later ones win
     site_dir: Path | None = None
     i18n_dirs: tuple[Path, ...] = ()  # strings (briefgen.i18n): first wins
+    folder: Path | None = None  # the theme's own folder (the first of its extends: chain)
 
     def environment(self, strings: Strings, compiled: Path | None = None) -> ThemeEnvironment:
         """The Jinja environment over the theme's template folders (:mod:`briefgen.templating`), with its
         ``strings``, keeping compiled templates in the folder ``compiled`` if given."""
         from .templating import environment  # Jinja is imported only by builds that render
 
-        return environment(self.template_dirs, self.site_dir, strings, compiled)
+        env = environment(self.template_dirs, self.site_dir, strings, compiled)
+        env.theme_file = self.source()
+        return env
+
+    def source(self) -> Path | None:
+        """Where the theme is declared, to locate a problem of the whole theme (a page template it lacks): its
+        ``theme.yaml``, or its folder when it has none."""
+        if self.folder is None:
+            return None
+        meta = self.folder / "theme.yaml"
+        return meta if meta.is_file() else self.folder
 
     def strings(self, language: str, diagnostics: Diagnostics) -> Strings:
         """The theme's strings in ``language`` (:mod:`briefgen.i18n`), problems with their files reported."""
@@ -213,7 +224,7 @@ def fallback_theme(site_dir: Path) -> Theme:
     """The built-in default theme alone: what a build uses while it reports that the site's theme cannot
     be loaded (:func:`theme_problem`), with every other problem, before it stops without rendering."""
     folder = builtin_themes_dir() / "default"
-    return Theme("default", (folder / "templates",), (folder / "static",), site_dir, (folder / "i18n",))
+    return Theme("default", (folder / "templates",), (folder / "static",), site_dir, (folder / "i18n",), folder)
 
 
 def theme_problem(site_dir: Path, name: str) -> tuple[str, str] | None:
@@ -275,4 +286,4 @@ def load_theme(site_dir: Path, name: str) -> Theme:
     builtin = builtin_themes_dir() / "default"
     strings = [site_dir / "i18n", *(p / "i18n" for p in chain if p.resolve() != builtin.resolve()), builtin / "i18n"]
     return Theme(name, tuple(p for p in templates if p.is_dir()), tuple(p for p in statics if p.is_dir()),
-                 site_dir, tuple(p for p in strings if p.is_dir()))
+                 site_dir, tuple(p for p in strings if p.is_dir()), chain[0])

@@ -323,6 +323,42 @@ def test_every_template_error_is_reported_once_whatever_the_workers(tmp_path):
     assert reports[0] == reports[1] == reports[2]
 
 
+@pytest.mark.parametrize("theme_yaml", [True, False])
+def test_a_page_template_the_theme_lacks_is_located_at_the_theme(tmp_path, theme_yaml):
+    files = {"themes/bare/templates/index.html": "home", "themes/bare/templates/tags.html": "tags",
+             **({"themes/bare/theme.yaml": "name: Bare\n"} if theme_yaml else {})}
+    code, _, err = run_cli("build", site_with(tmp_path, files, "title: T\ntheme: bare\n"), "--out", tmp_path / "out")
+    where = "themes/bare/theme.yaml" if theme_yaml else "themes/bare"
+    assert code == 1 and err.startswith(
+        f"{where}:1:1: error: template 'briefs.html' not found (rendering briefs/index.html); nor are brief.html, "
+        "kind.html, entity.html, claims.html, status.html, timeline.html, tag.html, search.html, 404.html (add each "
+        "to the theme's templates/ (or the site's), or extend a theme that has them: extends: default in its "
+        "theme.yaml (docs/themes.md))\n"), err
+    assert len([line for line in err.splitlines() if ": error: " in line]) == 1
+
+
+@pytest.mark.parametrize("use", ["{{ status_overview(status_totals, root) }}",
+                                 "{{ cached(status_overview, 1, root) }}"])
+def test_a_macro_an_override_of_the_macros_lacks_is_located_where_it_is_imported(tmp_path, use):
+    files = {"templates/_macros.html": "{% macro other() %}{% endmacro %}\n",
+             "templates/tags.html": '{% extends "base.html" %}\n{% from "_macros.html" import status_overview %}\n'
+                                    "{% block main %}\n\n" + use + "{% endblock %}\n"}
+    code, _, err = run_cli("build", site_with(tmp_path, files), "--out", tmp_path / "out")
+    lines = [line for line in err.splitlines() if line.startswith("templates/tags.html")]
+    assert code == 1 and lines == [
+        "templates/tags.html:2:1: error: template error while rendering tags/index.html: the template '_macros.html' "
+        "(imported on line 2 in 'tags.html') does not export the requested name 'status_overview' ('status_overview' "
+        "is not a macro of _macros.html: a _macros.html of the site's or a theme's replaces the one after it whole, "
+        "so it must have every macro the templates import (docs/themes.md))"], err
+
+
+def test_templates_drop_the_line_break_after_a_tag_and_the_indent_before_it(tmp_path):
+    """trim_blocks and lstrip_blocks, as docs/themes.md says; a template's last line break is kept."""
+    files = {"templates/tags.html": "<ul>\n  {% for t in tags %}\n  <li>{{ t[0] }}</li>\n  {% endfor %}\n</ul>\n"}
+    out = build(site_with(tmp_path, files), tmp_path / "out")
+    assert (out / "tags/index.html").read_text(encoding="utf-8") == "<ul>\n  <li>venezuela</li>\n</ul>\n"
+
+
 def test_missing_template_names_the_template(tmp_path):
     site = site_with(tmp_path, {"templates/tags.html": "{% include 'nothere.html' %}"})
     code, _, err = run_cli("build", site, "--out", tmp_path / "out")
