@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -19,6 +19,7 @@ from markupsafe import escape
 
 from . import feeds, fragments
 from .config import NON_VERDICT_STATUSES, StatusConfig
+from .diagnostics import ContentError
 from .i18n import Strings
 from .links import ROOT
 from .model import Brief, Entity, day_of, sort_key
@@ -522,6 +523,11 @@ def render_page(env: jinja2.Environment, page: Page, site_view: dict[str, Any], 
     """Render one page to bytes. Pure: the same inputs give the same bytes."""
     if page.template in GENERATED:
         return render_generated(page, site_view, config)
+    recursed = getattr(env, "recursed", None)
+    if recursed and page.template in recursed:  # it recursed without end on another page: it would on this one
+        path, diagnostics = recursed[page.template]
+        raise ContentError([replace(d, message=d.message.replace(f"rendering {path}:", f"rendering {page.path}:", 1))
+                            for d in diagnostics])
     root = page_root(page, config.base_url)
     fragments.set_root(env, root)
     try:
@@ -532,6 +538,10 @@ def render_page(env: jinja2.Environment, page: Page, site_view: dict[str, Any], 
         error = template_error(exc, env, page.path)
         if error is None:
             raise
+        if isinstance(exc, RecursionError) and recursed is not None:
+            # Rendered again on every page of the template, it would cost a fifth of a second each (Jinja rewrites
+            # a thousand frames of traceback): each later page gets the same error (forget_recursion)
+            recursed[page.template] = (page.path, error.diagnostics)
         raise error from None
     data = html.encode("utf-8")
     if ROOT in html:  # encoded first: splitting bytes and joining them is about twice as fast as str.replace
@@ -541,6 +551,14 @@ def render_page(env: jinja2.Environment, page: Page, site_view: dict[str, Any], 
 
 
 _ROOT_BYTES = ROOT.encode("utf-8")
+
+
+def forget_recursion(env: jinja2.Environment) -> None:
+    """Forget the templates that recursed without end (:func:`render_page`): a new build's pages, whose data
+    may differ, are rendered again."""
+    recursed = getattr(env, "recursed", None)
+    if recursed:
+        recursed.clear()
 
 
 def render_generated(page: Page, site_view: dict[str, Any], config) -> bytes:

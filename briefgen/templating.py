@@ -174,6 +174,7 @@ class ThemeEnvironment(jinja2.Environment):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._failed: dict[str, jinja2.TemplateSyntaxError] = {}  # see _load_template
+        self.recursed: dict[str, tuple[str, list[Diagnostic]]] = {}  # see briefgen.render.render_page
 
     def _load_template(self, name, globals):
         """Jinja's, but a template that does not compile is compiled once: its error is raised again for every

@@ -303,6 +303,7 @@ def _work(plan: Plan, claims: parallel.Claims, in_parent: bool, chunks: int, ext
     site = plan.site
     env = plan.env or plan.theme.environment(plan.site.config.strings)
     fragments.reset(env)
+    render.forget_recursion(env)
     site_view = render.site_context(site)
     views = plan.views or TrackedViews(site)
     result = Written(html_urls=[] if in_parent else None)
@@ -468,6 +469,7 @@ def render_bodies(plan: Plan, owners: list) -> Pages:
     site = plan.site
     env = plan.env or plan.theme.environment(plan.site.config.strings)
     fragments.reset(env)
+    render.forget_recursion(env)
     views = plan.views or TrackedViews(site)
     index = Written()
     _search_index(plan, views, index, owners)

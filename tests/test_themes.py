@@ -166,9 +166,30 @@ def test_a_template_that_is_not_utf8_is_a_located_error(tmp_path, files, expecte
 
 def test_a_template_that_extends_itself_says_so(tmp_path):
     code, _, err = run_cli("build", site_with(tmp_path, {"templates/base.html": '{% extends "base.html" %}'}),
-                           "--out", tmp_path / "out")
+                           "--out", tmp_path / "out", "-q")
     assert code == 1 and err.startswith("templates/base.html:1:1: error: template error while rendering ") and \
         "it extends or includes itself, without end" in err, err
+    assert len(err.splitlines()) == 2, err  # every page that recursed, at one place: one error
+
+
+def test_a_template_that_recurses_without_end_is_rendered_once_per_build_and_process(tmp_path, monkeypatch):
+    """Not once per page: each costs a fifth of a second of traceback (render.render_page)."""
+    from briefgen import render
+
+    calls = []
+    real = render.template_error
+    monkeypatch.setattr(render, "template_error", lambda *a: calls.append(a[2]) or real(*a))
+    spec = {**BASIC, "templates/brief.html": "{% macro r(n) %}{{ r(n + 1) }}{% endmacro %}{{ r(1) }}"}
+    for i in range(5):
+        spec[f"content/briefs/2025-10-0{i + 1}-b{i}.md"] = f"---\ntitle: B{i}\ndate: 2025-10-0{i + 1}\nsummary: S.\n" \
+                                                           "---\n"
+    site = site_with(tmp_path, spec)
+    for _ in range(2):
+        calls.clear()
+        code, _, err = run_cli("build", site, "--out", tmp_path / "out", "-q", "--jobs", "1")
+        assert code == 1 and err.startswith("templates/brief.html:1:1: error: template error while rendering "
+                                            "briefs/meeting/index.html: a macro, block or recursive loop here"), err
+        assert calls == ["briefs/meeting/index.html"]
 
 
 @pytest.mark.parametrize("template", [
