@@ -491,14 +491,18 @@ def test_the_lock_ends_with_the_build_not_with_a_worker_that_outlives_it(tmp_pat
     import time
 
     out = tmp_path / "site"
+    started, say_started = os.pipe()
     with output.exclusive(out, waiting=lambda: pytest.fail("the lock was free")):
         pid = os.fork()
-        if pid == 0:  # a worker that outlives the build by a little
+        if pid == 0:  # a worker (that has started: it did its part of the fork) outlives the build a little
+            os.write(say_started, b"1")
             time.sleep(1)
             os._exit(0)
+        assert os.read(started, 1) == b"1"
     fd = os.open(tmp_path, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises BlockingIOError while the child holds it
     finally:
-        os.close(fd)
+        for each in (fd, started, say_started):
+            os.close(each)
         os.waitpid(pid, 0)
