@@ -572,7 +572,11 @@ def test_an_outlets_page_lists_the_briefs_that_cite_it_without_counting_them_as_
     cited = page.find("section", aria_labelledby="cited")
     assert cited.find("h2").text() == "Briefs citing CNN 1"
     assert [a.get("href") for a in cited.find_all("a")][:1] == ["../../briefs/meeting/"]
-    assert "No brief mentions CNN yet." in page.text()  # a source is no mention
+    # a source is no mention; an outlet only cited has no empty "Briefs 0" section above its citing briefs
+    assert page.find_all("section", aria_labelledby="briefs") == []
+    assert "No brief mentions CNN" not in page.text()
+    maduro = parse_html((out / "people/nicolas-maduro/index.html").read_text())
+    assert maduro.find("section", aria_labelledby="briefs") is not None
     trump = parse_html((out / "people/donald-trump/index.html").read_text())
     with_links = [a.get("href") for a in trump.find("section", aria_labelledby="with").find_all("a")]
     assert "../../people/nicolas-maduro/" in with_links
