@@ -129,6 +129,7 @@ class Entity:
     label_pos: tuple[Pos, ...] = ()  # where the name and each alias are written, in that order
     # resolved
     html: str = ""
+    fact_links: dict[str, EntityKey] = field(default_factory=dict)  # other facts that name one entity
 
     @property
     def key(self) -> EntityKey:

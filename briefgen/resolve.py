@@ -429,6 +429,15 @@ class _Resolver:
                     self.ambiguous(ref, keys)
                 else:
                     self.unknown(ref, [kind], site.config.entity_kinds[kind].singular.lower())
+            # Any other fact whose value is one entity's name or alias (predecessor: Hugo Chávez) links to
+            # it, as a source's outlet does; a value that names none, or several, is just text.
+            links = {}
+            for name, value in entity.facts:
+                if name not in entity.fact_refs:
+                    keys = self.lookup(value)
+                    if len(keys) == 1 and keys[0] != entity.key and not site.entities[keys[0]].stub:
+                        links[name] = self.key(keys[0])
+            entity.fact_links = links
 
     def pick(self, keys: list[EntityKey], brief: Brief) -> EntityKey | None:
         """One entity for a reference that may name several: prefer those the brief lists."""

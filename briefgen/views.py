@@ -284,7 +284,8 @@ class Views:
             if place is not None and name == "place":
                 continue  # shown with the date, under the event's name
             ref = entity.fact_refs.get(name)
-            facts.append(Fact(label(name), value, self.link(ref.key) if ref and ref.key else None))
+            target = ref.key if ref is not None else entity.fact_links.get(name)
+            facts.append(Fact(label(name), value, self.link(target) if target else None))
         briefs = self.site.mentioned_in.get(key, [])
         return EntityView(
             link=self.link(key), summary=entity.summary, aliases=entity.aliases, facts=facts,

@@ -41,6 +41,7 @@ SITE = {
         ---
         name: Marco Rubio
         aliases: [Rubio]
+        serves: Donald Trump
         ---
         Secretary of State. He met [[donald-trump]] often.
     """,
@@ -119,6 +120,8 @@ CHANGES = {
     "brief made a draft": lambda s: edit(s / BRIEF, "date: 2025-12-01", "date: 2025-12-01\ndraft: true"),
     "entity renamed (name)": lambda s: edit(s / "content/people/nicolas-maduro.yaml", "Nicolás Maduro",
                                             "Nicolás Maduro Moros"),
+    "entity a fact names renamed": lambda s: edit(s / "content/people/donald-trump.yaml", "Donald Trump",
+                                                  "Donald J. Trump"),
     "entity alias added": lambda s: edit(s / "content/people/marco-rubio.md", "[Rubio]", "[Rubio, Marco]"),
     "entity file renamed (id)": lambda s: (s / "content/events/oval-meeting.yaml").rename(
         s / "content/events/oval-office-meeting.yaml"),

@@ -343,6 +343,39 @@ def test_entity_page_name_summary_facts_links_and_feed(example_out):
     assert doc.find("p", cls="feed-link").find("a").get("href") == "../../ships/uss-gerald-r-ford/feed.xml"
 
 
+def test_a_fact_that_names_one_entity_links_to_it(tmp_path):
+    """Besides the reference facts (place, operator), a fact whose value is an entity's name, alias or id
+    links to its page; a value naming none, several, the entity itself or only a stub stays text."""
+    files = {**BASIC,
+             "content/people/nicolas-maduro.yaml": """
+                 name: Nicolás Maduro
+                 aliases: [Maduro]
+                 predecessor: hugo chavez
+                 rival: Donald Trump
+                 self: Maduro
+                 party: United Socialist Party of Venezuela
+                 either: Twin
+                 one: organizations/twin-b
+                 country: venezuela
+             """,
+             "content/people/hugo-chavez.yaml": "name: Hugo Chávez\n",
+             "content/people/twin-a.yaml": "name: Twin A\naliases: [Twin]\n",
+             "content/organizations/twin-b.yaml": "name: Twin B\naliases: [Twin]\n"}
+    files["content/briefs/2025-12-01-meeting.md"] = files["content/briefs/2025-12-01-meeting.md"].replace(
+        "people: [", "places: [Venezuela]\n        people: [")
+    code, _, err = run_cli("build", make_site(tmp_path / "s", files), "--out", tmp_path / "out")
+    assert code == 0, err
+    doc = main(parse_html(tmp_path / "out/people/nicolas-maduro/index.html"))
+    facts = {tr.find("th").text(): tr.find("td") for tr in doc.find("table", cls="facts").find_all("tr")}
+    links = {label: [a.get("href") for a in td.find_all("a")] for label, td in facts.items()}
+    assert links["Predecessor"] == ["../../people/hugo-chavez/"]  # its name, however it is written
+    assert facts["Predecessor"].text() == "Hugo Chávez"  # named as its page names it, as place and operator are
+    assert links["Rival"] == ["../../people/donald-trump/"]
+    assert links["Self"] == links["Party"] == links["Either"] == []
+    assert links["One"] == ["../../organizations/twin-b/"]  # kind/id picks one
+    assert links["Country"] == []  # Venezuela is a stub (a brief names it, no file): no page of its own
+
+
 def test_entity_page_briefs_newest_first_claims_by_and_about(example_out):
     briefs = example_briefs()
     mentioning = {s for s, fm in briefs.items() if "donald-trump" in fm.get("people", [])}
