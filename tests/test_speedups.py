@@ -225,12 +225,16 @@ def test_a_streaming_worker_that_fails_or_dies_fails_the_call_and_leaves_no_proc
     if not parallel.can_fork():
         pytest.skip("workers are forked on Linux only")
     context = multiprocessing.get_context("fork")
-    lock = context.Lock()
+    locks = [context.Lock()]  # a new one for each case: a worker stopped while it held one never frees it
     pids = context.RawArray("q", 8)  # each worker's pid, to check that it was reaped
 
     def started() -> None:
-        with lock:
-            pids[next(n for n in range(len(pids)) if not pids[n])] = os.getpid()
+        lock = locks[-1]
+        if lock.acquire(timeout=10):  # (never wait for ever: the call fails, its workers stopped)
+            try:
+                pids[next(n for n in range(len(pids)) if not pids[n])] = os.getpid()
+            finally:
+                lock.release()
 
     def failing(claims, in_parent):
         if not in_parent:
@@ -265,6 +269,7 @@ def test_a_streaming_worker_that_fails_or_dies_fails_the_call_and_leaves_no_proc
     cases.append((endless, KeyError, False, refuse))  # a failure here stops the workers too
     for work, expected, parent_works, receive in cases:
         pids[:] = [0] * len(pids)
+        locks.append(context.Lock())
         with pytest.raises(expected):
             parallel.stream(work, 2, 20, receive, parent_works=parent_works)
         workers = [pid for pid in pids if pid]
