@@ -150,7 +150,7 @@ def _checked_link(state: StateInline, silent: bool) -> bool:
         if not silent:
             _check_relative(state, start, count, "link")
         return True
-    if not silent and "briefgen" in state.env:
+    if not silent and state.src[start] == "[" and "briefgen" in state.env:  # (the rule runs at any "!", "<", "-"...)
         _check_refused(state, start)
     return False
 
@@ -192,17 +192,22 @@ def _check_refused(state: StateInline, start: int) -> None:
     image = start > 0 and src[start - 1] == "!" and state.pending.endswith("!")  # the image rule refused it first
     begin = start - 1 if image else start
     _report(state, src[begin:found.pos], found.str, "image-scheme" if image else "link-scheme", at=begin)
+    state.briefgen_reported = found.pos  # a <url> destination, left as text too, is not reported again (autolink)
 
 
 def _checked_autolink(state: StateInline, silent: bool) -> bool:
     if autolink_rule(state, silent):
         return True
-    if not silent and "briefgen" in state.env:
-        end = state.src.find(">", state.pos, state.posMax)
-        url = state.src[state.pos + 1:end] if end > 0 else ""
+    if not silent and "briefgen" in state.env and state.pos >= getattr(state, "briefgen_reported", -1):
+        # (up to the next < or >, as markdown-it's rule looks: not to the end of the text from every "<")
+        m = _ANGLED.match(state.src, state.pos, state.posMax)
+        url = m[1] if m else ""
         if AUTOLINK_RE.search(url) and not state.md.validateLink(state.md.normalizeLink(url)):
-            _report(state, state.src[state.pos:end + 1], url, "link-scheme")
+            _report(state, m[0], url, "link-scheme")
     return False
+
+
+_ANGLED = re.compile(r"<([^<>]*)>")
 
 
 _REFERENCE = re.compile(r"\[(?:[^\[\]\\\n]|\\.)+\]:[ \t]*(?:<([^<>\n]*)>|(\S+))")  # [label]: url, on one line

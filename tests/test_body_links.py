@@ -102,3 +102,42 @@ def test_a_wikilink_to_a_file_with_errors_says_to_fix_that_file(tmp_path):
         "(fix the errors in content/people/x.yaml)",
         f"{BRIEF}:6:29: warning: link [[broken]] points to no entity or brief "
         "(fix the errors in content/briefs/2025-12-02-broken.md)"], err
+
+
+def test_a_refused_link_written_with_an_angle_bracketed_address_is_reported_once(tmp_path):
+    body = "Call [the desk](<tel:+15551234>) or ![a map]( <ftp://x.org/m.png> ), or <tel:+15550000>.\n"
+    code, lines, err = check(tmp_path, {BRIEF: brief(GOOD_FRONT, body)})
+    assert code == 0, err
+    assert [line.split(" is shown")[0] for line in lines] == [
+        f"{BRIEF}:6:6: warning: link 'tel:+15551234'",
+        f"{BRIEF}:6:37: warning: image 'ftp://x.org/m.png'",
+        f"{BRIEF}:6:73: warning: link 'tel:+15550000'",
+    ], err
+
+
+def test_checking_links_takes_linear_time_in_a_long_paragraph():
+    """The link checks ran at every "!", "<", "-", ":"... of a paragraph, each reading on to its end: a 60 KB
+    paragraph of "!a " took 90 seconds."""
+    import time
+
+    import markdown_it.helpers
+
+    from briefgen.markdown import RenderEnv, make_markdown, render
+
+    calls = []
+    original = markdown_it.helpers.parseLinkLabel
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    markdown_it.helpers.parseLinkLabel = counted
+    try:
+        start = time.perf_counter()
+        for text in ("!a " * 20000, "<a " * 20000, "a-b: c " * 20000):
+            render(make_markdown(), text + "\n", RenderEnv(lambda t: None, []))
+        elapsed = time.perf_counter() - start
+    finally:
+        markdown_it.helpers.parseLinkLabel = original
+    assert calls == []  # (no "[" in them)
+    assert elapsed < 10, elapsed
