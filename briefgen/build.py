@@ -189,6 +189,9 @@ def build(options: BuildOptions) -> BuildResult:
     out = output_dir(site_dir, config.output_dir, options.out_dir)
     check_output_dir(site_dir, out)
     folder = options.cache_dir or cache_folder(site_dir, out, make=options.cache)
+    if folder.resolve().is_relative_to(out.resolve()):  # (--out .briefgen-cache; a cache folder in the output)
+        raise UsageError(f"refusing to build into {out.resolve()}: the build cache {folder} would be inside it, and "
+                         "published with it (it holds every parsed file, drafts included); choose another --out")
     if options.cache and (folder.is_symlink() or folder.exists()) and not folder.is_dir():
         raise UsageError(f"the build cache folder {folder} is not a folder: delete it (the cache is safe to "
                          "delete), or build with --no-cache")
@@ -204,9 +207,10 @@ def build(options: BuildOptions) -> BuildResult:
     words = functools.cache(lambda: theme.strings(config.language, diagnostics))
     progress = ProgressLine(options.progress)
 
-    def waiting() -> None:
+    def waiting() -> None:  # (the lock is on the folder the output is in: any build into it, this output or another)
         if options.progress:
-            print(f"briefgen: waiting for another build into {out} to finish…", file=sys.stderr, flush=True)
+            print(f"briefgen: waiting for another build into {out.resolve().parent} to finish…", file=sys.stderr,
+                  flush=True)
 
     try:
         with output.exclusive(out, waiting), _gc_paused():

@@ -475,7 +475,7 @@ def test_a_second_build_into_the_same_output_waits_for_the_first(tmp_path):
         proc = subprocess.Popen([sys.executable, "-m", "briefgen", "build", str(site), "--out", str(out)],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
         line = proc.stderr.readline()  # the second says why it does not go on, and does not
-        assert line == f"briefgen: waiting for another build into {out} to finish…\n"
+        assert line == f"briefgen: waiting for another build into {out.resolve().parent} to finish…\n"
         assert staging.is_dir() and not out.exists()
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 0, stderr
@@ -506,3 +506,28 @@ def test_the_lock_ends_with_the_build_not_with_a_worker_that_outlives_it(tmp_pat
         for each in (fd, started, say_started):
             os.close(each)
         os.waitpid(pid, 0)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="builds are kept apart with flock, which Windows lacks")
+def test_a_build_waiting_for_a_build_beside_it_names_the_folder_they_share(tmp_path):
+    """The lock is on the folder the output is in: a build into public/en waits for one into public/fr, and
+    said it waited for "another build into public/en", which there was none of."""
+    site = make_site(tmp_path / "s", BASIC)
+    with output.exclusive(tmp_path / "pub" / "fr", waiting=lambda: pytest.fail("the lock was free")):
+        en = str(tmp_path / "pub" / "en")
+        proc = subprocess.Popen([sys.executable, "-m", "briefgen", "build", str(site), "--out", en],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+        line = proc.stderr.readline()
+        assert line == f"briefgen: waiting for another build into {(tmp_path / 'pub').resolve()} to finish…\n"
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 0, stderr
+
+
+def test_an_output_that_would_hold_the_build_cache_is_refused(tmp_path):
+    """--out .briefgen-cache built the site there and then wrote its cache (every parsed file, drafts included)
+    into .briefgen-cache/.briefgen-cache, inside the output, published with it."""
+    site = make_site(tmp_path / "s", BASIC)
+    code, _, err = run_cli("build", site, "--out", site / ".briefgen-cache")
+    assert code == 2 and "Traceback" not in err, err
+    assert "the build cache" in err and "would be inside it" in err
+    assert not (site / ".briefgen-cache").exists()
