@@ -88,3 +88,16 @@ def test_all_sits_in_the_row_of_status_buttons_at_their_height(page, base_url):
     page.goto(base_url)
     links = page.eval_on_selector_all(".status-legend a.badge", "as => as.map(a => a.getBoundingClientRect().height)")
     assert {round(h, 1) for h in heights + links} == {round(links[0], 1)}, (heights, links)
+
+
+@pytest.mark.parametrize("fragment", ["#constructor", "#toString", "#%E0"])
+def test_an_address_that_names_no_status_shows_every_claim(page, base_url, fragment):
+    """claims/#constructor hid every section and stopped the script (a name every object has); #%E0 (not
+    UTF-8) stopped it before it followed the address."""
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(base_url + "claims/" + fragment)
+    assert visible_groups(page) == list(STATUSES)
+    assert errors == []
+    page.evaluate("location.hash = '#reported'")
+    page.wait_for_function("document.getElementById('denied').hidden && !document.getElementById('reported').hidden")

@@ -51,7 +51,7 @@
   // says what is shown whenever a button or the address (a link, Back) changes it, and at load when the address
   // picks a status; not "every status" on every visit.
   function apply(key, user) {
-    if (key && !byKey[key]) { key = ""; }
+    if (key && !Object.prototype.hasOwnProperty.call(byKey, key)) { key = ""; }  // (#constructor is no status)
     sections.forEach(function (s) { s.hidden = Boolean(key) && s.id !== key; });
     buttons.forEach(function (b) { b.setAttribute("aria-pressed", String(b.getAttribute("data-status") === key)); });
     if (user) {
@@ -65,6 +65,11 @@
         : word("showing-all", "Showing every status");
     }
   }
-  apply(decodeURIComponent(location.hash.slice(1)), false);
-  window.addEventListener("hashchange", function () { apply(decodeURIComponent(location.hash.slice(1)), false); });
+  function fromAddress() {
+    var key;
+    try { key = decodeURIComponent(location.hash.slice(1)); } catch (e) { key = ""; }  // (#%E0: no status)
+    apply(key, false);
+  }
+  fromAddress();
+  window.addEventListener("hashchange", fromAddress);
 })();
