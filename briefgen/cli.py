@@ -161,9 +161,10 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--base-url", metavar="URL", help="override base_url (absolute URLs in feeds, sitemap)")
     p.add_argument("--jobs", "-j", type=_jobs, metavar="N", help="worker processes (default: number of CPUs)")
     p.add_argument("--no-cache", action="store_true",
-                   help="a one-off build (CI): neither read nor write the build cache beside the output, which "
-                        "makes this build faster and the next one a full build, nor the compiled templates kept "
-                        "in the user's cache folder")
+                   help="a one-off build (CI): neither read nor write the build cache (.briefgen-cache/, or "
+                        "the user's cache folder for an output outside the site), which makes this build "
+                        "faster and the next one a full build, nor the compiled templates kept in the user's "
+                        "cache folder")
     p.add_argument("--quiet", "-q", action="store_true", help="print only problems")
     p.set_defaults(func=cmd_build)
 
