@@ -39,6 +39,18 @@ PAGE_TEMPLATES = ("index.html", "briefs.html", "brief.html", "kind.html", "entit
                   "timeline.html", "tags.html", "tag.html", "search.html", "404.html")
 
 
+class Absent(jinja2.Undefined):
+    """A documented page variable that one page has no value for (a stub entity's ``jsonld``): false and
+    empty, and not defined, so that every way a theme tests it, ``{% if jsonld %}`` (which a plain
+    undefined name fails under the themes' StrictUndefined) or ``{% if jsonld is defined %}`` (which None
+    passes, writing "None"), leaves it out."""
+
+    __slots__ = ()
+
+    def __reduce__(self):  # one value for a page's fingerprint, whatever its hint
+        return Absent, ()
+
+
 def url_of(path: str) -> str:
     """Site-relative URL of an output path: ``briefs/x/`` for ``briefs/x/index.html``."""
     return path[: -len("index.html")] if path.endswith("index.html") else path
@@ -250,7 +262,7 @@ def entity_page(site: Site, views: Views, entity: Entity) -> Page:
     context = {"entity": views.entity(entity, "../" * path.count("/")), "kind": kind_config,
                "feed": f"{kind}/{entity.id}/feed.xml",
                "og_type": "profile" if kind == "people" else "website",
-               "jsonld": None if entity.stub else entity_jsonld(config, entity)}  # (a stub has no data: none)
+               "jsonld": Absent(name="jsonld") if entity.stub else entity_jsonld(config, entity)}  # (a stub has none)
     return Page(path, "entity.html", entity.name, description, context)
 
 

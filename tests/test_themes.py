@@ -406,8 +406,8 @@ DOCUMENTED = {  # what docs/themes.md says each template receives
 
 
 def test_every_page_defines_what_the_docs_say_its_template_receives(tmp_path):
-    """Each documented name is defined on every page of its template (a stub entity's page too: its jsonld is
-    none), so that a theme may test it with {% if %} under StrictUndefined."""
+    """Each documented name may be tested with {% if %} on every page of its template, under StrictUndefined
+    (a stub entity's page too, whose jsonld is absent)."""
     files = {f"templates/{name}": "".join(f"{{% if {var} %}}{{% endif %}}" for var in f"{EVERY_PAGE} {names}".split())
              + f"{name} ok" for name, names in DOCUMENTED.items()}
     other = "content/briefs/2025-12-02-other.md"  # an unknown name: a stub page, whose jsonld is none
@@ -429,6 +429,19 @@ def test_a_body_s_links_are_the_page_s_own_in_the_template(tmp_path):
         encoded, truncated = (out / page).read_text(encoding="utf-8").split("|")
         assert "%02" not in encoded and "\x02" not in truncated and "root" not in encoded + truncated, page
         assert f'href="{link}"' in truncated.replace("&#34;", '"'), truncated
+
+
+@pytest.mark.parametrize("test", ["jsonld is defined", "jsonld", "jsonld is defined and jsonld"])
+def test_a_stub_page_has_no_structured_data_however_a_theme_tests_for_it(tmp_path, test):
+    """A stub's page has no jsonld: a template testing it as an earlier default theme did ("is defined") writes
+    no script with "None" in it, and one testing it with a plain {% if %} does not fail."""
+    files = {"templates/entity.html": f"{{% if {test} %}}<script>{{{{ jsonld | safe }}}}</script>{{% endif %}}.",
+             "content/briefs/2025-12-02-other.md": "---\ntitle: O\ndate: 2025-12-02\nsummary: S.\n"
+                                                   "people: [nobody, donald-trump]\n---\n"}
+    out = build(site_with(tmp_path, files, "title: Themed\n"), tmp_path / "out")
+    assert (out / "people/nobody/index.html").read_text(encoding="utf-8") == "."
+    trump = (out / "people/donald-trump/index.html").read_text(encoding="utf-8")
+    assert trump.startswith("<script>{") and '"name":"Donald Trump"' in trump
 
 
 def test_docs_describe_every_template_of_the_default_theme():
