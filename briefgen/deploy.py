@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import schema
+from . import output, schema
 from .config import CONFIG_FILE, load_config, not_a_site
 from .diagnostics import BriefgenError, ContentError, Diagnostic, Diagnostics, UsageError, one_line
 
@@ -139,29 +140,16 @@ def _deploy(options: DeployOptions, report: list[str]) -> None:
     if options.build and not config.base_url:
         raise ContentError(_without_base_url(git, site_dir, options.remote, cname))
 
-    if options.build:
-        from .build import BuildOptions, build
+    out_dir = options.out_dir if options.out_dir is not None else site_dir / config.output_dir
 
-        result = build(BuildOptions(site_dir=site_dir, out_dir=options.out_dir, strict=True, progress=False,
-                                    command="deploy"))
-        problems = list(result.diagnostics)
-        if problems:  # under --strict any warning fails the build; never deploy it
-            raise ContentError(problems)
-        out_dir = result.out_dir
-        report.append(result.summary())
-    else:
-        out_dir = options.out_dir if options.out_dir is not None else site_dir / config.output_dir
-        if not out_dir.is_dir():
-            raise UsageError(f"{out_dir} does not exist (or is not a folder); build the site into it first, "
-                             f"or deploy without --no-build")
-        if not (out_dir / MARKER).is_file():
-            raise UsageError(f"{out_dir} is not a briefgen build (no {MARKER} file in it); build it with "
-                             "'briefgen build', or drop --no-build to build and deploy in one step")
+    def waiting() -> None:
+        print(f"briefgen: waiting for another build into {out_dir.resolve().parent} to finish…", file=sys.stderr,
+              flush=True)
 
-    files = collect_files(out_dir)
-    if not files:
-        raise UsageError(f"{out_dir} has no files to deploy; build the site first")
-    tree = write_tree(git, out_dir, files, cname)
+    # From the build until every file is read, no other build may change the output (a save hook's build
+    # would swap it in while it is read, and a mix of two builds be published)
+    with output.exclusive(out_dir, waiting):
+        out_dir, tree = _build_and_read(git, options, site_dir, out_dir, cname, report)
 
     local = git.maybe("rev-parse", "--verify", "-q", f"{ref}^{{commit}}")
     if options.push:
@@ -192,6 +180,33 @@ def _deploy(options: DeployOptions, report: list[str]) -> None:
     else:
         _push(git, options.remote, options.branch, options.force)
         report.append(f"pushed {options.branch} to {options.remote}" + (" (forced)" if options.force else ""))
+
+
+def _build_and_read(git: Git, options: DeployOptions, site_dir: Path, out_dir: Path, cname: str | None,
+                    report: list[str]) -> tuple[Path, str]:
+    """Build ``out_dir`` (unless ``options.build`` is False, when it must hold a build), and write its files as
+    a git tree; returns the output folder (as the build names it) and the tree's id."""
+    if options.build:
+        from .build import BuildOptions, build
+
+        result = build(BuildOptions(site_dir=site_dir, out_dir=options.out_dir, strict=True, progress=False,
+                                    command="deploy"))
+        problems = list(result.diagnostics)
+        if problems:  # under --strict any warning fails the build; never deploy it
+            raise ContentError(problems)
+        out_dir = result.out_dir
+        report.append(result.summary())
+    else:
+        if not out_dir.is_dir():
+            raise UsageError(f"{out_dir} does not exist (or is not a folder); build the site into it first, "
+                             f"or deploy without --no-build")
+        if not (out_dir / MARKER).is_file():
+            raise UsageError(f"{out_dir} is not a briefgen build (no {MARKER} file in it); build it with "
+                             "'briefgen build', or drop --no-build to build and deploy in one step")
+    files = collect_files(out_dir)
+    if not files:
+        raise UsageError(f"{out_dir} has no files to deploy; build the site first")
+    return out_dir, write_tree(git, out_dir, files, cname)
 
 
 # ---- checks --------------------------------------------------------------------------

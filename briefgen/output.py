@@ -20,6 +20,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -174,16 +175,21 @@ def exclusive(out_dir: Path, waiting: Callable[[], None]) -> Iterator[None]:
     body runs and released when it ends, or when the process does (a killed build leaves no lock). A second
     build waits, after calling ``waiting``, rather than clean away the first one's staging folder
     (:func:`recover`) or write its cache files at the same time. Where the system has no ``flock`` (Windows),
-    builds are not kept apart."""
+    builds are not kept apart. A lock this thread holds already is held again (``briefgen deploy`` holds it
+    from its build until it has read the output)."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows
         yield
         return
     parent = out_dir.resolve().parent
+    holder = (parent, threading.get_ident())
+    if holder in _LOCKS.values():
+        yield
+        return
     parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(parent, os.O_RDONLY)
-    _LOCKS.add(fd)
+    _LOCKS[fd] = holder
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -192,13 +198,14 @@ def exclusive(out_dir: Path, waiting: Callable[[], None]) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
-        _LOCKS.discard(fd)
+        del _LOCKS[fd]
         os.close(fd)
 
 
-# The lock's descriptors held by this process. A flock belongs to the open file, which a forked worker would
-# share: it is closed in every child, so that the lock ends with the build, not with the last worker to exit.
-_LOCKS: set[int] = set()
+# The lock's descriptors held by this process, with the folder each locks and the thread that holds it. A flock belongs to the open file,
+# which a forked worker would share: it is closed in every child, so that the lock ends with the build, not
+# with the last worker to exit.
+_LOCKS: dict[int, tuple[Path, int]] = {}
 
 
 def _close_locks_in_child() -> None:

@@ -376,6 +376,50 @@ def test_deploy_builds_first(tmp_path: Path, origin: Path, capsys) -> None:
     assert "<loc>https://alice.github.io/briefs/people/</loc>" in tree_files(origin, "gh-pages")["sitemap.xml"]
 
 
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="builds are kept apart with flock, which Windows lacks")
+@pytest.mark.parametrize("build", [True, False])
+def test_no_other_build_changes_the_output_while_deploy_reads_it(tmp_path: Path, origin: Path, monkeypatch,
+                                                                 capsys, build: bool) -> None:
+    """A build started while deploy reads the output (a save hook's) waits: deploy holds the output's lock from
+    its own build until every file is read, or a mix of two builds would be published."""
+    import fcntl
+    import os
+
+    from briefgen import deploy as deploy_module
+
+    work = tmp_path / "fresh"
+    assert main(["init", str(work)]) == 0
+    git(work, "init", "-q")
+    with (work / "briefgen.yaml").open("a", encoding="utf-8") as f:
+        f.write("base_url: https://alice.github.io/briefs/\n")
+    git(work, "add", ".")
+    git(work, "commit", "-q", "-m", "new site")
+    if not build:
+        assert main(["build", str(work), "--quiet"]) == 0
+    held = []
+    real = deploy_module.collect_files
+
+    def collect_files(out_dir):
+        fd = os.open(out_dir.resolve().parent, os.O_RDONLY)  # as another process's build would
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held.append(False)
+        except BlockingIOError:
+            held.append(True)
+        finally:
+            os.close(fd)
+        return real(out_dir)
+
+    monkeypatch.setattr(deploy_module, "collect_files", collect_files)
+    assert main(["deploy", str(work), "--no-push", *([] if build else ["--no-build"])]) == 0, capsys.readouterr().err
+    assert held == [True]
+    fd = os.open(work, os.O_RDONLY)  # and released at the end
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    finally:
+        os.close(fd)
+
+
 def test_a_build_without_base_url_is_not_deployed(tmp_path: Path, capsys) -> None:
     pytest.importorskip("briefgen.build")
     work = tmp_path / "fresh"
