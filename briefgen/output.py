@@ -202,9 +202,9 @@ def exclusive(out_dir: Path, waiting: Callable[[], None]) -> Iterator[None]:
         os.close(fd)
 
 
-# The lock's descriptors held by this process, with the folder each locks and the thread that holds it. A flock belongs to the open file,
-# which a forked worker would share: it is closed in every child, so that the lock ends with the build, not
-# with the last worker to exit.
+# The lock's descriptors held by this process, with the folder each locks and the thread that holds it. A
+# flock belongs to the open file, which a forked worker would share: it is closed in every child, so that the
+# lock ends with the build, not with the last worker to exit.
 _LOCKS: dict[int, tuple[Path, int]] = {}
 
 
