@@ -126,6 +126,34 @@ def _brief_fields(kinds: tuple[tuple[str, str], ...]) -> dict[str, Field]:
     return {**BRIEF_FIELDS, **kind_fields}
 
 
+def _block_lines(mapping: yaml.Node, key: str, value: str, text: str, line_offset: int
+                 ) -> tuple[tuple[int, int, int], ...]:
+    """Where each line of the block scalar (``>``, ``|``) that ``mapping`` gives ``key`` starts: (offset in its
+    ``value``, 1-based file line and column), found in the file's ``text`` line by line; () when it is not a
+    block scalar, or as far as its lines are found in its value."""
+    node = next((v for k, v in mapping.value if isinstance(k, yaml.ScalarNode) and k.value == key), None) \
+        if isinstance(mapping, yaml.MappingNode) else None
+    if not isinstance(node, yaml.ScalarNode) or node.style not in ("|", ">"):
+        return ()
+    lines = text.split("\n")
+    first, last = node.start_mark.line + line_offset + 1, node.end_mark.line + line_offset
+    found: list[tuple[int, int, int]] = []
+    indent = None
+    at = 0
+    for index in range(first, min(last + 1, len(lines))):
+        line = lines[index].rstrip()
+        if not line.strip():
+            continue
+        if indent is None:
+            indent = len(line) - len(line.lstrip(" "))
+        start = value.find(line[indent:], at)
+        if start < 0:
+            break
+        found.append((start, index + 1, indent + 1))
+        at = start + len(line) - indent
+    return tuple(found)
+
+
 def load_brief(rel: str, text: str, config: SiteConfig, diagnostics: Diagnostics) -> Brief | None:
     doc = parse_markdown_file(text, rel, diagnostics)
     if doc is None:
@@ -210,6 +238,8 @@ def load_brief(rel: str, text: str, config: SiteConfig, diagnostics: Diagnostics
         claim = Claim(text=v.get("text", ""), status=v.get("status", ""), pos=claim_pos, id=ident or "",
                       brief_slug=slug, by=v.get("by"), by_pos=p.get("by"), source=v.get("source"),
                       source_pos=p.get("source"), note=v.get("note"), note_pos=p.get("note"))
+        if claim.note:
+            claim.note_lines = _block_lines(node, "note", claim.note, text, doc.line_offset)
         claim.about = [Ref(t, tp) for t, tp in v.get("about", [])]
         sp = p.get("status")
         if "status" in v and claim.status not in config.claim_statuses:

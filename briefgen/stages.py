@@ -86,8 +86,11 @@ def texts(site: Site, bodies_of: set[int] | None = None, keyed: bool = True) -> 
             out.append(_Text(brief, brief.path, False, brief.body, site.mentions_for(brief), brief.body_line, 1, b""))
         for claim in brief.claims if bodies_of is None else ():
             if claim.note:
-                at = claim.note_pos or claim.pos
-                out.append(_Text(claim, brief.path, True, claim.note, [], at.line, at.col, b""))
+                if claim.note_lines:  # (located in the note's own lines, then in the file: report())
+                    out.append(_Text(claim, brief.path, True, claim.note, [], 1, 1, b""))
+                else:
+                    at = claim.note_pos or claim.pos
+                    out.append(_Text(claim, brief.path, True, claim.note, [], at.line, at.col, b""))
     for entity in site.entities.values():
         if entity.body.strip() and (bodies_of is None or id(entity) in bodies_of):
             out.append(_Text(entity, entity.path, False, entity.body, [], entity.body_line, 1, b""))
@@ -171,8 +174,20 @@ def render_markdown(site: Site, diagnostics: Diagnostics, cache: Cache, new: Cac
 
 
 def report(site: Site, item: _Text, entry: Markdown, diagnostics: Diagnostics) -> None:
+    lines = getattr(item.owner, "note_lines", None) if item.inline else None
     for line, col, target, kind in entry.problems:
+        if lines:
+            line, col = in_block(lines, item.text, line, col)
         diagnostics.warning(item.path, line, col, *problem_message(site, target, kind))
+
+
+def in_block(lines: tuple[tuple[int, int, int], ...], text: str, line: int, col: int) -> tuple[int, int]:
+    """The file line and column of ``line``:``col`` of a block scalar's ``text`` (1-based, in the text's own
+    lines), whose ``lines`` start where :func:`briefgen.load._block_lines` found them."""
+    own = text.split("\n")
+    offset = sum(len(each) + 1 for each in own[:line - 1]) + col - 1
+    start, file_line, file_col = next((each for each in reversed(lines) if each[0] <= offset), lines[0])
+    return file_line, file_col + max(offset - start, 0)
 
 
 def problem_message(site: Site, target: str, kind: str) -> tuple[str, str]:

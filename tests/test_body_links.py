@@ -141,3 +141,29 @@ def test_checking_links_takes_linear_time_in_a_long_paragraph():
         markdown_it.helpers.parseLinkLabel = original
     assert calls == []  # (no "[" in them)
     assert elapsed < 10, elapsed
+
+
+def test_a_problem_in_a_note_written_over_several_lines_is_located_at_its_line(tmp_path):
+    """A note written as a block scalar (note: >- or |, as `briefgen init`'s sample brief writes it) has its
+    problems at their own line and column, not at the note: line with a column past its end."""
+    front = (GOOD_FRONT + "claims:\n"
+             "  - text: One.\n"                           # line 6
+             "    status: reported\n"
+             "    note: >-\n"                             # line 8
+             "      A folded note that names\n"
+             "      [[nobody]] on its second line,\n"     # line 10
+             "\n"
+             "        more indented [x](tel:1),\n"      # line 12
+             "      then [[ghost]].\n"                    # line 13
+             "  - text: Two.\n"
+             "    status: reported\n"
+             "    note: |\n"                              # line 16
+             "      Literal, [[nobody]] here\n"           # line 17
+             "      and [[ghost]] there.\n"               # line 18
+             "  - text: Three.\n"
+             "    status: reported\n"
+             "    note: On one line, [[nobody]].\n")       # line 21
+    code, lines, err = check(tmp_path, {BRIEF: brief(front)})
+    assert code == 0, err
+    assert [line.split(": warning: ")[0] for line in lines] == [
+        f"{BRIEF}:{line}:{col}" for line, col in ((10, 7), (12, 23), (13, 12), (17, 16), (18, 11), (21, 24))], err
