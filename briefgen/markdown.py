@@ -94,7 +94,8 @@ def _report(state: StateInline, raw: str, target: str, kind: str = "", at: int |
     env: RenderEnv | None = state.env.get("briefgen")
     if env is not None:
         line, col = _where(env, state, raw, at=state.pos if at is None else at)
-        env.problems.append(Problem(line, col, target, kind))
+        if (line, target) not in env.refused_references:  # (a [label]: <url> reported once, as a definition)
+            env.problems.append(Problem(line, col, target, kind))
 
 
 def _unclosed(state: StateInline) -> None:
@@ -210,7 +211,8 @@ def _checked_autolink(state: StateInline, silent: bool) -> bool:
 _ANGLED = re.compile(r"<([^<>]*)>")
 
 
-_REFERENCE = re.compile(r"\[(?:[^\[\]\\\n]|\\.)+\]:[ \t]*(?:<([^<>\n]*)>|(\S+))")  # [label]: url, on one line
+# [label]: url, the url on the label's line or the next
+_REFERENCE = re.compile(r"\[(?:[^\[\]\\\n]|\\.)+\]:[ \t]*\n?[ \t]*(?:<([^<>\n]*)>|(\S+))")
 
 
 def _checked_reference(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
@@ -221,11 +223,13 @@ def _checked_reference(state: StateBlock, start_line: int, end_line: int, silent
     env: RenderEnv | None = state.env.get("briefgen")
     if not silent and env is not None:
         begin = state.bMarks[start_line] + state.tShift[start_line]
-        m = _REFERENCE.match(state.src, begin, state.eMarks[start_line])
+        m = _REFERENCE.match(state.src, begin, state.eMarks[min(start_line + 1, end_line - 1)])
         url = m and (m[1] if m[1] is not None else m[2])
         if url and not state.md.validateLink(state.md.normalizeLink(url)):
             col = begin - state.src.rfind("\n", 0, begin)
             env.problems.append(Problem(env.first_line + start_line, col, url, "link-scheme"))
+            if m[1] is not None:  # the <url>, left as text, is not reported again as an autolink
+                env.refused_references.add((env.first_line + start_line + m[0].count("\n"), url))
     return False
 
 

@@ -167,3 +167,19 @@ def test_a_problem_in_a_note_written_over_several_lines_is_located_at_its_line(t
     assert code == 0, err
     assert [line.split(": warning: ")[0] for line in lines] == [
         f"{BRIEF}:{line}:{col}" for line, col in ((10, 7), (12, 23), (13, 12), (17, 16), (18, 11), (21, 24))], err
+
+
+def test_a_reference_definition_with_a_refused_address_is_one_warning_wherever_its_address_is(tmp_path):
+    """[label]: url with a scheme that is not published is one warning at the definition: its address on the
+    next line too, and one written <in angle brackets> (which was also reported as an autolink)."""
+    body = ("See [a][r1], [b][r2] and [c][r3].\n\n"   # line 6
+            "[r1]: <tel:1>\n\n"                       # line 8
+            "[r2]:\n  tel:2\n\n"                      # line 10
+            "[r3]:\n  <tel:3>\n")                     # line 13
+    code, lines, err = check(tmp_path, {BRIEF: brief(GOOD_FRONT, body)})
+    assert code == 0, err
+    assert [line.split(" is shown as text")[0] for line in lines] == [
+        f"{BRIEF}:8:1: warning: link 'tel:1'", f"{BRIEF}:10:1: warning: link 'tel:2'",
+        f"{BRIEF}:13:1: warning: link 'tel:3'"], err
+    out, _ = build_site(tmp_path, {BRIEF: brief(GOOD_FRONT, body)})
+    assert prose(out).find_all("a") == []  # all three stay text
