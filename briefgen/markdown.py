@@ -49,7 +49,7 @@ def wikilinks_plugin(md: MarkdownIt) -> None:
         if not m:
             after_bracket = state.pos > 0 and state.src[state.pos - 1] == "["  # "[[[": reported at the first
             if not silent and not after_bracket:
-                if "]]" not in state.src[state.pos:]:
+                if state.src.find("]]", state.pos) < 0:
                     _unclosed(state)
                 elif (empty := _EMPTY_WIKILINK.match(state.src, state.pos)) and state.env.get("briefgen"):
                     _report(state, empty[0], empty[0][2:-2][:60])  # [[|text]]: shown whole
@@ -123,6 +123,10 @@ def _where(env: RenderEnv, state: StateInline, raw: str, at: int, ends_cell: boo
     col = 1
     if 0 <= line_index < len(env.lines):
         line = env.lines[line_index]
+        tail = raw.rstrip()
+        if ends_cell and "|" not in raw and line.rstrip().endswith(tail):  # the rest of its line, as written
+            col = len(line.rstrip()) - len(tail) + 1
+            return env.first_line + line_index, col + (env.first_col - 1 if line_index == 0 else 0)
         written = re.compile(r"\\?\|".join(map(re.escape, raw.split("|"))))
         starts = [m.start() for m in written.finditer(line) if not ends_cell or _CELL_END.match(line, m.end())]
         starts = starts or [m.start() for m in written.finditer(line)]

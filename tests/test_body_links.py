@@ -183,3 +183,15 @@ def test_a_reference_definition_with_a_refused_address_is_one_warning_wherever_i
         f"{BRIEF}:13:1: warning: link 'tel:3'"], err
     out, _ = build_site(tmp_path, {BRIEF: brief(GOOD_FRONT, body)})
     assert prose(out).find_all("a") == []  # all three stay text
+
+
+def test_unclosed_wikilinks_on_one_line_are_each_located_at_their_own_column(tmp_path):
+    """Each [[ left open is reported where it is (the same text after each: it was found at the first, or
+    not at all, and locating each searched the whole line again: a long line of them took minutes)."""
+    body = "Open [[a and [[a and [[a and [[a\n"
+    code, lines, err = check(tmp_path, {BRIEF: brief(GOOD_FRONT, body)})
+    assert code == 0, err
+    assert [line.split(": warning: ")[0] for line in lines] == [f"{BRIEF}:6:{col}" for col in (6, 14, 22, 30)], err
+    many = "[[a " * 3000
+    code, lines, err = check(tmp_path / "many", {BRIEF: brief(GOOD_FRONT, many + "\n")})
+    assert len(lines) == 3000 and lines[-1].startswith(f"{BRIEF}:6:11997: warning: link [[a is not closed"), err
