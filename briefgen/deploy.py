@@ -146,6 +146,8 @@ def _deploy(options: DeployOptions, report: list[str]) -> None:
         print(f"briefgen: waiting for another build into {out_dir.resolve().parent} to finish…", file=sys.stderr,
               flush=True)
 
+    if not options.build:
+        _require_a_build(out_dir)  # (before the lock, which would make the folder it is in)
     # From the build until every file is read, no other build may change the output (a save hook's build
     # would swap it in while it is read, and a mix of two builds be published)
     with output.exclusive(out_dir, waiting):
@@ -197,16 +199,20 @@ def _build_and_read(git: Git, options: DeployOptions, site_dir: Path, out_dir: P
         out_dir = result.out_dir
         report.append(result.summary())
     else:
-        if not out_dir.is_dir():
-            raise UsageError(f"{out_dir} does not exist (or is not a folder); build the site into it first, "
-                             f"or deploy without --no-build")
-        if not (out_dir / MARKER).is_file():
-            raise UsageError(f"{out_dir} is not a briefgen build (no {MARKER} file in it); build it with "
-                             "'briefgen build', or drop --no-build to build and deploy in one step")
+        _require_a_build(out_dir)  # (again: another build may have ended meanwhile)
     files = collect_files(out_dir)
     if not files:
         raise UsageError(f"{out_dir} has no files to deploy; build the site first")
     return out_dir, write_tree(git, out_dir, files, cname)
+
+
+def _require_a_build(out_dir: Path) -> None:
+    if not out_dir.is_dir():
+        raise UsageError(f"{out_dir} does not exist (or is not a folder); build the site into it first, "
+                         f"or deploy without --no-build")
+    if not (out_dir / MARKER).is_file():
+        raise UsageError(f"{out_dir} is not a briefgen build (no {MARKER} file in it); build it with "
+                         "'briefgen build', or drop --no-build to build and deploy in one step")
 
 
 # ---- checks --------------------------------------------------------------------------

@@ -244,14 +244,17 @@ def test_message_for_a_repository_without_commits_and_for_detached_head(tmp_path
         (["--cname", "https://example.org/"], "bare domain name like briefs.example.org, not 'https://example.org/' "
                                               "(write the domain alone: --cname example.org)"),
         (["--out", "nowhere"], "nowhere does not exist (or is not a folder); build the site into it first"),
+        (["--out", "no/such/site"], "site does not exist (or is not a folder)"),  # and makes no folder
         (["--out", "."], "is not a briefgen build"),
     ],
 )
-def test_usage_errors(repo: Path, args: list[str], message: str, capsys) -> None:
+def test_usage_errors(repo: Path, args: list[str], message: str, capsys, monkeypatch) -> None:
+    monkeypatch.chdir(repo)  # (where --out is)
     assert deploy(repo, *args) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert git(repo, "branch", "--list", "gh-pages") == ""
+    assert not (repo / "no").exists()
 
 
 @pytest.mark.parametrize(
