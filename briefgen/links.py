@@ -67,7 +67,8 @@ class RenderEnv:
     lines: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     block_line: int = 0  # set per inline block while parsing
-    refused_references: set[tuple[int, str]] = field(default_factory=set)  # (file line, url) reported as such
+    refused_references: set[tuple[int, int, str]] = field(default_factory=set)  # (line, col, url) of a <url>
+    # in a reference definition reported as such
 
 
 def safe_link(url: str) -> bool:

@@ -94,7 +94,7 @@ def _report(state: StateInline, raw: str, target: str, kind: str = "", at: int |
     env: RenderEnv | None = state.env.get("briefgen")
     if env is not None:
         line, col = _where(env, state, raw, at=state.pos if at is None else at)
-        if (line, target) not in env.refused_references:  # (a [label]: <url> reported once, as a definition)
+        if (line, col, target) not in env.refused_references:  # (a [label]: <url> reported once, as a definition)
             env.problems.append(Problem(line, col, target, kind))
 
 
@@ -215,8 +215,10 @@ def _checked_autolink(state: StateInline, silent: bool) -> bool:
 _ANGLED = re.compile(r"<([^<>]*)>")
 
 
-# [label]: url, the url on the label's line or the next
-_REFERENCE = re.compile(r"\[(?:[^\[\]\\\n]|\\.)+\]:[ \t]*\n?[ \t]*(?:<([^<>\n]*)>|(\S+))")
+# [label]: url, the url on the label's line or the next, and then nothing but a title on its line: a label
+# followed by other text ("[Update]:" then "Update: officials said") is no definition, but a paragraph
+_REFERENCE = re.compile(r"\[(?:[^\[\]\\\n]|\\.)+\]:[ \t]*\n?[ \t]*(?:<([^<>\n]*)>|(\S+))"
+                        r"(?=[ \t]*(?:\n|$)|[ \t]+[\"'(])")
 
 
 def _checked_reference(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
@@ -232,8 +234,10 @@ def _checked_reference(state: StateBlock, start_line: int, end_line: int, silent
         if url and not state.md.validateLink(state.md.normalizeLink(url)):
             col = begin - state.src.rfind("\n", 0, begin)
             env.problems.append(Problem(env.first_line + start_line, col, url, "link-scheme"))
-            if m[1] is not None:  # the <url>, left as text, is not reported again as an autolink
-                env.refused_references.add((env.first_line + start_line + m[0].count("\n"), url))
+            if m[1] is not None:  # the <url>, left as text, is not reported again as an autolink (there alone)
+                angle = m.start(1) - 1
+                env.refused_references.add((env.first_line + start_line + m[0].count("\n"),
+                                            angle - state.src.rfind("\n", 0, angle), url))
     return False
 
 

@@ -185,6 +185,18 @@ def test_a_reference_definition_with_a_refused_address_is_one_warning_wherever_i
     assert prose(out).find_all("a") == []  # all three stay text
 
 
+def test_a_label_followed_by_text_is_no_reference_definition_and_its_links_are_each_reported(tmp_path):
+    """'[Update]:' then a line 'Update: ...' is a paragraph, not a definition of the address 'Update:'; and a
+    <url> on a definition's line is left unreported only where the definition's own address is."""
+    body = ("[Update]:\nUpdate: officials said more.\n\n"   # line 6
+            "[Edit]: Note: this is text.\n\n"                 # line 9
+            "[r]: <tel:1> and [x](tel:1)\n")                  # line 11
+    code, lines, err = check(tmp_path, {BRIEF: brief(GOOD_FRONT, body)})
+    assert code == 0, err
+    assert [line.split(" is shown as text")[0] for line in lines] == [
+        f"{BRIEF}:11:6: warning: link 'tel:1'", f"{BRIEF}:11:18: warning: link 'tel:1'"], err
+
+
 def test_unclosed_wikilinks_on_one_line_are_each_located_at_their_own_column(tmp_path):
     """Each [[ left open is reported where it is (the same text after each: it was found at the first, or
     not at all, and locating each searched the whole line again: a long line of them took minutes)."""
