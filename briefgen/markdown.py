@@ -197,13 +197,17 @@ def _check_refused(state: StateInline, start: int) -> None:
     image = start > 0 and src[start - 1] == "!" and state.pending.endswith("!")  # the image rule refused it first
     begin = start - 1 if image else start
     _report(state, src[begin:found.pos], found.str, "image-scheme" if image else "link-scheme", at=begin)
-    state.briefgen_reported = found.pos  # a <url> destination, left as text too, is not reported again (autolink)
+    if src[pos] == "<":  # a <url> destination, left as text too, is not reported again (as an autolink); an
+        # autolink in the link's text is (Call [the <tel:2> desk](tel:1))
+        if not hasattr(state, "briefgen_reported"):
+            state.briefgen_reported = set()
+        state.briefgen_reported.add(pos)
 
 
 def _checked_autolink(state: StateInline, silent: bool) -> bool:
     if autolink_rule(state, silent):
         return True
-    if not silent and "briefgen" in state.env and state.pos >= getattr(state, "briefgen_reported", -1):
+    if not silent and "briefgen" in state.env and state.pos not in getattr(state, "briefgen_reported", ()):
         # (up to the next < or >, as markdown-it's rule looks: not to the end of the text from every "<")
         m = _ANGLED.match(state.src, state.pos, state.posMax)
         url = m[1] if m else ""

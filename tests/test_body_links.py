@@ -185,6 +185,17 @@ def test_a_reference_definition_with_a_refused_address_is_one_warning_wherever_i
     assert prose(out).find_all("a") == []  # all three stay text
 
 
+def test_an_autolink_in_the_text_of_a_refused_link_is_reported_too(tmp_path):
+    """Only the <url> destination of a refused link goes unreported as an autolink, not one in its text."""
+    body = "Call [the <tel:2> desk](<tel:1>), [the <tel:3> desk](tel:4) or <tel:5>.\n"
+    code, lines, err = check(tmp_path, {BRIEF: brief(GOOD_FRONT, body)})
+    assert code == 0, err
+    assert [line.split(" is shown as text")[0] for line in lines] == [
+        f"{BRIEF}:6:6: warning: link 'tel:1'", f"{BRIEF}:6:11: warning: link 'tel:2'",
+        f"{BRIEF}:6:35: warning: link 'tel:4'", f"{BRIEF}:6:40: warning: link 'tel:3'",
+        f"{BRIEF}:6:64: warning: link 'tel:5'"], err
+
+
 def test_a_label_followed_by_text_is_no_reference_definition_and_its_links_are_each_reported(tmp_path):
     """'[Update]:' then a line 'Update: ...' is a paragraph, not a definition of the address 'Update:'; and a
     <url> on a definition's line is left unreported only where the definition's own address is."""
