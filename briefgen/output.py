@@ -184,7 +184,7 @@ def exclusive(out_dir: Path, waiting: Callable[[], None]) -> Iterator[None]:
         return
     parent = out_dir.resolve().parent
     holder = (parent, threading.get_ident())
-    if holder in _LOCKS.values():
+    if holder in list(_LOCKS.values()):  # (a copy: another thread may take or drop a lock meanwhile)
         yield
         return
     parent.mkdir(parents=True, exist_ok=True)
