@@ -359,15 +359,20 @@ def test_outside_a_git_repository(tmp_path: Path, capsys) -> None:
     assert "not inside a git repository" in capsys.readouterr().err
 
 
-def test_deploy_builds_first(tmp_path: Path, origin: Path, capsys) -> None:
-    pytest.importorskip("briefgen.build")
-    work = tmp_path / "fresh"
+def committed_new_site(work: Path) -> Path:
+    """A site as `briefgen init` makes it, with a base_url, committed in a new repository."""
     assert main(["init", str(work)]) == 0
     git(work, "init", "-q")
     with (work / "briefgen.yaml").open("a", encoding="utf-8") as f:
         f.write("base_url: https://alice.github.io/briefs/\n")
     git(work, "add", ".")
     git(work, "commit", "-q", "-m", "new site")
+    return work
+
+
+def test_deploy_builds_first(tmp_path: Path, origin: Path, capsys) -> None:
+    pytest.importorskip("briefgen.build")
+    work = committed_new_site(tmp_path / "fresh")
     git(work, "remote", "add", "origin", str(origin))
     before = snapshot(work)
     assert main(["deploy", str(work)]) == 0, capsys.readouterr().err
@@ -390,13 +395,7 @@ def test_no_other_build_changes_the_output_while_deploy_reads_it(tmp_path: Path,
 
     from briefgen import deploy as deploy_module
 
-    work = tmp_path / "fresh"
-    assert main(["init", str(work)]) == 0
-    git(work, "init", "-q")
-    with (work / "briefgen.yaml").open("a", encoding="utf-8") as f:
-        f.write("base_url: https://alice.github.io/briefs/\n")
-    git(work, "add", ".")
-    git(work, "commit", "-q", "-m", "new site")
+    work = committed_new_site(tmp_path / "fresh")
     if not build:
         assert main(["build", str(work), "--quiet"]) == 0
     held = []
