@@ -67,6 +67,7 @@ class RenderEnv:
     lines: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     block_line: int = 0  # set per inline block while parsing
+    cell: int = -1  # the inline block is this table cell of its row (0 for the first; -1: not a cell)
     refused_references: set[tuple[int, int, str]] = field(default_factory=set)  # (line, col, url) of a <url>
     # in a reference definition reported as such
 

@@ -124,17 +124,34 @@ def _where(env: RenderEnv, state: StateInline, raw: str, at: int, ends_cell: boo
     if 0 <= line_index < len(env.lines):
         line = env.lines[line_index]
         tail = raw.rstrip()
-        if ends_cell and "|" not in raw and line.rstrip().endswith(tail):  # the rest of its line, as written
+        if ends_cell and env.cell < 0 and line.rstrip().endswith(tail):  # the rest of its line, as written
             col = len(line.rstrip()) - len(tail) + 1
             return env.first_line + line_index, col + (env.first_col - 1 if line_index == 0 else 0)
+        begin, end = _cell_span(line, env.cell) if env.cell >= 0 else (0, len(line))
         written = re.compile(r"\\?\|".join(map(re.escape, raw.split("|"))))
-        starts = [m.start() for m in written.finditer(line) if not ends_cell or _CELL_END.match(line, m.end())]
-        starts = starts or [m.start() for m in written.finditer(line)]
+        starts = [m.start() for m in written.finditer(line, begin, end)
+                  if not ends_cell or _CELL_END.match(line, m.end())]
+        starts = starts or [m.start() for m in written.finditer(line, begin, end)] or \
+            [m.start() for m in written.finditer(line)]
         before = 0 if ends_cell else state.src.count(raw, state.src.rfind("\n", 0, at) + 1, at)
         col = starts[min(before, len(starts) - 1)] + 1 if starts else 1
     if line_index == 0:
         col += env.first_col - 1
     return env.first_line + line_index, col
+
+
+_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def _cell_span(line: str, index: int) -> tuple[int, int]:
+    """Where the table cell ``index`` (0 for the first) of a table ``line`` is: between its pipes (a
+    leading pipe opens the first cell), the whole line when it has fewer cells."""
+    pipes = [m.start() for m in _PIPE.finditer(line)]
+    if not line.lstrip().startswith("|"):
+        pipes.insert(0, -1)
+    if index >= len(pipes):
+        return 0, len(line)
+    return pipes[index] + 1, pipes[index + 1] if index + 1 < len(pipes) else len(line)
 
 
 def checked_links_plugin(md: MarkdownIt) -> None:
@@ -257,10 +274,17 @@ def _inline_with_lines(state: StateCore, shortcut: bool = True) -> None:
     env: RenderEnv | None = state.env.get("briefgen")
     md = state.md
     special = getattr(md.inline, "terminator_re", None) if shortcut else None
+    previous, cell = "", -1
     for token in state.tokens:
-        if token.type == "inline":
+        if token.type == "tr_open":
+            cell = -1
+        elif token.type in ("th_open", "td_open"):
+            cell += 1
+        elif token.type == "inline":
             if env is not None and token.map:
                 env.block_line = token.map[0]
+            if env is not None:
+                env.cell = cell if previous in ("th_open", "td_open") else -1
             if token.children is None:
                 token.children = []
             content = token.content
@@ -268,6 +292,7 @@ def _inline_with_lines(state: StateCore, shortcut: bool = True) -> None:
                 token.children.append(_text(content))
             else:
                 md.inline.parse(content, md, state.env, token.children)
+        previous = token.type
 
 
 def mentions_plugin(md: MarkdownIt) -> None:

@@ -218,3 +218,16 @@ def test_unclosed_wikilinks_on_one_line_are_each_located_at_their_own_column(tmp
     many = "[[a " * 3000
     code, lines, err = check(tmp_path / "many", {BRIEF: brief(GOOD_FRONT, many + "\n")})
     assert len(lines) == 3000 and lines[-1].startswith(f"{BRIEF}:6:11997: warning: link [[a is not closed"), err
+
+
+def test_unclosed_wikilinks_in_table_cells_are_located_in_their_own_cell(tmp_path):
+    """The same unclosed text in two cells of a row, or ending one cell and the row: each is located in its own
+    cell (the first cell's was placed at the end of the row, or the second cell's at the first)."""
+    body = ("| who | what |\n|---|---|\n"
+            "| [[a | [[z [[a\n"            # line 8
+            "| [[b | x [[b |\n")           # line 9
+    code, lines, err = check(tmp_path, {BRIEF: brief(GOOD_FRONT, body)})
+    assert code == 0, err
+    assert [line.split(" is not closed")[0] for line in lines] == [
+        f"{BRIEF}:8:3: warning: link [[a", f"{BRIEF}:8:9: warning: link [[z [[a", f"{BRIEF}:8:13: warning: link [[a",
+        f"{BRIEF}:9:3: warning: link [[b", f"{BRIEF}:9:11: warning: link [[b"], err
