@@ -128,29 +128,43 @@ def _brief_fields(kinds: tuple[tuple[str, str], ...]) -> dict[str, Field]:
 
 def _block_lines(mapping: yaml.Node, key: str, value: str, text: str, line_offset: int
                  ) -> tuple[tuple[int, int, int], ...]:
-    """Where each line of the block scalar (``>``, ``|``) that ``mapping`` gives ``key`` starts: (offset in its
-    ``value``, 1-based file line and column), found in the file's ``text`` line by line; () when it is not a
-    block scalar, or as far as its lines are found in its value."""
+    """Where each line of the scalar that ``mapping`` gives ``key`` starts, when it is written over several
+    lines (a block scalar, ``>`` or ``|``, or a plain or quoted one that goes on): (offset in its ``value``,
+    1-based file line and column), found in the file's ``text`` line by line; () for a scalar on one line,
+    and only as far as its lines are found in its value (an escape sequence, ``\\n``, ends the search)."""
     node = next((v for k, v in mapping.value if isinstance(k, yaml.ScalarNode) and k.value == key), None) \
         if isinstance(mapping, yaml.MappingNode) else None
-    if not isinstance(node, yaml.ScalarNode) or node.style not in ("|", ">"):
+    if not isinstance(node, yaml.ScalarNode):
+        return ()
+    first, last = node.start_mark.line + line_offset, node.end_mark.line + line_offset
+    block = node.style in ("|", ">")
+    if not block and last == first:
         return ()
     lines = text.split("\n")
-    first, last = node.start_mark.line + line_offset + 1, node.end_mark.line + line_offset
+    quoted = 1 if node.style in ('"', "'") else 0
     found: list[tuple[int, int, int]] = []
     indent = None
     at = 0
-    for index in range(first, min(last + 1, len(lines))):
-        line = lines[index].rstrip()
-        if not line.strip():
-            continue
-        if indent is None:
-            indent = len(line) - len(line.lstrip(" "))
-        start = value.find(line[indent:], at)
+    for index in range(first + block, min(last + 1, len(lines))):
+        line = lines[index]
+        if not block and index == last:
+            line = line[:node.end_mark.column - quoted]  # (not a comment after it, nor its closing quote)
+        line = line.rstrip()
+        if block:
+            if not line.strip():
+                continue
+            if indent is None:
+                indent = len(line) - len(line.lstrip(" "))
+            col = indent
+        else:
+            col = node.start_mark.column + quoted if index == first else len(line) - len(line.lstrip())
+        start = value.find(line[col:], at) if line[col:] else -1
         if start < 0:
-            break
-        found.append((start, index + 1, indent + 1))
-        at = start + len(line) - indent
+            if block or line[col:]:
+                break
+            continue  # (an empty line of a plain or quoted scalar: a line break in its value)
+        found.append((start, index + 1, col + 1))
+        at = start + len(line) - col
     return tuple(found)
 
 

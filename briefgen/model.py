@@ -78,8 +78,8 @@ class Claim:
     source_pos: Pos | None = None
     note: str | None = None
     note_pos: Pos | None = None
-    # A note written as a block scalar (note: >- or |, over several lines): where each of its lines starts,
-    # as (offset in the note, file line, file column), so that a problem in it is located in the file
+    # A note written over several lines (a block scalar, note: >- or |, or a plain or quoted one that goes on):
+    # where each of its lines starts, as (offset in the note, file line, file column), to locate its problems
     note_lines: tuple[tuple[int, int, int], ...] = ()
     # resolved
     by_entity: EntityKey | None = None

@@ -144,8 +144,9 @@ def test_checking_links_takes_linear_time_in_a_long_paragraph():
 
 
 def test_a_problem_in_a_note_written_over_several_lines_is_located_at_its_line(tmp_path):
-    """A note written as a block scalar (note: >- or |, as `briefgen init`'s sample brief writes it) has its
-    problems at their own line and column, not at the note: line with a column past its end."""
+    """A note written over several lines (note: >- or |, as `briefgen init`'s sample brief writes it, or a quoted
+    or plain scalar that goes on) has its problems at their own line and column, not at the note: line with
+    a column past its end."""
     front = (GOOD_FRONT + "claims:\n"
              "  - text: One.\n"                           # line 6
              "    status: reported\n"
@@ -162,11 +163,20 @@ def test_a_problem_in_a_note_written_over_several_lines_is_located_at_its_line(t
              "      and [[ghost]] there.\n"               # line 18
              "  - text: Three.\n"
              "    status: reported\n"
-             "    note: On one line, [[nobody]].\n")       # line 21
+             "    note: On one line, [[nobody]].\n"       # line 21
+             "  - text: Four.\n"
+             "    status: reported\n"
+             "    note: \"Quoted [[nobody]], and\n"       # line 24
+             "      on [[ghost]].\"\n"                     # line 25
+             "  - text: Five.\n"
+             "    status: reported\n"
+             "    note: Plain and [[nobody]]\n"          # line 28
+             "      then [[ghost]]  # a comment\n")        # line 29
     code, lines, err = check(tmp_path, {BRIEF: brief(front)})
     assert code == 0, err
     assert [line.split(": warning: ")[0] for line in lines] == [
-        f"{BRIEF}:{line}:{col}" for line, col in ((10, 7), (12, 23), (13, 12), (17, 16), (18, 11), (21, 24))], err
+        f"{BRIEF}:{line}:{col}" for line, col in ((10, 7), (12, 23), (13, 12), (17, 16), (18, 11), (21, 24),
+                                                  (24, 19), (25, 10), (28, 21), (29, 12))], err
 
 
 def test_a_reference_definition_with_a_refused_address_is_one_warning_wherever_its_address_is(tmp_path):
