@@ -37,8 +37,9 @@ from .links import ROOT, LinkTarget, Mention, Problem, RenderEnv, looks_like_dom
 from .markdown_shortcuts import Renderer, normalize, prose_plugin
 from .schema import url_scheme
 
-_WIKILINK = re.compile(r"\[\[([^\[\]\n|]{1,200})(?:\|([^\[\]\n]{0,300}))?\]\]")
-_EMPTY_WIKILINK = re.compile(r"\[\[(?:\|[^\[\]\n]{0,300})?\]\]")  # [[]] or [[|text]]: no target at all
+# [[target]] or [[target|text]]; hard-wrapped Markdown may break either onto the next line
+_WIKILINK = re.compile(r"\[\[([^\[\]|]{1,200})(?:\|([^\[\]]{0,300}))?\]\]")
+_EMPTY_WIKILINK = re.compile(r"\[\[(?:\|[^\[\]]{0,300})?\]\]")  # [[]] or [[|text]]: no target at all
 
 
 def wikilinks_plugin(md: MarkdownIt) -> None:
@@ -85,7 +86,7 @@ def _parts(m: re.Match) -> tuple[str, str]:
     target = m[1]
     if m[2] is not None and target.endswith("\\"):
         target = target[:-1]
-    return target.strip(), (m[2] or "").strip()
+    return " ".join(target.split()), " ".join((m[2] or "").split())  # (a line break in either is a space)
 
 
 def _report(state: StateInline, raw: str, target: str, kind: str = "", at: int | None = None) -> None:
@@ -120,6 +121,7 @@ def _where(env: RenderEnv, state: StateInline, raw: str, at: int, ends_cell: boo
     on the line may be a whole ``[[target\\|text]]`` in another cell, which markdown-it hands to this
     rule on its own."""
     line_index = env.block_line + state.src.count("\n", 0, at)
+    raw = raw.split("\n", 1)[0]  # (the part on its first line, of a link that goes on to the next)
     col = 1
     if 0 <= line_index < len(env.lines):
         line = env.lines[line_index]

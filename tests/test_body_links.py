@@ -241,3 +241,27 @@ def test_unclosed_wikilinks_in_table_cells_are_located_in_their_own_cell(tmp_pat
     assert [line.split(" is not closed")[0] for line in lines] == [
         f"{BRIEF}:8:3: warning: link [[a", f"{BRIEF}:8:9: warning: link [[z [[a", f"{BRIEF}:8:13: warning: link [[a",
         f"{BRIEF}:9:3: warning: link [[b", f"{BRIEF}:9:11: warning: link [[b"], err
+
+
+def test_a_wikilink_or_link_that_hard_wrapping_breaks_onto_the_next_line_works_and_is_located(tmp_path):
+    """Editors hard-wrap Markdown: a [[link]] broken over two lines was published as brackets without a
+    warning, and a refused link whose text went on to the next line was located at column 1."""
+    body = ("See [[donald-trump|the\n"           # line 6
+            "president]] and [[nobody-at-all|wrapped\n"
+            "text]] and [[Nicolás\n"
+            "Maduro]].\n\n"
+            "First [a](tel:1) and [b\n"          # line 11
+            "c](tel:2).\n")
+    code, lines, err = check(tmp_path, {BRIEF: brief(GOOD_FRONT, body)})
+    assert code == 0, err
+    assert [line.split(" (")[0] for line in lines] == [
+        f"{BRIEF}:7:17: warning: link [[nobody-at-all]] points to no entity or brief",
+        f"{BRIEF}:11:7: warning: link 'tel:1' is shown as text: only http, https, mailto and relative links are "
+        "published",
+        f"{BRIEF}:11:22: warning: link 'tel:2' is shown as text: only http, https, mailto and relative links are "
+        "published"], err
+    out, _ = build_site(tmp_path, {BRIEF: brief(GOOD_FRONT, body)})
+    links = prose(out).find_all("a", cls="wikilink")
+    assert [(a.get("href"), a.text()) for a in links] == [("../../people/donald-trump/", "the president"),
+                                                          ("../../people/nicolas-maduro/", "Nicolás Maduro")]
+    assert "[[" not in prose(out).text()
