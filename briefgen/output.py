@@ -24,6 +24,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from .cache import CACHE_DIR
 from .diagnostics import UsageError
 
 MARKER = ".briefgen-output"
@@ -48,6 +49,8 @@ def placement_problem(site_dir: Path, out_dir: Path) -> str | None:
     for source in SOURCE_FOLDERS:
         if out.is_relative_to(site / source):
             return f"inside the site's {source}/ folder, which the build reads"
+    if out.is_relative_to(site / CACHE_DIR):  # (what builds keep between them, drafts included: never published)
+        return ("" if out == site / CACHE_DIR else "inside ") + f"the site's build cache folder, {CACHE_DIR}/"
     return None
 
 

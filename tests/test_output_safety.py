@@ -523,11 +523,33 @@ def test_a_build_waiting_for_a_build_beside_it_names_the_folder_they_share(tmp_p
     assert proc.returncode == 0, stderr
 
 
-def test_an_output_that_would_hold_the_build_cache_is_refused(tmp_path):
+@pytest.mark.parametrize("built_before", [False, True])
+@pytest.mark.parametrize("out", [".briefgen-cache", ".briefgen-cache/x", ".briefgen-cache/site"])
+def test_an_output_in_the_build_cache_folder_is_refused_as_such(tmp_path, out, built_before):
     """--out .briefgen-cache built the site there and then wrote its cache (every parsed file, drafts included)
-    into .briefgen-cache/.briefgen-cache, inside the output, published with it."""
+    into .briefgen-cache/.briefgen-cache, inside the output, published with it; once a build had made the cache
+    folder, it was refused as "not made by briefgen (empty it...)"; .briefgen-cache/site would replace the
+    cache of the site/ output. Each is refused as the cache folder, and nothing is touched."""
     site = make_site(tmp_path / "s", BASIC)
-    code, _, err = run_cli("build", site, "--out", site / ".briefgen-cache")
+    if built_before:
+        assert run_cli("build", site)[0] == 0
+    before = sorted(p.relative_to(site).as_posix() for p in site.rglob("*"))
+    code, _, err = run_cli("build", site, "--out", site / out)
+    assert code == 2 and "Traceback" not in err, err
+    assert "the site's build cache folder, .briefgen-cache/" in err and "empty it" not in err, err
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == before
+    config = make_site(tmp_path / "c", {**BASIC, "briefgen.yaml": f"title: T\noutput_dir: {out}\n"})
+    code, _, err = run_cli("build", config)
+    assert code == 1 and f"briefgen.yaml:2:13: error: output_dir '{out}' is " in err, err
+
+
+def test_an_output_that_would_hold_the_user_cache_folder_is_refused(tmp_path, monkeypatch):
+    """An output outside the site keeps its cache in the user's cache folder: an output that would hold that
+    folder would publish it."""
+    site = make_site(tmp_path / "s", BASIC)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "pub" / "cache"))  # (not made yet)
+    code, _, err = run_cli("build", site, "--out", tmp_path / "pub", "--no-cache")
+    assert code == 0, err  # (no cache written: nothing to publish)
+    code, _, err = run_cli("build", site, "--out", tmp_path / "pub")
     assert code == 2 and "Traceback" not in err, err
     assert "the build cache" in err and "would be inside it" in err
-    assert not (site / ".briefgen-cache").exists()
