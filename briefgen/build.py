@@ -209,8 +209,8 @@ def build(options: BuildOptions) -> BuildResult:
 
     def waiting() -> None:  # (the lock is on the folder the output is in: any build into it, this output or another)
         if options.progress:
-            print(f"briefgen: waiting for another build into {out.resolve().parent} to finish…", file=sys.stderr,
-                  flush=True)
+            print(f"briefgen: another build is writing in {out.resolve().parent}; waiting for it to finish…",
+                  file=sys.stderr, flush=True)
 
     try:
         with output.exclusive(out, waiting), _gc_paused():

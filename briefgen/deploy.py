@@ -143,8 +143,8 @@ def _deploy(options: DeployOptions, report: list[str]) -> None:
     out_dir = options.out_dir if options.out_dir is not None else site_dir / config.output_dir
 
     def waiting() -> None:
-        print(f"briefgen: waiting for another build into {out_dir.resolve().parent} to finish…", file=sys.stderr,
-              flush=True)
+        print(f"briefgen: another build is writing in {out_dir.resolve().parent}; waiting for it to finish…",
+              file=sys.stderr, flush=True)
 
     if not options.build:
         _require_a_build(out_dir)  # (before the lock, which would make the folder it is in)

@@ -475,7 +475,7 @@ def test_a_second_build_into_the_same_output_waits_for_the_first(tmp_path):
         proc = subprocess.Popen([sys.executable, "-m", "briefgen", "build", str(site), "--out", str(out)],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
         line = proc.stderr.readline()  # the second says why it does not go on, and does not
-        assert line == f"briefgen: waiting for another build into {out.resolve().parent} to finish…\n"
+        assert line == f"briefgen: another build is writing in {out.resolve().parent}; waiting for it to finish…\n"
         assert staging.is_dir() and not out.exists()
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 0, stderr
@@ -518,7 +518,8 @@ def test_a_build_waiting_for_a_build_beside_it_names_the_folder_they_share(tmp_p
         proc = subprocess.Popen([sys.executable, "-m", "briefgen", "build", str(site), "--out", en],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
         line = proc.stderr.readline()
-        assert line == f"briefgen: waiting for another build into {(tmp_path / 'pub').resolve()} to finish…\n"
+        pub = (tmp_path / "pub").resolve()
+        assert line == f"briefgen: another build is writing in {pub}; waiting for it to finish…\n"
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 0, stderr
 
