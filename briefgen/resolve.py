@@ -310,8 +310,15 @@ class _Resolver:
         else:  # Путинн: its URL name says little; the names and aliases say more
             hint = did_you_mean(ref.text, [n for k, e in self.site.entities.items() if k[0] in kinds and not e.stub
                                            for n in (e.name, *e.aliases)])
+        others = [k for k in self.lookup(ref.text) if k[0] not in kinds and not self.site.entities[k].stub]
         if files:  # its file is there, but has errors (reported there) that left no entity
             hint = f"fix the errors in {files[0]}"
+        elif others:  # an entity of another kind (a person given as a ship's operator, or listed under places)
+            other = self.site.entities[others[0]]
+            kind = self.site.config.entity_kinds[other.kind].singular.lower()
+            a_what = ("an " if what[:1] in "aeiou" else "a ") + what
+            hint = (f"{ref.text!r} is {'an' if kind[:1] in 'aeiou' else 'a'} {kind} ({other.path}), not {a_what}: "
+                    f"name {a_what} here, or move it to where {'an' if kind[:1] in 'aeiou' else 'a'} {kind} goes")
         elif not hint:
             where = " or ".join(f"content/{k}/" for k in kinds[:2]) if len(kinds) <= 2 else "content/<kind>/"
             hint = f"add an entity file in {where}, or fix the spelling"

@@ -282,6 +282,20 @@ def test_unknown_reference_warns_with_closest_id_and_makes_stub(tmp_path):
     assert not (tmp_path / "out2").exists()
 
 
+def test_a_reference_to_an_entity_of_another_kind_says_what_it_is(tmp_path):
+    """A person listed under organizations, or given as a ship's operator, is "unknown organization", with a
+    hint that says what it is and where it goes (it suggested adding a file, or a look-alike id)."""
+    files = {BRIEF: brief(GOOD_FRONT + "organizations: [Trump]"),
+             "content/ships/uss-x.yaml": "name: USS X\noperator: donald-trump\n"}
+    code, lines, err = check(tmp_path, files)
+    assert code == 0, err
+    hint = ("is a person (content/people/donald-trump.yaml), not an organization: name an organization here, "
+            "or move it to where a person goes)")
+    assert lines == [f"{BRIEF}:5:17: warning: unknown organization 'Trump' ('Trump' {hint}",
+                     f"content/ships/uss-x.yaml:2:11: warning: unknown organization 'donald-trump' ('donald-trump' "
+                     f"{hint}"], err
+
+
 def test_reference_by_name_and_alias_is_case_and_accent_insensitive(tmp_path):
     files = {BRIEF: brief(GOOD_FRONT + "people: [NICOLAS MADURO, trump, nicolás maduro]\n"
                           "claims:\n  - text: x\n    status: claimed\n    about: [maduro]")}
