@@ -15,7 +15,7 @@ import yaml
 
 from . import __version__
 from . import scaffold_templates as t
-from .config import CONFIG_FILE, SiteConfig, load_config
+from .config import CONFIG_FILE, SiteConfig, load_config, not_a_site
 from .diagnostics import ContentError, Diagnostics, UsageError, did_you_mean, shell_word
 from .frontmatter import split
 from .load import brief_slug, load_entity, slug_from_filename
@@ -187,7 +187,7 @@ def new_file(site_dir: Path, kind: str, name: str, today: dt.date | None = None)
     The slug or id gets ``-2``, ``-3``, ... when the name is taken."""
     today = today or dt.date.today()
     name = " ".join(name.split())
-    config = _site_config(site_dir)
+    config = _site_config(site_dir, f"new {shell_word(kind)} {shell_word(name or 'NAME')} --dir")
     kind = _resolve_kind(kind, config)
     base = slugify(name)
     if not name:
@@ -227,10 +227,10 @@ def new_file(site_dir: Path, kind: str, name: str, today: dt.date | None = None)
     return path
 
 
-def _site_config(site_dir: Path) -> SiteConfig:
-    if not (site_dir / CONFIG_FILE).is_file() and not (site_dir / "content").is_dir():
-        raise UsageError(f"{site_dir} is not a briefgen site (no {CONFIG_FILE} or content/); run this in "
-                         "your site folder, pass --dir, or create a site with 'briefgen init DIR'")
+def _site_config(site_dir: Path, command: str) -> SiteConfig:
+    problem = not_a_site(site_dir, command)  # (naming the site it is in: content/briefs/, most likely)
+    if problem is not None:
+        raise problem
     diagnostics = Diagnostics()
     config = load_config(site_dir, diagnostics)
     if diagnostics.errors:

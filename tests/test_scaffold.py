@@ -353,5 +353,10 @@ def test_new_errors(site: Path, tmp_path: Path, capsys) -> None:
     assert (site / "content/people/con-2.yaml").is_file()
     assert (site / f"content/briefs/{dt.date.today().isoformat()}-nul-2.md").is_file()
     assert main(["new", "brief", "Title", "--dir", str(tmp_path / "elsewhere")]) == 2
-    assert "not a briefgen site" in capsys.readouterr().err
+    assert "is not a site folder" in capsys.readouterr().err
     assert not (tmp_path / "elsewhere").exists()
+    # in a folder of a site (content/briefs/): the site is named, and how to run the command there
+    assert main(["new", "person", "Hugo", "Chávez", "--dir", str(site / "content/briefs")]) == 2
+    assert capsys.readouterr().err.endswith(
+        f"but is inside the site {site}: run the command there, or pass it: "
+        f"briefgen new person 'Hugo Chávez' --dir {site}\n")
