@@ -50,7 +50,8 @@ def wikilinks_plugin(md: MarkdownIt) -> None:
         if not m:
             after_bracket = state.pos > 0 and state.src[state.pos - 1] == "["  # "[[[": reported at the first
             if not silent and not after_bracket:
-                if state.src.find("]]", state.pos) < 0:
+                close = state.src.find("]]", state.pos)
+                if close < 0 or state.src.find("[[", state.pos + 2, close) >= 0:  # (not closed before the next)
                     _unclosed(state)
                 elif (empty := _EMPTY_WIKILINK.match(state.src, state.pos)) and state.env.get("briefgen"):
                     _report(state, empty[0], empty[0][2:-2][:60])  # [[|text]]: shown whole

@@ -265,3 +265,13 @@ def test_a_wikilink_or_link_that_hard_wrapping_breaks_onto_the_next_line_works_a
     assert [(a.get("href"), a.text()) for a in links] == [("../../people/donald-trump/", "the president"),
                                                           ("../../people/nicolas-maduro/", "Nicolás Maduro")]
     assert "[[" not in prose(out).text()
+
+
+def test_a_wikilink_left_open_before_another_link_in_its_paragraph_is_reported(tmp_path):
+    """An unclosed [[ followed, later in its paragraph, by a whole [[link]] was published as brackets without
+    a warning (the later ]] was taken for its end)."""
+    body = "See [[donald-trump and later\nthe [[nicolas-maduro]] link.\n"
+    code, lines, err = check(tmp_path, {BRIEF: brief(GOOD_FRONT, body)})
+    assert code == 0, err
+    assert lines == [f"{BRIEF}:6:5: warning: link [[donald-trump and later is not closed with ]] (close it with ]]; "
+                     "in a table, write the | of [[target|text]] as \\|)"], err
