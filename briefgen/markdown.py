@@ -50,8 +50,7 @@ def wikilinks_plugin(md: MarkdownIt) -> None:
         if not m:
             after_bracket = state.pos > 0 and state.src[state.pos - 1] == "["  # "[[[": reported at the first
             if not silent and not after_bracket:
-                close = state.src.find("]]", state.pos)
-                if close < 0 or state.src.find("[[", state.pos + 2, close) >= 0:  # (not closed before the next)
+                if _left_open(state):
                     _unclosed(state)
                 elif (empty := _EMPTY_WIKILINK.match(state.src, state.pos)) and state.env.get("briefgen"):
                     _report(state, empty[0], empty[0][2:-2][:60])  # [[|text]]: shown whole
@@ -78,6 +77,26 @@ def wikilinks_plugin(md: MarkdownIt) -> None:
         return True
 
     md.inline.ruler.before("link", "briefgen_wikilink", wikilink)
+
+
+def _left_open(state: StateInline) -> bool:
+    """Whether the ``[[`` at ``state.pos``, which is no whole link, is left open: no ``]]`` comes before the
+    next ``[[`` (after the run of ``[`` it starts: ``[[[[a]]]]`` is closed) or the end of the text, and its
+    second ``[`` starts no Markdown link (``[[PDF](https://…)]``, a link in brackets: markdown-it's link rule
+    takes it, and its ``]`` then closes nothing of this rule's)."""
+    src, pos = state.src, state.pos
+    after = pos + 2
+    while src.startswith("[", after):
+        after += 1
+    following = src.find("[[", after)
+    if src.find("]]", pos, following if following >= 0 else len(src)) >= 0:
+        return False
+    saved = state.pos, state.posMax
+    state.pos = pos + 1
+    try:
+        return not link_rule(state, True)
+    finally:
+        state.pos, state.posMax = saved
 
 
 def _parts(m: re.Match) -> tuple[str, str]:

@@ -275,3 +275,19 @@ def test_a_wikilink_left_open_before_another_link_in_its_paragraph_is_reported(t
     assert code == 0, err
     assert lines == [f"{BRIEF}:6:5: warning: link [[donald-trump and later is not closed with ]] (close it with ]]; "
                      "in a table, write the | of [[target|text]] as \\|)"], err
+
+
+def test_a_link_in_brackets_before_a_wikilink_is_no_unclosed_wikilink(tmp_path):
+    """A Markdown link in brackets ([[PDF](url)], a citation [[1](#n1)]) is no [[ left open, nor is the first [[ of
+    [[[[a]]]]: each was reported as not closed once a later [[link]] in the paragraph was taken for what comes next."""
+    body = ("The report [[PDF](https://example.org/r.pdf)] names [[donald-trump]].\n\n"
+            "Cited [[1](#n1)] and [[2](#n2)].\n\n"
+            "Doubled [[[[donald-trump]]]] and [[nicolas-maduro]].\n\n"
+            "Open [[a and [[donald-trump]].\n")          # line 12: still reported
+    code, lines, err = check(tmp_path, {BRIEF: brief(GOOD_FRONT, body)})
+    assert code == 0, err
+    assert [line.split(" (")[0] for line in lines] == [
+        f"{BRIEF}:12:6: warning: link [[a and [[donald-trump]]. is not closed with ]]"], err
+    out, _ = build_site(tmp_path, {BRIEF: brief(GOOD_FRONT, body)})
+    assert [a.get("href") for a in prose(out).find_all("a")][:2] == ["https://example.org/r.pdf",
+                                                                     "../../people/donald-trump/"]
