@@ -124,7 +124,8 @@ def _unclosed(state: StateInline) -> None:
     in a table, whose ``|`` the table took for a column separator (``\\|`` keeps it in the cell)."""
     env: RenderEnv | None = state.env.get("briefgen")
     if env is not None:
-        raw = state.src[state.pos:].split("\n", 1)[0]
+        end = state.src.find("\n", state.pos)
+        raw = state.src[state.pos:end if end >= 0 else len(state.src)]  # (not a copy of the rest of the text each)
         line, col = _where(env, state, raw, state.pos, ends_cell=True)
         env.problems.append(Problem(line, col, raw[2:].strip()[:60], "unclosed"))
 
