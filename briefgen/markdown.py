@@ -53,7 +53,7 @@ def wikilinks_plugin(md: MarkdownIt) -> None:
                 if _left_open(state):
                     _unclosed(state)
                 elif (empty := _EMPTY_WIKILINK.match(state.src, state.pos)) and state.env.get("briefgen"):
-                    _report(state, empty[0], empty[0][2:-2][:60])  # [[|text]]: shown whole
+                    _report(state, empty[0], _one_line(empty[0][2:-2])[:60])  # [[|text]]: shown whole
             return False
         env: RenderEnv | None = state.env.get("briefgen")
         if env is None:
@@ -62,7 +62,7 @@ def wikilinks_plugin(md: MarkdownIt) -> None:
             target_text, label = _parts(m)
             target = env.resolve(target_text) if target_text else None
             if target is None:
-                _report(state, m[0], target_text or m[0][2:-2].replace("\\|", "|")[:60])
+                _report(state, m[0], target_text or _one_line(m[0][2:-2].replace("\\|", "|"))[:60])
                 token = state.push("text", "", 0)
                 token.content = label or target_text
             else:
@@ -77,6 +77,15 @@ def wikilinks_plugin(md: MarkdownIt) -> None:
         return True
 
     md.inline.ruler.before("link", "briefgen_wikilink", wikilink)
+
+
+_LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+
+
+def _one_line(text: str) -> str:
+    """``text`` of a link that names nothing (``[[ |`` then ``text]]`` on the next line) as it reads: each line break,
+    with the spaces around it, one space (the diagnostic showed ``\\n``)."""
+    return _LINE_BREAK.sub(" ", text)
 
 
 def _left_open(state: StateInline) -> bool:

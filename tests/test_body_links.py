@@ -291,3 +291,12 @@ def test_a_link_in_brackets_before_a_wikilink_is_no_unclosed_wikilink(tmp_path):
     out, _ = build_site(tmp_path, {BRIEF: brief(GOOD_FRONT, body)})
     assert [a.get("href") for a in prose(out).find_all("a")][:2] == ["https://example.org/r.pdf",
                                                                      "../../people/donald-trump/"]
+
+
+def test_a_wrapped_link_that_names_nothing_is_shown_on_one_line(tmp_path):
+    """[[ then ]] on the next line, or [[|text]] whose text wraps: the warning showed the line break as \\n."""
+    body = "A [[\n]] b [[|some\n  text]] c.\n"
+    code, lines, err = check(tmp_path, {BRIEF: brief(GOOD_FRONT, body)})
+    assert code == 0, err
+    assert [line.split(" names nothing")[0] for line in lines] == [
+        f"{BRIEF}:6:3: warning: link [[ ]]", f"{BRIEF}:7:6: warning: link [[|some text]]"], err
