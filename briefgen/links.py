@@ -68,8 +68,9 @@ class RenderEnv:
     problems: list[Problem] = field(default_factory=list)
     block_line: int = 0  # set per inline block while parsing
     cell: int = -1  # the inline block is this table cell of its row (0 for the first; -1: not a cell)
-    refused_references: set[tuple[int, int, str]] = field(default_factory=set)  # (line, col, url) of a <url>
-    # in a reference definition reported as such
+    # (line, col, url) of each refused <url> reported as the address of a link or a reference definition: not
+    # reported again as an autolink
+    reported_urls: set[tuple[int, int, str]] = field(default_factory=set)
 
 
 def safe_link(url: str) -> bool:

@@ -124,7 +124,7 @@ def _report(state: StateInline, raw: str, target: str, kind: str = "", at: int |
     env: RenderEnv | None = state.env.get("briefgen")
     if env is not None:
         line, col = _where(env, state, raw, at=state.pos if at is None else at)
-        if (line, col, target) not in env.refused_references:  # (a [label]: <url> reported once, as a definition)
+        if (line, col, target) not in env.reported_urls:  # (a <url> reported as a link's or definition's address)
             env.problems.append(Problem(line, col, target, kind))
 
 
@@ -248,15 +248,14 @@ def _check_refused(state: StateInline, start: int) -> None:
     _report(state, src[begin:found.pos], found.str, "image-scheme" if image else "link-scheme", at=begin)
     if src[pos] == "<":  # a <url> destination, left as text too, is not reported again (as an autolink); an
         # autolink in the link's text is (Call [the <tel:2> desk](tel:1))
-        if not hasattr(state, "briefgen_reported"):
-            state.briefgen_reported = set()
-        state.briefgen_reported.add(pos)
+        env: RenderEnv = state.env["briefgen"]
+        env.reported_urls.add((*_where(env, state, src[pos:found.pos], pos), found.str))
 
 
 def _checked_autolink(state: StateInline, silent: bool) -> bool:
     if autolink_rule(state, silent):
         return True
-    if not silent and "briefgen" in state.env and state.pos not in getattr(state, "briefgen_reported", ()):
+    if not silent and "briefgen" in state.env:
         # (up to the next < or >, as markdown-it's rule looks: not to the end of the text from every "<")
         m = _ANGLED.match(state.src, state.pos, state.posMax)
         url = m[1] if m else ""
@@ -289,8 +288,8 @@ def _checked_reference(state: StateBlock, start_line: int, end_line: int, silent
             env.problems.append(Problem(env.first_line + start_line, col, url, "link-scheme"))
             if m[1] is not None:  # the <url>, left as text, is not reported again as an autolink (there alone)
                 angle = m.start(1) - 1
-                env.refused_references.add((env.first_line + start_line + m[0].count("\n"),
-                                            angle - state.src.rfind("\n", 0, angle), url))
+                env.reported_urls.add((env.first_line + start_line + m[0].count("\n"),
+                                       angle - state.src.rfind("\n", 0, angle), url))
     return False
 
 

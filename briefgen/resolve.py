@@ -315,10 +315,9 @@ class _Resolver:
             hint = f"fix the errors in {files[0]}"
         elif others:  # an entity of another kind (a person given as a ship's operator, or listed under places)
             other = self.site.entities[others[0]]
-            kind = self.site.config.entity_kinds[other.kind].singular.lower()
-            a_what = ("an " if what[:1] in "aeiou" else "a ") + what
-            hint = (f"{ref.text!r} is {'an' if kind[:1] in 'aeiou' else 'a'} {kind} ({other.path}), not {a_what}: "
-                    f"name {a_what} here, or move it to where {'an' if kind[:1] in 'aeiou' else 'a'} {kind} goes")
+            a_kind = _a(self.site.config.entity_kinds[other.kind].singular.lower())
+            hint = (f"{ref.text!r} is {a_kind} ({other.path}), not {_a(what)}: name {_a(what)} here, or move it "
+                    f"to where {a_kind} goes")
         elif not hint:
             where = " or ".join(f"content/{k}/" for k in kinds[:2]) if len(kinds) <= 2 else "content/<kind>/"
             hint = f"add an entity file in {where}, or fix the spelling"
@@ -452,6 +451,11 @@ class _Resolver:
             return self.key(keys[0])
         listed = [k for k in keys if k in brief.entities]
         return self.key(listed[0]) if len(listed) == 1 else None
+
+
+def _a(noun: str) -> str:
+    """``noun`` with "a" or "an" (by its first letter: the default kinds' names read right)."""
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
 
 
 def _top(counts: dict, k: int) -> list[tuple[int, object]]:

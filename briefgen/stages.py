@@ -182,8 +182,8 @@ def report(site: Site, item: _Text, entry: Markdown, diagnostics: Diagnostics) -
 
 
 def in_block(lines: tuple[tuple[int, int, int], ...], text: str, line: int, col: int) -> tuple[int, int]:
-    """The file line and column of ``line``:``col`` of a block scalar's ``text`` (1-based, in the text's own
-    lines), whose ``lines`` start where :func:`briefgen.load._block_lines` found them."""
+    """The file line and column of ``line``:``col`` of the ``text`` of a scalar written over several lines
+    (1-based, in the text's own lines), whose ``lines`` start where :func:`briefgen.load._block_lines` found them."""
     own = text.split("\n")
     offset = sum(len(each) + 1 for each in own[:line - 1]) + col - 1
     start, file_line, file_col = next((each for each in reversed(lines) if each[0] <= offset), lines[0])
